@@ -1,0 +1,4 @@
+//! todo
+pub fn run(_i: &str, _o: &std::path::Path) -> anyhow::Result<()> {
+    todo!()
+}
