@@ -57,7 +57,12 @@ pub fn run(args: &CodegenArgs) -> Result<()> {
 pub fn generate(spec_path: &Path) -> Result<String> {
     let text = std::fs::read_to_string(spec_path)
         .with_context(|| format!("reading {}", spec_path.display()))?;
-    let spec: openapiv3::OpenAPI = serde_json::from_str(&text).with_context(|| {
+    generate_from(&text, spec_path)
+}
+
+/// Generates the Rust source for the text of an OpenAPI 3.0.x description (`spec_path` names it in errors).
+pub fn generate_from(text: &str, spec_path: &Path) -> Result<String> {
+    let spec: openapiv3::OpenAPI = serde_json::from_str(text).with_context(|| {
         format!(
             "{} is not an OpenAPI 3.0 document (a vendor Swagger 2.0 file must go through `cargo xtask import` first)",
             spec_path.display()
@@ -112,4 +117,40 @@ fn print_diff(old: &str, new: &str, path: &Path) {
             &format!("{name} (generated)")
         )
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace_root;
+
+    /// The same check as `cargo xtask codegen --check`, inside `cargo test`.
+    #[test]
+    fn generated_code_is_current() {
+        let root = workspace_root();
+        let generated = generate(&root.join(DEFAULT_SPEC)).unwrap();
+        let committed = std::fs::read_to_string(root.join(GENERATED_RS)).unwrap();
+        assert!(
+            generated == committed,
+            "{GENERATED_RS} is stale: run `cargo xtask codegen`"
+        );
+    }
+
+    #[test]
+    fn generation_is_deterministic_and_marked() {
+        let spec = workspace_root().join(DEFAULT_SPEC);
+        let first = generate(&spec).unwrap();
+        assert_eq!(first, generate(&spec).unwrap());
+        assert!(first.starts_with("// @generated"));
+    }
+
+    #[test]
+    fn swagger2_input_is_refused_with_a_hint() {
+        let err = generate_from(
+            r#"{"swagger": "2.0", "info": {}, "paths": {}}"#,
+            Path::new("v.json"),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("cargo xtask import"), "{err:#}");
+    }
 }

@@ -230,12 +230,23 @@ fn operation_ids(doc: &mut Value, log: &mut Vec<String>) {
                 .unwrap_or_else(|| synthesize_id(method, path)),
         );
     });
+    // Ids that differ only by a trailing number are one family (duplicates renamed below); a
+    // family keeps its suffix, so a second import changes nothing.
+    let family = |id: &str| {
+        id.trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_string()
+    };
     let stripped_unique = |id: &str| -> bool {
         let s = id.strip_suffix("Async").unwrap_or(id);
-        all.iter()
+        let same_family = all
+            .iter()
+            .filter(|other| family(other) == family(id))
+            .count();
+        let same_stem = all
+            .iter()
             .filter(|other| other.strip_suffix("Async").unwrap_or(other) == s)
-            .count()
-            == 1
+            .count();
+        same_family == 1 && same_stem == 1
     };
     let stripped: Vec<bool> = all
         .iter()

@@ -77,3 +77,7 @@ fn count_operations(doc: &Value) -> usize {
         })
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+#[path = "import_tests.rs"]
+mod tests;
