@@ -1,0 +1,154 @@
+//! The router: identity and test tools on the same listener as the API, every `/v1` route behind
+//! the admission layer, a trace id on every answer, errors in the vendor's shape.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+
+use crate::error::{ApiError, TRACE_ID};
+use crate::shared::Shared;
+use crate::{
+    accounts, auth, contents, docflow_search, docflows, drafts, events, handbooks, replies, tasks,
+    test_tools,
+};
+
+/// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies.
+async fn trace(request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut response = TRACE_ID.scope(id.clone(), next.run(request)).await;
+    response.headers_mut().insert(
+        "x-kontur-trace-id",
+        HeaderValue::from_str(&id).expect("hex"),
+    );
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "notFound", "no such route")
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methodNotAllowed",
+        "the route does not support this method",
+    )
+    .into_response()
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let d = "/v1/{account}/drafts/{draft}";
+    let dd = "/v1/{account}/drafts/{draft}/documents/{document}";
+    let df = "/v1/{account}/docflows/{docflow}";
+    let doc = "/v1/{account}/docflows/{docflow}/documents/{document}";
+    let api = Router::new()
+        .route("/v1", get(accounts::list).post(accounts::create))
+        .route("/v1/events", get(events::list))
+        .route("/v1/{account}", get(accounts::get).delete(accounts::delete))
+        .route("/v1/{account}/certificates", get(accounts::certificates))
+        .route(
+            "/v1/{account}/organizations",
+            get(accounts::organizations).post(accounts::create_organization),
+        )
+        .route(
+            "/v1/{account}/organizations/{org}",
+            get(accounts::get_organization)
+                .put(accounts::update_organization)
+                .delete(accounts::delete_organization),
+        )
+        .route("/v1/{account}/contents", post(contents::upload))
+        .route(
+            "/v1/{account}/contents/{content}",
+            put(contents::upload_part).get(contents::download),
+        )
+        .route(
+            "/v1/{account}/drafts",
+            get(drafts::list).post(drafts::create),
+        )
+        .route(d, get(drafts::get).delete(drafts::delete))
+        .route(
+            &format!("{d}/meta"),
+            get(drafts::get_meta).put(drafts::put_meta),
+        )
+        .route(&format!("{d}/check"), post(tasks::check))
+        .route(&format!("{d}/prepare"), post(tasks::prepare))
+        .route(&format!("{d}/send"), post(tasks::send))
+        .route(&format!("{d}/tasks"), get(tasks::list))
+        .route(&format!("{d}/tasks/{{task}}"), get(tasks::get))
+        .route(&format!("{d}/documents"), post(drafts::add_document))
+        .route(
+            dd,
+            get(drafts::get_document)
+                .put(drafts::put_document)
+                .delete(drafts::delete_document),
+        )
+        .route(&format!("{dd}/signatures"), post(drafts::add_signature))
+        .route(
+            &format!("{dd}/signatures/{{signature}}"),
+            get(drafts::get_signature)
+                .put(drafts::put_signature)
+                .delete(drafts::delete_signature),
+        )
+        .route(
+            &format!("{dd}/signatures/{{signature}}/content"),
+            get(drafts::signature_content),
+        )
+        .route("/v1/{account}/docflows", get(docflow_search::search))
+        .route(df, get(docflows::get))
+        .route(&format!("{df}/documents"), get(docflows::documents))
+        .route(doc, get(docflows::document))
+        .route(&format!("{doc}/description"), get(docflows::description))
+        .route(&format!("{doc}/signatures"), get(docflows::signatures))
+        .route(
+            &format!("{doc}/signatures/{{signature}}"),
+            get(docflows::signature),
+        )
+        .route(
+            &format!("{doc}/signatures/{{signature}}/content"),
+            get(docflows::signature_content),
+        )
+        .route(&format!("{doc}/generate-reply"), post(replies::generate))
+        .route(&format!("{doc}/replies/{{reply}}"), get(replies::get))
+        .route(
+            &format!("{doc}/replies/{{reply}}/content"),
+            put(replies::put_content),
+        )
+        .route(
+            &format!("{doc}/replies/{{reply}}/signature"),
+            put(replies::put_signature),
+        )
+        .route(
+            &format!("{doc}/replies/{{reply}}/send"),
+            post(replies::send),
+        )
+        .route_layer(middleware::from_fn_with_state(shared.clone(), auth::admit));
+    let public = Router::new()
+        .route("/v1/handbooks/control-units", get(handbooks::list))
+        .route("/v1/handbooks/control-units/{code}", get(handbooks::get))
+        .route("/connect/token", post(auth::token))
+        .route(
+            "/test-tools/v1/generate-certificate",
+            post(test_tools::generate_certificate),
+        )
+        .route(
+            "/test-tools/v1/advance-clock",
+            post(test_tools::advance_clock),
+        )
+        .route(
+            "/test-tools/v1/ca-certificate",
+            get(test_tools::ca_certificate),
+        );
+    public
+        .merge(api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Contents parts stream to disk under their own limit; other bodies stay small.
+        .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(middleware::from_fn(trace))
+        .with_state(shared)
+}

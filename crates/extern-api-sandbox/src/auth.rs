@@ -1,0 +1,288 @@
+//! Who is calling: the identity provider's token endpoint (`/connect/token`) and the layer that
+//! admits API requests — a valid Bearer token or the legacy `X-Kontur-Apikey` + `auth.sid` pair,
+//! at most `max-in-flight` requests per client at once (429 beyond), within `Request-Timeout`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::model::Token;
+use crate::shared::Shared;
+
+/// The authenticated user of a request and the integrator (client) it comes through.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub login: String,
+    pub client_id: String,
+}
+
+fn oidc_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
+}
+
+fn random_token() -> String {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `POST /connect/token` (form): grants `password` and `refresh_token`; the client authenticates
+/// with `client_id` + `client_secret` (the api-key) in the form or in HTTP Basic.
+pub async fn token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: HashMap<String, String> = match serde_urlencoded::from_bytes(&body) {
+        Ok(f) => f,
+        Err(_) => {
+            return oidc_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "the body must be application/x-www-form-urlencoded",
+            );
+        }
+    };
+    let (mut client_id, mut secret) = (
+        form.get("client_id").cloned(),
+        form.get("client_secret").cloned(),
+    );
+    if let Some((id, s)) = basic_credentials(&headers) {
+        client_id.get_or_insert(id);
+        secret.get_or_insert(s);
+    }
+    let config = &shared.config;
+    if client_id.as_deref() != Some(config.client_id.as_str())
+        || secret.as_deref() != Some(config.api_key.as_str())
+    {
+        return oidc_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client_id or wrong client_secret",
+        );
+    }
+    let now = shared.clock.now();
+    let mut store = shared.lock();
+    let login = match form.get("grant_type").map(String::as_str) {
+        Some("password") => {
+            let (Some(user), Some(password)) = (form.get("username"), form.get("password")) else {
+                return oidc_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "username and password are required",
+                );
+            };
+            if store.passwords.get(user) != Some(password) {
+                return oidc_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "wrong username or password",
+                );
+            }
+            user.clone()
+        }
+        Some("refresh_token") => {
+            let Some(refresh) = form.get("refresh_token") else {
+                return oidc_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "refresh_token is required",
+                );
+            };
+            match store.refresh_tokens.remove(refresh) {
+                Some(t) if t.expires > now => t.login,
+                _ => {
+                    return oidc_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_grant",
+                        "the refresh token is unknown, used or expired",
+                    );
+                }
+            }
+        }
+        Some(other) => {
+            return oidc_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                &format!("grant_type {other:?} is not supported"),
+            );
+        }
+        None => {
+            return oidc_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            );
+        }
+    };
+    let ttl = config.token_ttl_secs;
+    let access = random_token();
+    let refresh = random_token();
+    let token = |secs: i64| Token {
+        login: login.clone(),
+        client_id: config.client_id.clone(),
+        expires: now + chrono::Duration::seconds(secs),
+    };
+    store
+        .access_tokens
+        .insert(access.clone(), token(ttl as i64));
+    store
+        .refresh_tokens
+        .insert(refresh.clone(), token(30 * 86_400));
+    Json(json!({
+        "access_token": access,
+        "expires_in": ttl,
+        "token_type": "Bearer",
+        "refresh_token": refresh,
+        "scope": form.get("scope").cloned().unwrap_or_else(|| "extern.api".into()),
+    }))
+    .into_response()
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let (id, secret) = std::str::from_utf8(&decoded).ok()?.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
+}
+
+/// Identifies the caller from the request headers.
+pub fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (scheme, value) = auth.split_once(' ').unwrap_or((auth, ""));
+    if scheme.eq_ignore_ascii_case("bearer") {
+        let store = shared.lock();
+        let token = store
+            .access_tokens
+            .get(value.trim())
+            .ok_or_else(|| ApiError::unauthorized("the access token is not valid"))?;
+        if token.expires <= shared.clock.now() {
+            return Err(ApiError::unauthorized("the access token has expired"));
+        }
+        return Ok(Caller {
+            login: token.login.clone(),
+            client_id: token.client_id.clone(),
+        });
+    }
+    if scheme.eq_ignore_ascii_case("auth.sid") {
+        let api_key = headers.get("x-kontur-apikey").and_then(|v| v.to_str().ok());
+        if api_key != Some(shared.config.api_key.as_str()) {
+            return Err(ApiError::unauthorized(
+                "X-Kontur-Apikey is missing or wrong",
+            ));
+        }
+        if value.trim() != shared.config.legacy_sid {
+            return Err(ApiError::unauthorized("the auth.sid session is not valid"));
+        }
+        return Ok(Caller {
+            login: shared.config.login.clone(),
+            client_id: shared.config.client_id.clone(),
+        });
+    }
+    Err(ApiError::unauthorized(
+        "an Authorization header with a Bearer token is required",
+    ))
+}
+
+/// Releases a client's in-flight slot when the request ends, however it ends.
+struct InFlight {
+    shared: Arc<Shared>,
+    client: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut map = self
+            .shared
+            .in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.client) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
+/// The layer in front of every `/v1` route.
+pub async fn admit(
+    State(shared): State<Arc<Shared>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let caller = match authenticate(&shared, request.headers()) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let _slot = {
+        let mut map = shared.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        let n = map.entry(caller.client_id.clone()).or_insert(0);
+        if *n >= shared.config.max_in_flight {
+            return ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "tooManyRequests",
+                format!(
+                    "more than {} requests in flight for this client",
+                    shared.config.max_in_flight
+                ),
+            )
+            .into_response();
+        }
+        *n += 1;
+        InFlight {
+            shared: shared.clone(),
+            client: caller.client_id.clone(),
+        }
+    };
+    let timeout = request
+        .headers()
+        .get("request-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64);
+    request.extensions_mut().insert(caller);
+    let latency = Duration::from_millis(shared.config.latency_ms);
+    let work = async move {
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        next.run(request).await
+    };
+    match timeout {
+        Some(limit) => match tokio::time::timeout(limit, work).await {
+            Ok(response) => response,
+            Err(_) => ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "requestTimeout",
+                format!(
+                    "the request did not complete within its Request-Timeout of {:.3} s",
+                    limit.as_secs_f64()
+                ),
+            )
+            .into_response(),
+        },
+        None => work.await,
+    }
+}

@@ -1,0 +1,293 @@
+//! The draft check, as the vendor's protocol reports it: per-document errors (file name vs
+//! ИдФайл, encoding, sender and recipient in the file name, signatures) and common errors.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::contents::Content;
+use crate::model::Draft;
+use crate::pki::{Authority, PkiError};
+use crate::report_file::{self, HEAD_BYTES};
+
+/// One line of the check protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckError {
+    pub description: String,
+    pub source: String,
+    pub kind: &'static str,
+    pub warning: bool,
+}
+
+impl CheckError {
+    fn error(kind: &'static str, source: &str, description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            source: source.into(),
+            kind,
+            warning: false,
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": Uuid::new_v4(),
+            "description": self.description,
+            "source": self.source,
+            "level": if self.warning { "Warning" } else { "Error" },
+            "type": self.kind,
+            "tags": [],
+        })
+    }
+}
+
+/// The protocol of one check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOutcome {
+    pub documents: BTreeMap<Uuid, Vec<CheckError>>,
+    pub common: Vec<CheckError>,
+}
+
+impl CheckOutcome {
+    pub fn has_errors(&self) -> bool {
+        self.common
+            .iter()
+            .chain(self.documents.values().flatten())
+            .any(|e| !e.warning)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.common
+            .iter()
+            .chain(self.documents.values().flatten())
+            .any(|e| e.warning)
+    }
+
+    /// `{documents-errors, common-errors}` as the API shows it.
+    pub fn data_json(&self) -> Value {
+        let docs: serde_json::Map<String, Value> = self
+            .documents
+            .iter()
+            .filter(|(_, errs)| !errs.is_empty())
+            .map(|(id, errs)| {
+                (
+                    id.to_string(),
+                    Value::Array(errs.iter().map(CheckError::to_json).collect()),
+                )
+            })
+            .collect();
+        json!({
+            "documents-errors": docs,
+            "common-errors": self.common.iter().map(CheckError::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+const SRC_FILE_ID: &str = "Файл/Идентификатор файла (@ИдФайл)";
+
+/// Checks a draft. Reads the documents' contents from the spool (blocking I/O: run it off the
+/// async workers).
+pub fn check(
+    ca: &Authority,
+    draft: &Draft,
+    contents: &HashMap<Uuid, Content>,
+    now: DateTime<Utc>,
+) -> CheckOutcome {
+    let mut out = CheckOutcome::default();
+    let sender = draft.meta.sender.as_ref();
+    let recipient = draft.meta.recipient.as_ref();
+    let ifns = recipient.and_then(|r| r.ifns_code.clone());
+    let togs = recipient.and_then(|r| r.togs_code.clone());
+    let sender_inn = sender.map(|s| s.inn.clone()).unwrap_or_default();
+    let sender_kpp = sender.and_then(|s| s.kpp.clone()).unwrap_or_default();
+    let representative = sender.and_then(|s| s.is_representative).unwrap_or(false);
+    if ifns.is_none() && togs.is_none() {
+        out.common.push(CheckError::error("Common", "recipient", "Не указан получатель: нужен recipient.ifns-code (ФНС) или recipient.togs-code (Росстат)"));
+    }
+    if draft.documents.is_empty() {
+        out.common.push(CheckError::error(
+            "Common",
+            "documents",
+            "В черновике нет документов",
+        ));
+    }
+    let is_main = |t: &Option<String>| {
+        matches!(
+            t.as_deref(),
+            Some("urn:document:fns534-report" | "urn:document:stat-report")
+        )
+    };
+    if !draft.documents.is_empty() && !draft.documents.iter().any(|d| is_main(&d.doc_type)) {
+        out.common.push(CheckError::error(
+            "Common",
+            "documents",
+            "В черновике нет основного документа отчёта",
+        ));
+    }
+    if representative
+        && !draft
+            .documents
+            .iter()
+            .any(|d| d.doc_type.as_deref() == Some("urn:document:fns534-report-warrant"))
+    {
+        out.common.push(CheckError::error(
+            "CrossCheckReport",
+            "sender/is-representative",
+            "Отчёт подписан представителем, но сведения о доверенности (ON_DOV) не приложены",
+        ));
+    }
+    for doc in &draft.documents {
+        let errors = out.documents.entry(doc.id).or_default();
+        let Some(content) = doc
+            .content_id
+            .and_then(|id| contents.get(&id))
+            .filter(|c| c.is_complete())
+        else {
+            errors.push(CheckError::error(
+                "Common",
+                "content",
+                "У документа нет загруженного содержимого",
+            ));
+            continue;
+        };
+        let is_fns_xml = ifns.is_some()
+            && matches!(
+                doc.doc_type.as_deref(),
+                Some("urn:document:fns534-report" | "urn:document:fns534-report-warrant")
+            );
+        if is_fns_xml {
+            let head = content.head(HEAD_BYTES).unwrap_or_default();
+            let header = report_file::read_header(&head);
+            check_fns_file(
+                errors,
+                &header,
+                doc.filename.as_deref(),
+                &sender_inn,
+                &sender_kpp,
+                ifns.as_deref().unwrap_or(""),
+                representative,
+            );
+        }
+        if doc.signatures.is_empty() {
+            errors.push(CheckError::error(
+                "Signature",
+                "signature",
+                "Документ не подписан",
+            ));
+        }
+        for sig in &doc.signatures {
+            let verified = content
+                .reader()
+                .map_err(|e| PkiError::Malformed(e.to_string()))
+                .and_then(|reader| ca.verify_detached(&sig.bytes, reader, now));
+            match verified {
+                Ok(info) => {
+                    if !representative && info.inn.as_deref() != Some(sender_inn.as_str()) {
+                        errors.push(CheckError::error(
+                            "CrossCheckReportCert",
+                            "signature/certificate",
+                            format!(
+                                "ИНН в сертификате подписанта ({}) не совпадает с ИНН отправителя ({sender_inn})",
+                                info.inn.as_deref().unwrap_or("нет")
+                            ),
+                        ));
+                    }
+                }
+                Err(PkiError::BadSignature) => errors.push(CheckError::error(
+                    "Signature",
+                    "signature",
+                    "Подпись не соответствует содержимому документа",
+                )),
+                Err(e) => errors.push(CheckError::error(
+                    "Signature",
+                    "signature",
+                    format!("Подпись не проверена: {e}"),
+                )),
+            }
+        }
+    }
+    out
+}
+
+fn check_fns_file(
+    errors: &mut Vec<CheckError>,
+    header: &report_file::ReportHeader,
+    filename: Option<&str>,
+    sender_inn: &str,
+    sender_kpp: &str,
+    ifns: &str,
+    representative: bool,
+) {
+    if header.not_xml {
+        errors.push(CheckError::error(
+            "Schema",
+            "Файл",
+            "Файл не является XML-документом",
+        ));
+        return;
+    }
+    if header.declared_encoding != "windows-1251" {
+        errors.push(CheckError::error(
+            "Schema",
+            "Файл",
+            format!(
+                "Файл должен быть в кодировке windows-1251, а объявлена {}",
+                header.declared_encoding
+            ),
+        ));
+    } else if header.encoding_broken {
+        errors.push(CheckError::error(
+            "Schema",
+            "Файл",
+            "Содержимое файла не соответствует объявленной кодировке",
+        ));
+    }
+    let Some(file_id) = header.file_id.as_deref() else {
+        errors.push(CheckError::error(
+            "Schema",
+            SRC_FILE_ID,
+            "В файле нет атрибута ИдФайл",
+        ));
+        return;
+    };
+    let stem = filename.map(|f| {
+        f.strip_suffix(".xml")
+            .or_else(|| f.strip_suffix(".XML"))
+            .unwrap_or(f)
+    });
+    if stem != Some(file_id) {
+        errors.push(CheckError::error(
+            "Schema",
+            SRC_FILE_ID,
+            format!(
+                "Имя файла {} не совпадает с идентификатором файла {file_id}",
+                filename.unwrap_or("(нет)")
+            ),
+        ));
+    }
+    let Some(id) = report_file::parse_file_id(file_id) else {
+        errors.push(CheckError::error(
+            "Schema",
+            SRC_FILE_ID,
+            format!("Идентификатор файла {file_id} не соответствует маске"),
+        ));
+        return;
+    };
+    let expected_sender = format!("{sender_inn}{sender_kpp}");
+    if !representative && id.sender != expected_sender && id.sender != sender_inn {
+        errors.push(CheckError::error(
+            "CrossCheckReport",
+            SRC_FILE_ID,
+            format!("ИНН/КПП отправителя в имени файла ({}) не совпадают с отправителем черновика ({expected_sender})", id.sender),
+        ));
+    }
+    if id.final_recipient != ifns {
+        errors.push(CheckError::error(
+            "CrossCheckReport",
+            SRC_FILE_ID,
+            format!("Инспекция-получатель в имени файла ({}) не совпадает с получателем черновика ({ifns})", id.final_recipient),
+        ));
+    }
+}

@@ -1,0 +1,414 @@
+//! Docflows: created when a draft is sent (with the operator's documents), rendered as the vendor
+//! does, and read document by document.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::drafts::render_signature;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Path;
+use crate::lifecycle::{FNS_REPORT, STAT_REPORT};
+use crate::model::{Docflow, DocflowDocument, Draft, Origin, Signature, Store};
+use crate::report_file::{self, HEAD_BYTES};
+use crate::robots;
+use crate::shared::Shared;
+
+pub(crate) fn docflow_path(account: Uuid, docflow: Uuid) -> String {
+    format!("/v1/{account}/docflows/{docflow}")
+}
+
+fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value {
+    let base = format!("{}/documents/{}", docflow_path(d.account_id, d.id), doc.id);
+    let mut links = vec![
+        json!({ "rel": "self", "href": shared.url(&base) }),
+        json!({ "rel": "docflow", "href": shared.url(&docflow_path(d.account_id, d.id)) }),
+    ];
+    if let Some(reply) = &doc.reply_due {
+        links.push(reply_link(shared, &base, reply));
+    }
+    json!({
+        "id": doc.id,
+        "description": {
+            "type": doc.doc_type,
+            "filename": doc.filename,
+            "content-type": doc.content_type,
+            "decrypted-content-size": doc.size,
+            "compressed": false,
+            "requisites": {},
+            "related-docflows-count": 0,
+            "support-recognition": false,
+            "encrypted-certificates": [],
+            "support-print": "no",
+        },
+        "content": {
+            "decrypted": { "rel": "decrypted-content", "href": shared.url(&format!("/v1/{}/contents/{}", d.account_id, doc.content_id)) },
+            "docflow-document-contents": [{ "content-id": doc.content_id, "encrypted": false, "compressed": false, "compression-type": "none" }],
+        },
+        "send-date": doc.sent.to_rfc3339(),
+        "signatures": doc.signatures.iter().map(|s| render_signature(shared, &base, s)).collect::<Vec<_>>(),
+        "links": links,
+    })
+}
+
+fn reply_link(shared: &Shared, document_base: &str, reply: &str) -> Value {
+    json!({ "rel": "reply", "href": shared.url(&format!("{document_base}/generate-reply?documentType={reply}")), "name": reply })
+}
+
+/// A docflow as the API shows it; `reply` links name every reply that is due.
+pub fn render_docflow(shared: &Shared, d: &Docflow, with_documents: bool) -> Value {
+    let base = docflow_path(d.account_id, d.id);
+    let mut links = vec![
+        json!({ "rel": "self", "href": shared.url(&base) }),
+        json!({ "rel": "organization", "href": shared.url(&format!("/v1/{}/organizations/{}", d.account_id, d.organization_id)) }),
+    ];
+    for doc in &d.documents {
+        if let Some(reply) = &doc.reply_due {
+            links.push(reply_link(
+                shared,
+                &format!("{base}/documents/{}", doc.id),
+                reply,
+            ));
+        }
+    }
+    let mut v = json!({
+        "id": d.id,
+        "organization-id": d.organization_id,
+        "type": d.doc_type,
+        "status": format!("urn:docflow-common-status:{}", d.status),
+        "success-state": format!("urn:docflow-state:{}", d.success_state),
+        "description": d.description,
+        "links": links,
+        "send-date": d.created.to_rfc3339(),
+        "last-change-date": d.updated.to_rfc3339(),
+    });
+    if with_documents {
+        v["documents"] = Value::Array(
+            d.documents
+                .iter()
+                .map(|doc| render_document(shared, d, doc))
+                .collect(),
+        );
+    }
+    v
+}
+
+/// Creates the docflow of a sent draft: the sender's documents plus the operator's description
+/// and signed date confirmation, then starts the recipient's robot.
+pub fn create_from_draft(
+    shared: &Shared,
+    store: &mut Store,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> ApiResult<Uuid> {
+    let recipient = draft.meta.recipient.clone().unwrap_or_default();
+    let (doc_type, cu, prefix) = match (&recipient.ifns_code, &recipient.togs_code) {
+        (Some(ifns), _) => (FNS_REPORT, ifns.clone(), "fns534-report"),
+        (None, Some(togs)) => (STAT_REPORT, togs.clone(), "stat-report"),
+        _ => {
+            return Err(ApiError::bad_request(
+                "unsupportedRecipient",
+                "the sandbox sends to FNS (ifns-code) and Rosstat (togs-code) only",
+            ));
+        }
+    };
+    let sender = draft
+        .meta
+        .sender
+        .clone()
+        .ok_or_else(|| ApiError::bad_request("invalidDraftMeta", "sender is required"))?;
+    let kpp = sender.kpp.clone().unwrap_or_default();
+    let organization_id = store
+        .organizations
+        .iter()
+        .find(|o| o.account_id == draft.account_id && o.inn == sender.inn)
+        .or_else(|| {
+            store
+                .organizations
+                .iter()
+                .find(|o| o.account_id == draft.account_id && o.is_main)
+        })
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let main = draft.documents.iter().find(|d| {
+        matches!(
+            d.doc_type.as_deref(),
+            Some("urn:document:fns534-report" | "urn:document:stat-report")
+        )
+    });
+    let header = main
+        .and_then(|d| d.content_id)
+        .and_then(|c| store.contents.get(&c))
+        .and_then(|c| c.head(HEAD_BYTES).ok())
+        .map(|h| report_file::read_header(&h))
+        .unwrap_or_default();
+    let mut documents = Vec::new();
+    for doc in &draft.documents {
+        let content_id = doc
+            .content_id
+            .ok_or_else(|| ApiError::bad_request("invalidDocument", "a document has no content"))?;
+        let size = store
+            .contents
+            .get(&content_id)
+            .and_then(|c| c.total)
+            .unwrap_or(0);
+        documents.push(DocflowDocument {
+            id: Uuid::new_v4(),
+            origin: Origin::Sender,
+            doc_type: doc
+                .doc_type
+                .clone()
+                .unwrap_or_else(|| format!("urn:document:{prefix}-attachment")),
+            filename: doc.filename.clone().unwrap_or_default(),
+            content_type: "application/xml",
+            content_id,
+            size,
+            signatures: doc.signatures.clone(),
+            reply_due: None,
+            sent: now,
+        });
+    }
+    let sender_code = format!("{}{}", sender.inn, kpp);
+    let form = header
+        .file_id
+        .as_deref()
+        .and_then(report_file::parse_file_id)
+        .map(|id| id.prefix.replace('_', ""))
+        .unwrap_or_else(|| "REPORT".into());
+    let operator_docs = [
+        (
+            format!("urn:document:{prefix}-description"),
+            "TR_DEKL.xml".to_string(),
+            None,
+        ),
+        (
+            format!("urn:document:{prefix}-date-confirmation"),
+            format!(
+                "PD_{form}_{sender_code}_{sender_code}_1BM_{}_{}.xml",
+                now.format("%Y%m%d"),
+                Uuid::new_v4()
+            ),
+            Some(format!("{prefix}-receipt")),
+        ),
+    ];
+    for (doc_type, filename, reply) in operator_docs {
+        let xml = operator_document(
+            &filename,
+            main.and_then(|m| m.filename.as_deref()).unwrap_or(""),
+            now,
+        );
+        let content_id = shared
+            .put_content(store, draft.account_id, &xml)
+            .map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    e.to_string(),
+                )
+            })?;
+        let signatures = if reply.is_some() {
+            vec![Signature {
+                id: Uuid::new_v4(),
+                thumbprint: crate::pki::thumbprint(&shared.operator.certificate_der),
+                title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
+                bytes: shared.operator.sign_detached(&xml),
+                signer_type: "provider-representative",
+            }]
+        } else {
+            Vec::new()
+        };
+        documents.push(DocflowDocument {
+            id: Uuid::new_v4(),
+            origin: Origin::Operator,
+            doc_type,
+            filename,
+            content_type: "application/xml",
+            content_id,
+            size: xml.len() as u64,
+            signatures,
+            reply_due: reply,
+            sent: now,
+        });
+    }
+    let description = json!({
+        "form-version": { "knd": header.knd, "version": header.form_version, "okud": header.rosstat_code },
+        "recipient": cu,
+        "final-recipient": cu,
+        "correction-number": header.correction.as_deref().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0),
+        "period-code": header.period,
+        "period-year": header.year,
+        "payer-inn": if kpp.is_empty() { sender.inn.clone() } else { format!("{}-{kpp}", sender.inn) },
+        "okpo": header.okpo,
+        "original-draft-id": draft.id,
+    });
+    let docflow = Docflow {
+        id: Uuid::new_v4(),
+        account_id: draft.account_id,
+        organization_id,
+        doc_type: doc_type.into(),
+        status: "sent",
+        success_state: "neutral",
+        inn: sender.inn.clone(),
+        kpp,
+        cu: cu.clone(),
+        knd: header.knd.clone(),
+        okud: header.rosstat_code.clone(),
+        incoming: false,
+        description,
+        documents,
+        created: now,
+        updated: now,
+        robot: None,
+    };
+    let id = docflow.id;
+    store.push_event(&docflow, "report", now);
+    store.docflows.insert(id, docflow);
+    store.docflow_order.push(id);
+    let robot = robots::plan(doc_type, &cu, now, &shared.config.robots);
+    robots::schedule(store, id, robot);
+    Ok(id)
+}
+
+/// The operator's description and date confirmation: small windows-1251 XML files.
+fn operator_document(filename: &str, report: &str, at: DateTime<Utc>) -> Vec<u8> {
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
+         <Документ КНД=\"1166101\" ДатаДок=\"{}\"><СвПодтв ИмяОбмФайл=\"{report}\" ДатаОтпр=\"{}\" КодОпер=\"1BM\"/></Документ></Файл>\n",
+        filename.trim_end_matches(".xml"),
+        at.format("%d.%m.%Y"),
+        at.to_rfc3339(),
+    );
+    encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned()
+}
+
+fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
+    store
+        .docflows
+        .get(&id)
+        .filter(|d| d.account_id == account)
+        .ok_or_else(|| ApiError::not_found("docflow"))
+}
+
+fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
+    d.documents
+        .iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| ApiError::not_found("document"))
+}
+
+/// `GET /v1/{accountId}/docflows/{docflowId}`
+pub async fn get(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    Ok(Json(render_docflow(
+        &shared,
+        find(&store, account, id)?,
+        true,
+    )))
+}
+
+/// `GET …/docflows/{docflowId}/documents`
+pub async fn documents(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(Value::Array(
+        d.documents
+            .iter()
+            .map(|doc| render_document(&shared, d, doc))
+            .collect(),
+    )))
+}
+
+/// `GET …/documents/{documentId}`
+pub async fn document(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(render_document(&shared, d, find_document(d, doc)?)))
+}
+
+/// `GET …/documents/{documentId}/description`
+pub async fn description(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(
+        render_document(&shared, d, find_document(d, doc)?)["description"].clone(),
+    ))
+}
+
+/// `GET …/documents/{documentId}/signatures`
+pub async fn signatures(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(
+        render_document(&shared, d, find_document(d, doc)?)["signatures"].clone(),
+    ))
+}
+
+fn find_signature(d: &Docflow, doc: Uuid, sig: Uuid) -> ApiResult<&Signature> {
+    find_document(d, doc)?
+        .signatures
+        .iter()
+        .find(|s| s.id == sig)
+        .ok_or_else(|| ApiError::not_found("signature"))
+}
+
+/// `GET …/signatures/{signatureId}`
+pub async fn signature(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    let s = find_signature(d, doc, sig)?;
+    Ok(Json(render_signature(
+        &shared,
+        &format!("{}/documents/{doc}", docflow_path(account, id)),
+        s,
+    )))
+}
+
+/// `GET …/signatures/{signatureId}/content`: base64 in a JSON string.
+pub async fn signature_content(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let s = find_signature(find(&store, account, id)?, doc, sig)?;
+    Ok(Json(json!(
+        base64::engine::general_purpose::STANDARD.encode(&s.bytes)
+    )))
+}

@@ -1,0 +1,90 @@
+//! Errors in the vendor's shape: `{id, status-code, message, trace-id}` with a `urn:error:` id,
+//! on every 4xx and 5xx the sandbox answers.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+tokio::task_local! {
+    /// The trace id of the request being handled (set by the trace middleware).
+    pub static TRACE_ID: String;
+}
+
+/// The current request's trace id.
+pub fn current_trace_id() -> String {
+    TRACE_ID.try_with(|t| t.clone()).unwrap_or_default()
+}
+
+/// An error answer.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub id: String,
+    pub message: String,
+    pub extra: Map<String, Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, id: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            id: format!("urn:error:externapi:{id}"),
+            message: message.into(),
+            extra: Map::new(),
+        }
+    }
+
+    pub fn bad_request(id: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, id, message)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "notFound",
+            format!("{what} not found"),
+        )
+    }
+
+    pub fn conflict(id: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, id, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// Adds a field next to the standard ones (`status`, `check-result`, `context`).
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+
+    /// The body as JSON, e.g. for a task's `error`.
+    pub fn body(&self) -> Value {
+        let mut body = json!({
+            "id": self.id,
+            "status-code": self.status.as_u16(),
+            "message": self.message,
+            "trace-id": current_trace_id(),
+        });
+        if let Value::Object(m) = &mut body {
+            m.extend(self.extra.clone());
+        }
+        body
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// What handlers return.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,144 @@
+//! A faithful local emulator of the Kontur.Extern API.
+//!
+//! The vendor's test site needs a contract and a network; this sandbox is a real HTTP server
+//! that behaves like the service as the vendor documents it: OIDC tokens, the contents service,
+//! drafts checked and sent as tasks, real CMS signature verification against its own CA,
+//! docflows answered by the test robots (FNS 0087 accepts, 0088 rejects, 0085 sends a precise
+//! notice; Rosstat 00-87/00-88), replies, the events feed, errors in the vendor's shape.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use extern_api_sandbox::{Sandbox, SandboxConfig};
+//!
+//! let sandbox = Sandbox::start(SandboxConfig::for_tests()).await?;
+//! println!("API at {}, token endpoint {}", sandbox.url(), sandbox.token_url());
+//! // … point a client at sandbox.url(); the server stops when `sandbox` is dropped.
+//! # Ok(()) }
+//! ```
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod accounts;
+mod app;
+mod auth;
+mod check;
+mod clock;
+mod config;
+mod contents;
+mod docflow_search;
+mod docflows;
+mod drafts;
+mod error;
+mod events;
+mod extract;
+mod handbooks;
+mod lifecycle;
+mod model;
+pub mod pki;
+mod replies;
+pub mod report_file;
+mod robots;
+mod shared;
+mod tasks;
+mod test_tools;
+
+pub use config::{RobotTimings, SandboxConfig};
+pub use shared::OTHER_LOGIN;
+
+/// How often the robots look for steps that have fallen due.
+const ROBOT_TICK: Duration = Duration::from_millis(25);
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    config: SandboxConfig,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shared: Arc<shared::Shared>,
+}
+
+impl Sandbox {
+    /// Starts a sandbox on a random loopback port.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
+        Self::bind(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a sandbox on the given address.
+    pub async fn bind(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(shared::Shared::new(config.clone())?);
+        shared.set_base_url(format!("http://{addr}"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let router = app::router(shared.clone());
+        let ticker = shared.clone();
+        let robots = tokio::spawn(async move {
+            let mut interval = tokio::time::interval(ROBOT_TICK);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                interval.tick().await;
+                let now = ticker.clock.now();
+                let mut store = ticker.lock();
+                robots::run_due(&ticker, &mut store, now);
+            }
+        });
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            robots.abort();
+        });
+        Ok(Self {
+            addr,
+            config,
+            shutdown: Some(tx),
+            shared,
+        })
+    }
+
+    /// The API base URL, e.g. `http://127.0.0.1:49152` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The identity provider's token endpoint (served on the same listener).
+    pub fn token_url(&self) -> String {
+        format!("{}/connect/token", self.url())
+    }
+
+    /// The socket address the sandbox listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The configuration it runs with (seeded credentials and all).
+    pub fn config(&self) -> &SandboxConfig {
+        &self.config
+    }
+
+    /// The DER certificate of the sandbox's certificate authority.
+    pub fn ca_certificate(&self) -> Vec<u8> {
+        self.shared.ca.certificate_der.clone()
+    }
+
+    /// Moves the sandbox clock forward and runs the robot steps that fall due.
+    pub fn advance_clock(&self, by: Duration) {
+        let now = self
+            .shared
+            .clock
+            .advance(chrono::Duration::from_std(by).unwrap_or_default());
+        let mut store = self.shared.lock();
+        robots::run_due(&self.shared, &mut store, now);
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The docflow state machines (FNS report, Rosstat report): status and success state follow from
+//! the documents that have arrived and the replies still due, as the vendor's tables describe.
+
+use crate::model::{Docflow, Origin};
+
+pub const FNS_REPORT: &str = "urn:docflow:fns534-report";
+pub const STAT_REPORT: &str = "urn:docflow:stat-report";
+
+/// Recomputes `status` and `success-state`; returns whether either changed.
+pub fn recompute(d: &mut Docflow) -> bool {
+    let before = (d.status, d.success_state);
+    let documents = &d.documents;
+    let has = |t: &str| {
+        documents
+            .iter()
+            .any(|x| x.origin == Origin::Authority && x.doc_type == t)
+    };
+    let due = |t: &str| {
+        documents
+            .iter()
+            .any(|x| x.origin == Origin::Authority && x.doc_type == t && x.reply_due.is_some())
+    };
+    let (status, success) = match d.doc_type.as_str() {
+        FNS_REPORT => {
+            let p = "urn:document:fns534-report-";
+            let (kv, uo, iv, uu) = (
+                format!("{p}acceptance-result-positive"),
+                format!("{p}acceptance-result-negative"),
+                format!("{p}processing-result-ok"),
+                format!("{p}processing-result-precise"),
+            );
+            let results_due = [&kv, &uo, &iv, &uu].iter().any(|t| due(t));
+            if has("urn:document:error") {
+                ("finished", "failed")
+            } else if has(&iv) || has(&uu) || has(&uo) {
+                let success = if has(&uo) {
+                    "failed"
+                } else if has(&uu) {
+                    "warning"
+                } else {
+                    "successful"
+                };
+                (
+                    if results_due {
+                        "response-arrived"
+                    } else {
+                        "finished"
+                    },
+                    success,
+                )
+            } else if has(&kv) {
+                (
+                    if due(&kv) {
+                        "response-arrived"
+                    } else {
+                        "response-processed"
+                    },
+                    "neutral",
+                )
+            } else if has(&format!("{p}receipt")) {
+                ("delivered", "neutral")
+            } else {
+                ("sent", "neutral")
+            }
+        }
+        STAT_REPORT => {
+            let p = "urn:document:stat-report-protocol-v2-";
+            let results: Vec<String> = ["positive", "negative", "precise", "reject"]
+                .iter()
+                .map(|r| format!("{p}{r}"))
+                .collect();
+            if let Some(result) = results.iter().find(|t| has(t)) {
+                let success = match result.rsplit('-').next() {
+                    Some("positive") => "successful",
+                    Some("precise") => "warning",
+                    _ => "failed",
+                };
+                (
+                    if results.iter().any(|t| due(t)) {
+                        "response-arrived"
+                    } else {
+                        "finished"
+                    },
+                    success,
+                )
+            } else if has("urn:document:stat-report-receipt") {
+                ("delivered", "neutral")
+            } else {
+                ("sent", "neutral")
+            }
+        }
+        _ => (d.status, d.success_state),
+    };
+    d.status = status;
+    d.success_state = success;
+    before != (d.status, d.success_state)
+}

@@ -1,0 +1,64 @@
+//! `extern-api-sandbox --listen 127.0.0.1:8080 [--config sandbox.toml]`: runs the sandbox until
+//! Ctrl-C, after printing its URL and the seeded credentials.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use extern_api_sandbox::{Sandbox, SandboxConfig};
+
+const USAGE: &str = "usage: extern-api-sandbox [--listen 127.0.0.1:8080] [--config sandbox.toml]";
+
+fn parse_args() -> Result<(SocketAddr, SandboxConfig), String> {
+    let mut listen: SocketAddr = "127.0.0.1:8080".parse().expect("valid address");
+    let mut config = SandboxConfig::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--listen" => {
+                let v = args.next().ok_or("--listen needs an address")?;
+                listen = v
+                    .parse()
+                    .map_err(|_| format!("--listen {v:?} is not an address like 127.0.0.1:8080"))?;
+            }
+            "--config" => {
+                let path = args.next().ok_or("--config needs a file")?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                config = SandboxConfig::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
+            }
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok((listen, config))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (listen, config) = match parse_args() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let sandbox = match Sandbox::bind(config, listen).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot listen on {listen}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let c = sandbox.config();
+    println!("Extern API sandbox at {}", sandbox.url());
+    println!("  token endpoint  {}", sandbox.token_url());
+    println!("  client_id       {}", c.client_id);
+    println!("  api-key         {}", c.api_key);
+    println!("  login/password  {} / {}", c.login, c.password);
+    println!("  legacy auth.sid {}", c.legacy_sid);
+    println!("  organization    INN {} KPP {}", c.inn, c.kpp);
+    println!("Ctrl-C stops it.");
+    let _ = tokio::signal::ctrl_c().await;
+    drop(sandbox);
+    println!("stopped");
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,212 @@
+//! What the sandbox stores, in memory: accounts, drafts, docflows, tasks, replies, events.
+//! Content bytes live in spooled files (see [`crate::contents`]); only their index is here.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use extern_api_raw::types::DraftMeta;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::contents::Content;
+use crate::pki::CertInfo;
+use crate::robots::Robot;
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: Uuid,
+    pub inn: String,
+    pub kpp: String,
+    pub name: String,
+    /// Logins of the users who belong to the account.
+    pub users: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub inn: String,
+    pub kpp: String,
+    pub name: String,
+    pub is_main: bool,
+}
+
+/// An issued access or refresh token.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub login: String,
+    pub client_id: String,
+    pub expires: DateTime<Utc>,
+}
+
+/// A certificate the sandbox issued as an organization's signer.
+#[derive(Debug, Clone)]
+pub struct SignerCertificate {
+    pub der: Vec<u8>,
+    pub info: CertInfo,
+    pub kpp: Option<String>,
+}
+
+/// A detached signature attached to a document.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub id: Uuid,
+    pub bytes: Vec<u8>,
+    pub thumbprint: String,
+    pub title: String,
+    pub signer_type: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct DraftDocument {
+    pub id: Uuid,
+    pub content_id: Option<Uuid>,
+    pub doc_type: Option<String>,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub properties: BTreeMap<String, String>,
+    pub signatures: Vec<Signature>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub meta: DraftMeta,
+    pub status: &'static str,
+    pub documents: Vec<DraftDocument>,
+    pub docflow_id: Option<Uuid>,
+    /// The check/prepare/send task running on the draft: it locks the draft (409).
+    pub busy_task: Option<Uuid>,
+}
+
+/// A long operation and where it belongs.
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub owner: Uuid,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub result: Option<Value>,
+    pub error: Option<Value>,
+}
+
+/// Who produced a docflow document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The subscriber: the report and its attachments, and the replies they send.
+    Sender,
+    /// The operator (Kontur): the description and the date confirmation.
+    Operator,
+    /// The authority's robot: receipts, acceptance and processing results.
+    Authority,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocflowDocument {
+    pub id: Uuid,
+    pub origin: Origin,
+    pub doc_type: String,
+    pub filename: String,
+    pub content_type: &'static str,
+    pub content_id: Uuid,
+    pub size: u64,
+    pub signatures: Vec<Signature>,
+    /// The reply document type due on this document, until it is sent.
+    pub reply_due: Option<String>,
+    pub sent: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Docflow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub organization_id: Uuid,
+    pub doc_type: String,
+    pub status: &'static str,
+    pub success_state: &'static str,
+    pub inn: String,
+    pub kpp: String,
+    /// Control unit code of the recipient (inspection, TOGS).
+    pub cu: String,
+    pub knd: Option<String>,
+    pub okud: Option<String>,
+    pub incoming: bool,
+    pub description: Value,
+    pub documents: Vec<DocflowDocument>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub robot: Option<Robot>,
+}
+
+/// A reply (receipt, notice) generated for a docflow document.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub docflow_id: Uuid,
+    pub document_id: Uuid,
+    pub doc_type: String,
+    pub filename: String,
+    pub content: Vec<u8>,
+    pub certificate: Vec<u8>,
+    pub signature: Option<Vec<u8>>,
+    pub sent: bool,
+}
+
+/// One docflow state change in the events feed.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub seq: u64,
+    pub account_id: Uuid,
+    pub docflow_id: Uuid,
+    pub docflow_type: String,
+    pub new_state: String,
+    pub inn: String,
+    pub kpp: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything, behind one lock.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub accounts: Vec<Account>,
+    pub organizations: Vec<Organization>,
+    pub passwords: HashMap<String, String>,
+    pub access_tokens: HashMap<String, Token>,
+    pub refresh_tokens: HashMap<String, Token>,
+    pub signers: Vec<SignerCertificate>,
+    pub contents: HashMap<Uuid, Content>,
+    pub drafts: HashMap<Uuid, Draft>,
+    pub tasks: HashMap<Uuid, Task>,
+    pub docflows: HashMap<Uuid, Docflow>,
+    /// Docflow ids in creation order (search pages are stable).
+    pub docflow_order: Vec<Uuid>,
+    pub replies: HashMap<Uuid, Reply>,
+    pub events: Vec<Event>,
+    /// Docflows whose robot has a step due, by when it is due.
+    pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,
+}
+
+impl Store {
+    pub fn account(&self, id: Uuid) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+
+    /// Appends an event for a docflow's new state.
+    pub fn push_event(&mut self, docflow: &Docflow, new_state: &str, at: DateTime<Utc>) {
+        let seq = self.events.len() as u64 + 1;
+        self.events.push(Event {
+            seq,
+            account_id: docflow.account_id,
+            docflow_id: docflow.id,
+            docflow_type: docflow.doc_type.clone(),
+            new_state: format!("urn:transaction:{new_state}"),
+            inn: docflow.inn.clone(),
+            kpp: docflow.kpp.clone(),
+            at,
+        });
+    }
+}

@@ -1,0 +1,158 @@
+//! The state every handler shares: configuration, clock, certificate authority, the store and
+//! the spool directory for contents.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::clock::Clock;
+use crate::config::SandboxConfig;
+use crate::contents::Content;
+use crate::error::{ApiError, ApiResult};
+use crate::model::{Account, Organization, Store};
+use crate::pki::{Authority, SandboxSigner, Subject};
+
+/// The second seeded account, owned by another user: requests to it from the main user get 403.
+pub const OTHER_LOGIN: &str = "other@sandbox.local";
+
+pub struct Shared {
+    pub config: SandboxConfig,
+    pub clock: Clock,
+    pub ca: Authority,
+    /// The operator (Kontur, 1BM): signs date confirmations.
+    pub operator: SandboxSigner,
+    /// The authorities' robots: sign receipts, acceptance and processing results.
+    pub inspection: SandboxSigner,
+    base_url: OnceLock<String>,
+    store: Mutex<Store>,
+    spool: tempfile::TempDir,
+    pub(crate) in_flight: Mutex<HashMap<String, usize>>,
+}
+
+impl Shared {
+    pub fn new(config: SandboxConfig) -> std::io::Result<Self> {
+        let ca = Authority::new();
+        let operator = ca.signer(&Subject {
+            inn: "6663003127".into(),
+            fio: "Оператор ЭДО".into(),
+            organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
+            ..Subject::default()
+        });
+        let inspection = ca.signer(&Subject {
+            inn: "7707329152".into(),
+            fio: "Тестовая инспекция".into(),
+            organization: Some("ФНС России (тестовая)".into()),
+            ..Subject::default()
+        });
+        let mut store = Store::default();
+        store
+            .passwords
+            .insert(config.login.clone(), config.password.clone());
+        store
+            .passwords
+            .insert(OTHER_LOGIN.into(), config.password.clone());
+        for (login, inn, kpp, name) in [
+            (
+                config.login.as_str(),
+                config.inn.as_str(),
+                config.kpp.as_str(),
+                config.organization_name.as_str(),
+            ),
+            (OTHER_LOGIN, "7701234560", "770101001", "Другая организация"),
+        ] {
+            let account = Account {
+                id: Uuid::new_v4(),
+                inn: inn.into(),
+                kpp: kpp.into(),
+                name: name.into(),
+                users: vec![login.into()],
+            };
+            store.organizations.push(Organization {
+                id: Uuid::new_v4(),
+                account_id: account.id,
+                inn: inn.into(),
+                kpp: kpp.into(),
+                name: name.into(),
+                is_main: true,
+            });
+            store.accounts.push(account);
+        }
+        Ok(Self {
+            config,
+            clock: Clock::default(),
+            ca,
+            operator,
+            inspection,
+            base_url: OnceLock::new(),
+            store: Mutex::new(store),
+            spool: tempfile::Builder::new()
+                .prefix("extern-api-sandbox-")
+                .tempdir()?,
+            in_flight: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The store; never held across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_base_url(&self, url: String) {
+        let _ = self.base_url.set(url);
+    }
+
+    /// The sandbox's own URL, for the links it puts in answers.
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "{}{path}",
+            self.base_url.get().map(String::as_str).unwrap_or("")
+        )
+    }
+
+    /// A new file name in the spool directory.
+    pub fn spool_path(&self) -> PathBuf {
+        self.spool.path().join(Uuid::new_v4().to_string())
+    }
+
+    /// Stores bytes the sandbox produced itself (operator and robot documents) as a content.
+    pub fn put_content(
+        &self,
+        store: &mut Store,
+        account_id: Uuid,
+        bytes: &[u8],
+    ) -> std::io::Result<Uuid> {
+        let path = self.spool_path();
+        std::fs::write(&path, bytes)?;
+        let id = Uuid::new_v4();
+        let mut parts = std::collections::BTreeMap::new();
+        if !bytes.is_empty() {
+            parts.insert(0, (bytes.len() as u64 - 1, path));
+        }
+        store.contents.insert(
+            id,
+            Content {
+                account_id,
+                total: Some(bytes.len() as u64),
+                parts,
+            },
+        );
+        Ok(id)
+    }
+
+    /// 404 for an unknown account, 403 for one the caller does not belong to.
+    pub fn check_account(&self, caller: &Caller, account_id: Uuid) -> ApiResult<()> {
+        let store = self.lock();
+        let account = store
+            .account(account_id)
+            .ok_or_else(|| ApiError::not_found("account"))?;
+        if !account.users.contains(&caller.login) {
+            return Err(ApiError::forbidden(
+                "the user has no access to this account",
+            ));
+        }
+        Ok(())
+    }
+}
