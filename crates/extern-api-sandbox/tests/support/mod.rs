@@ -50,7 +50,12 @@ pub fn report_for(code: &str) -> (String, Vec<u8>) {
 /// A test certificate and its key, issued by the sandbox's test tools.
 pub struct Signer {
     pub certificate: Vec<u8>,
-    key: p256::ecdsa::SigningKey,
+    key: Key,
+}
+
+enum Key {
+    Ecdsa(p256::ecdsa::SigningKey),
+    Rsa(rsa::pkcs1v15::SigningKey<sha2::Sha256>),
 }
 
 impl Signer {
@@ -70,15 +75,23 @@ impl Signer {
             issuer: cert.tbs_certificate.issuer.clone(),
             serial_number: cert.tbs_certificate.serial_number.clone(),
         });
-        let info =
-            cms::builder::SignerInfoBuilder::new(&self.key, sid, alg.clone(), &eci, Some(&digest))
-                .unwrap();
         let mut b = cms::builder::SignedDataBuilder::new(&eci);
-        b.add_digest_algorithm(alg).unwrap();
+        b.add_digest_algorithm(alg.clone()).unwrap();
         b.add_certificate(CertificateChoices::Certificate(cert))
             .unwrap();
-        b.add_signer_info::<p256::ecdsa::SigningKey, p256::ecdsa::DerSignature>(info)
-            .unwrap();
+        match &self.key {
+            Key::Ecdsa(key) => {
+                let info = cms::builder::SignerInfoBuilder::new(key, sid, alg, &eci, Some(&digest))
+                    .unwrap();
+                b.add_signer_info::<p256::ecdsa::SigningKey, p256::ecdsa::DerSignature>(info)
+                    .unwrap();
+            }
+            Key::Rsa(key) => {
+                let info = cms::builder::SignerInfoBuilder::new(key, sid, alg, &eci, Some(&digest))
+                    .unwrap();
+                b.add_signer_info::<rsa::pkcs1v15::SigningKey<sha2::Sha256>, rsa::pkcs1v15::Signature>(info).unwrap();
+            }
+        }
         b.build().unwrap().to_der().unwrap()
     }
 }
@@ -172,16 +185,22 @@ impl Api {
     }
 
     pub async fn signer(&self, inn: &str, kpp: &str) -> Signer {
-        let a = self
-            .post(
-                "/test-tools/v1/generate-certificate",
-                json!({ "inn": inn, "kpp": kpp, "fio": "Иванов Иван Иванович" }),
-            )
-            .await;
+        self.signer_with(inn, kpp, "ecdsa").await
+    }
+
+    /// A signer with an `ecdsa` (P-256) or `rsa` (2048) key.
+    pub async fn signer_with(&self, inn: &str, kpp: &str, algorithm: &str) -> Signer {
+        let body = json!({ "inn": inn, "kpp": kpp, "fio": "Иванов Иван Иванович", "algorithm": algorithm });
+        let a = self.post("/test-tools/v1/generate-certificate", body).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.body);
         let certificate = B64.decode(a.body["certificate"].as_str().unwrap()).unwrap();
-        let key = p256::ecdsa::SigningKey::from_pkcs8_pem(a.body["private-key"].as_str().unwrap())
-            .unwrap();
+        let pem = a.body["private-key"].as_str().unwrap();
+        let key = match algorithm {
+            "rsa" => Key::Rsa(rsa::pkcs1v15::SigningKey::new(
+                rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap(),
+            )),
+            _ => Key::Ecdsa(p256::ecdsa::SigningKey::from_pkcs8_pem(pem).unwrap()),
+        };
         Signer { certificate, key }
     }
 
