@@ -16,9 +16,12 @@ pub fn current_trace_id() -> String {
     TRACE_ID.try_with(|t| t.clone()).unwrap_or_default()
 }
 
-/// An error answer.
+/// An error answer (boxed: handlers return it in every `Result`).
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<ErrorBody>);
+
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
     pub status: StatusCode,
     pub id: String,
     pub message: String,
@@ -27,12 +30,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, id: &str, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(ErrorBody {
             status,
             id: format!("urn:error:externapi:{id}"),
             message: message.into(),
             extra: Map::new(),
-        }
+        }))
     }
 
     pub fn bad_request(id: &str, message: impl Into<String>) -> Self {
@@ -61,20 +64,21 @@ impl ApiError {
 
     /// Adds a field next to the standard ones (`status`, `check-result`, `context`).
     pub fn with(mut self, key: &str, value: Value) -> Self {
-        self.extra.insert(key.into(), value);
+        self.0.extra.insert(key.into(), value);
         self
     }
 
     /// The body as JSON, e.g. for a task's `error`.
     pub fn body(&self) -> Value {
+        let e = &self.0;
         let mut body = json!({
-            "id": self.id,
-            "status-code": self.status.as_u16(),
-            "message": self.message,
+            "id": e.id,
+            "status-code": e.status.as_u16(),
+            "message": e.message,
             "trace-id": current_trace_id(),
         });
         if let Value::Object(m) = &mut body {
-            m.extend(self.extra.clone());
+            m.extend(e.extra.clone());
         }
         body
     }
@@ -82,7 +86,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        (self.0.status, Json(self.body())).into_response()
     }
 }
 

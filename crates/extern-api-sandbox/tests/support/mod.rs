@@ -55,7 +55,7 @@ pub struct Signer {
 
 enum Key {
     Ecdsa(p256::ecdsa::SigningKey),
-    Rsa(rsa::pkcs1v15::SigningKey<sha2::Sha256>),
+    Rsa(Box<rsa::pkcs1v15::SigningKey<sha2::Sha256>>),
 }
 
 impl Signer {
@@ -87,8 +87,9 @@ impl Signer {
                     .unwrap();
             }
             Key::Rsa(key) => {
-                let info = cms::builder::SignerInfoBuilder::new(key, sid, alg, &eci, Some(&digest))
-                    .unwrap();
+                let info =
+                    cms::builder::SignerInfoBuilder::new(&**key, sid, alg, &eci, Some(&digest))
+                        .unwrap();
                 b.add_signer_info::<rsa::pkcs1v15::SigningKey<sha2::Sha256>, rsa::pkcs1v15::Signature>(info).unwrap();
             }
         }
@@ -196,9 +197,9 @@ impl Api {
         let certificate = B64.decode(a.body["certificate"].as_str().unwrap()).unwrap();
         let pem = a.body["private-key"].as_str().unwrap();
         let key = match algorithm {
-            "rsa" => Key::Rsa(rsa::pkcs1v15::SigningKey::new(
+            "rsa" => Key::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(
                 rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap(),
-            )),
+            ))),
             _ => Key::Ecdsa(p256::ecdsa::SigningKey::from_pkcs8_pem(pem).unwrap()),
         };
         Signer { certificate, key }
