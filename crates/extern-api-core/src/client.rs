@@ -1,0 +1,254 @@
+//! [`ExternClient`]: one configured connection to the Extern API — base URL, login, timeouts,
+//! a limit on requests in flight, retries — shared by every handler and workflow.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use extern_api_raw::hooks::Inner;
+use extern_api_raw::{ResponseValue, types};
+use tokio::sync::Semaphore;
+
+use crate::auth::{Auth, Credentials, OidcTokens};
+use crate::error::{self, Error};
+use crate::retry::RetryPolicy;
+
+/// The vendor's production API.
+pub const PRODUCTION: &str = "https://extern-api.kontur.ru";
+/// The vendor's test site (needs a contract).
+pub const TEST_SITE: &str = "https://extern-api.testkontur.ru";
+/// The production identity provider.
+pub const PRODUCTION_IDENTITY: &str = "https://identity.kontur.ru";
+/// The test site's identity provider.
+pub const TEST_IDENTITY: &str = "https://identity.testkontur.ru";
+
+/// Whether a call may be repeated after a transient failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Reads and upserts: repeated on transport errors, 429 and 502/503/504.
+    Idempotent,
+    /// Creates or sends: never repeated blindly (workflows look the result up instead).
+    Once,
+}
+
+/// A client of the Extern API. Cheap to clone; clones share connections, tokens and limits.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), extern_api_core::Error> {
+/// use extern_api_core::{Credentials, ExternClient};
+///
+/// let client = ExternClient::builder()
+///     .base_url(extern_api_core::TEST_SITE)
+///     .identity_url(extern_api_core::TEST_IDENTITY)
+///     .credentials(Credentials::password("my-service", "api-key", "login@example.com", "password"))
+///     .build()?;
+/// let accounts = client.raw().accounts_get_all().send().await;
+/// # let _ = accounts; Ok(()) }
+/// # use extern_api_raw::prelude::*;
+/// ```
+#[derive(Clone, Debug)]
+pub struct ExternClient {
+    inner: Arc<ClientInner>,
+}
+
+#[derive(Debug)]
+struct ClientInner {
+    raw: extern_api_raw::Client,
+    base_url: String,
+    auth: Auth,
+    limit: Semaphore,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+/// Builds an [`ExternClient`].
+#[derive(Debug)]
+pub struct ExternClientBuilder {
+    base_url: String,
+    identity_url: Option<String>,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    max_in_flight: usize,
+    retry: RetryPolicy,
+}
+
+impl ExternClient {
+    /// Starts a builder with the production URLs and the vendor's limits.
+    pub fn builder() -> ExternClientBuilder {
+        ExternClientBuilder {
+            base_url: PRODUCTION.into(),
+            identity_url: None,
+            credentials: None,
+            timeout: Duration::from_secs(100),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!("extern-api-rust/", env!("CARGO_PKG_VERSION")).into(),
+            max_in_flight: 20,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The generated client, for operations this crate does not wrap (`use extern_api_raw::prelude::*`).
+    pub fn raw(&self) -> &extern_api_raw::Client {
+        &self.inner.raw
+    }
+
+    /// The API base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The OIDC token cache, when the client logs in with a password or refresh token.
+    pub fn tokens(&self) -> Option<&OidcTokens> {
+        self.inner.auth.tokens.as_deref()
+    }
+
+    /// Runs one API call under the in-flight limit, logging in again once on 401 and repeating
+    /// idempotent calls on transient failures (honouring `Retry-After`).
+    pub async fn call<T, F>(
+        &self,
+        idempotency: Idempotency,
+        op: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: AsyncFn(
+            &extern_api_raw::Client,
+        ) -> Result<ResponseValue<T>, extern_api_raw::Error<types::Error>>,
+    {
+        let mut attempt = 0u32;
+        let mut relogged = false;
+        loop {
+            let started = Instant::now();
+            let result = {
+                let _permit = self
+                    .inner
+                    .limit
+                    .acquire()
+                    .await
+                    .map_err(|_| Error::Cancelled)?;
+                op(&self.inner.raw).await
+            };
+            let (err, retry_after) = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => error::from_raw(e, self.inner.timeout).await,
+            };
+            if err.status() == Some(401)
+                && !relogged
+                && let Some(tokens) = &self.inner.auth.tokens
+            {
+                tracing::debug!("401: logging in again");
+                tokens.invalidate(started).await;
+                relogged = true;
+                continue;
+            }
+            if idempotency == Idempotency::Idempotent
+                && err.is_transient()
+                && attempt < self.inner.retry.max_retries
+            {
+                let wait = retry_after.unwrap_or_else(|| self.inner.retry.delay(attempt));
+                tracing::debug!(%err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+            return Err(err);
+        }
+    }
+}
+
+impl ExternClientBuilder {
+    /// The API base URL: [`PRODUCTION`], [`TEST_SITE`], or any other (a sandbox).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The identity provider's URL (its `/connect/token` issues tokens). Defaults to the one
+    /// that goes with the base URL, or the base URL itself for anything else (a sandbox).
+    pub fn identity_url(mut self, url: impl Into<String>) -> Self {
+        self.identity_url = Some(url.into());
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The longest any one request may take (default 100 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Prepended to this crate's own user agent.
+    pub fn user_agent(mut self, product: impl AsRef<str>) -> Self {
+        self.user_agent = format!("{} {}", product.as_ref(), self.user_agent);
+        self
+    }
+
+    /// Requests in flight at once (default 20, the vendor's limit per client).
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n.max(1);
+        self
+    }
+
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    pub fn build(self) -> Result<ExternClient, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(crate::validate::InvalidInput::new(
+                "base_url",
+                format!("{base_url:?} is not an http(s) URL"),
+            )
+            .into());
+        }
+        let credentials = self.credentials.ok_or_else(|| {
+            crate::validate::InvalidInput::new(
+                "credentials",
+                "no credentials: call .credentials(…)",
+            )
+        })?;
+        let identity_url = self
+            .identity_url
+            .unwrap_or_else(|| match base_url.as_str() {
+                PRODUCTION => PRODUCTION_IDENTITY.into(),
+                TEST_SITE => TEST_IDENTITY.into(),
+                other => other.into(),
+            });
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(&self.user_agent)
+            .pool_max_idle_per_host(self.max_in_flight)
+            .build()
+            .map_err(|e| Error::Transport {
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        let auth = Auth::new(http.clone(), &identity_url, &credentials);
+        let raw = extern_api_raw::Client::new_with_client(
+            &base_url,
+            http.clone(),
+            Inner::with_credentials(auth.provider.clone()),
+        );
+        Ok(ExternClient {
+            inner: Arc::new(ClientInner {
+                raw,
+                base_url,
+                auth,
+                limit: Semaphore::new(self.max_in_flight),
+                retry: self.retry,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}

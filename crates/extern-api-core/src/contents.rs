@@ -1,0 +1,216 @@
+//! Moving bytes through the contents service: uploads from any `AsyncRead` in parts, downloads
+//! to any `AsyncWrite` by ranges. Memory stays bounded by the part size whatever the file size.
+
+use std::sync::Arc;
+
+use extern_api_raw::prelude::*;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use uuid::Uuid;
+
+use crate::client::{ExternClient, Idempotency};
+use crate::error::Error;
+
+/// The vendor's largest part.
+pub const MAX_PART: usize = 64 * 1024 * 1024;
+
+/// Called with (bytes done, total if known) after each part.
+pub type ProgressFn = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
+
+/// Transfer settings.
+#[derive(Clone)]
+pub struct TransferOptions {
+    /// Bytes per request (1 KiB ..= 64 MiB; default 8 MiB).
+    pub part_size: usize,
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for TransferOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferOptions")
+            .field("part_size", &self.part_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for TransferOptions {
+    fn default() -> Self {
+        Self {
+            part_size: 8 * 1024 * 1024,
+            progress: None,
+        }
+    }
+}
+
+impl TransferOptions {
+    fn part(&self) -> Result<usize, Error> {
+        if (1024..=MAX_PART).contains(&self.part_size) {
+            Ok(self.part_size)
+        } else {
+            Err(crate::validate::InvalidInput::new(
+                "part_size",
+                format!("{} bytes: a part must be 1 KiB to 64 MiB", self.part_size),
+            )
+            .into())
+        }
+    }
+}
+
+async fn fill(
+    reader: &mut (impl AsyncRead + Unpin),
+    buf: &mut Vec<u8>,
+    size: usize,
+) -> Result<(), Error> {
+    buf.clear();
+    let mut limited = reader.take(size as u64);
+    limited
+        .read_to_end(buf)
+        .await
+        .map_err(|e| Error::io("upload source", e))?;
+    Ok(())
+}
+
+impl ExternClient {
+    /// Uploads everything `reader` yields and answers the content id. Holds at most two parts in
+    /// memory (the one being sent and the next, read ahead to know which part is the last).
+    pub async fn upload(
+        &self,
+        account_id: Uuid,
+        mut reader: impl AsyncRead + Unpin,
+        options: &TransferOptions,
+    ) -> Result<Uuid, Error> {
+        let part = options.part()?;
+        let mut current = Vec::with_capacity(part.min(1 << 20));
+        fill(&mut reader, &mut current, part).await?;
+        if current.is_empty() {
+            return Err(crate::validate::InvalidInput::new("content", "the file is empty").into());
+        }
+        let mut next = Vec::with_capacity(part.min(1 << 20));
+        fill(&mut reader, &mut next, part).await?;
+        let mut offset = 0u64;
+        let mut id: Option<Uuid> = None;
+        loop {
+            let last = next.is_empty();
+            let end = offset + current.len() as u64 - 1;
+            let total = if last {
+                (end + 1).to_string()
+            } else {
+                "*".to_string()
+            };
+            let range = format!("bytes {offset}-{end}/{total}");
+            let body = std::mem::take(&mut current);
+            let answer = match id {
+                None => {
+                    self.call(Idempotency::Once, async |c| {
+                        c.contents_upload()
+                            .account_id(account_id)
+                            .content_range(range.clone())
+                            .body(body.clone())
+                            .send()
+                            .await
+                    })
+                    .await?
+                }
+                // Re-sending the same range replaces it, so parts are safe to repeat.
+                Some(id) => {
+                    self.call(Idempotency::Idempotent, async |c| {
+                        c.contents_upload_part()
+                            .account_id(account_id)
+                            .content_id(id)
+                            .content_range(range.clone())
+                            .body(body.clone())
+                            .send()
+                            .await
+                    })
+                    .await?
+                }
+            };
+            let answered = answer.into_inner();
+            let got = answered
+                .id
+                .or(answered.content.map(|c| c.id))
+                .or(id)
+                .ok_or_else(|| Error::Protocol("the upload answer has no content id".into()))?;
+            id = Some(got);
+            offset = end + 1;
+            if let Some(p) = &options.progress {
+                p(offset, last.then_some(offset));
+            }
+            if last {
+                return Ok(got);
+            }
+            current = std::mem::take(&mut next);
+            fill(&mut reader, &mut next, part).await?;
+        }
+    }
+
+    /// Uploads bytes already in memory.
+    pub async fn upload_bytes(&self, account_id: Uuid, bytes: &[u8]) -> Result<Uuid, Error> {
+        self.upload(
+            account_id,
+            bytes,
+            &TransferOptions {
+                part_size: MAX_PART,
+                progress: None,
+            },
+        )
+        .await
+    }
+
+    /// Writes a content to `writer` range by range and answers its size.
+    pub async fn download(
+        &self,
+        account_id: Uuid,
+        content_id: Uuid,
+        mut writer: impl AsyncWrite + Unpin,
+        options: &TransferOptions,
+    ) -> Result<u64, Error> {
+        use futures::StreamExt;
+        let part = options.part()? as u64;
+        let mut offset = 0u64;
+        let mut total: Option<u64> = None;
+        loop {
+            let range = format!("bytes={offset}-{}", offset + part - 1);
+            let response = self
+                .call(Idempotency::Idempotent, async |c| {
+                    c.contents_download()
+                        .account_id(account_id)
+                        .content_id(content_id)
+                        .range(range.clone())
+                        .send()
+                        .await
+                })
+                .await?;
+            let whole = response.status().as_u16() == 200;
+            if total.is_none() {
+                total = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.rsplit('/').next())
+                    .and_then(|t| t.parse().ok());
+            }
+            let mut stream = response.into_inner().into_inner();
+            let mut got = 0u64;
+            while let Some(chunk) = stream.next().await {
+                let chunk =
+                    chunk.map_err(|e| crate::error::transport(e, std::time::Duration::ZERO))?;
+                writer
+                    .write_all(&chunk)
+                    .await
+                    .map_err(|e| Error::io("download target", e))?;
+                got += chunk.len() as u64;
+            }
+            offset += got;
+            if let Some(p) = &options.progress {
+                p(offset, total);
+            }
+            if whole || got == 0 || total.is_none_or(|t| offset >= t) {
+                writer
+                    .flush()
+                    .await
+                    .map_err(|e| Error::io("download target", e))?;
+                return Ok(offset);
+            }
+        }
+    }
+}

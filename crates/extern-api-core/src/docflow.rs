@@ -1,0 +1,97 @@
+//! Typed views of a docflow: its status and success state as [`crate::urn`] enums, its
+//! documents, and the replies that are due.
+
+use extern_api_raw::types;
+use uuid::Uuid;
+
+use crate::urn::{DocflowStatus, DocflowType, DocumentType, SuccessState};
+
+/// A reply the docflow waits for: the `reply` link of one of its documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueReply {
+    pub document_id: Uuid,
+    /// The reply's document type without prefix, e.g. `fns534-report-receipt`.
+    pub reply_type: String,
+}
+
+/// A document of a docflow, in short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSummary {
+    pub id: Uuid,
+    pub document_type: DocumentType,
+    pub file_name: Option<String>,
+    /// The contents-service ids of the document's content variants.
+    pub content_ids: Vec<Uuid>,
+}
+
+/// Typed accessors over the generated [`types::Docflow`].
+pub trait DocflowExt {
+    fn docflow_type(&self) -> DocflowType;
+    fn status(&self) -> DocflowStatus;
+    fn success_state(&self) -> SuccessState;
+    fn due_replies(&self) -> Vec<DueReply>;
+    fn summaries(&self) -> Vec<DocumentSummary>;
+}
+
+impl DocflowExt for types::Docflow {
+    fn docflow_type(&self) -> DocflowType {
+        DocflowType::parse(self.type_.as_deref().unwrap_or(""))
+    }
+
+    fn status(&self) -> DocflowStatus {
+        DocflowStatus::parse(self.status.as_deref().unwrap_or(""))
+    }
+
+    fn success_state(&self) -> SuccessState {
+        SuccessState::parse(self.success_state.as_deref().unwrap_or("neutral"))
+    }
+
+    fn due_replies(&self) -> Vec<DueReply> {
+        self.documents
+            .iter()
+            .flat_map(|d| {
+                d.links
+                    .iter()
+                    .filter(|l| l.rel.as_deref() == Some("reply"))
+                    .filter_map(move |l| {
+                        let reply_type = l.name.clone().or_else(|| {
+                            l.href
+                                .split("documentType=")
+                                .nth(1)
+                                .map(|t| t.split('&').next().unwrap_or(t).to_string())
+                        })?;
+                        Some(DueReply {
+                            document_id: d.id,
+                            reply_type,
+                        })
+                    })
+            })
+            .collect()
+    }
+
+    fn summaries(&self) -> Vec<DocumentSummary> {
+        self.documents
+            .iter()
+            .map(|d| {
+                let description = d.description.as_ref();
+                DocumentSummary {
+                    id: d.id,
+                    document_type: DocumentType::parse(
+                        description.and_then(|x| x.type_.as_deref()).unwrap_or(""),
+                    ),
+                    file_name: description.and_then(|x| x.filename.clone()),
+                    content_ids: d
+                        .content
+                        .as_ref()
+                        .map(|c| {
+                            c.docflow_document_contents
+                                .iter()
+                                .filter_map(|v| v.content_id)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,41 @@
+//! The Kontur.Extern API from Rust: a typed, async client that makes the vendor's hardest parts
+//! safe by default.
+//!
+//! - [`ExternClient`]: base URL, login ([`Credentials`]: OIDC password or refresh token, a
+//!   bearer token, or the legacy api-key + auth.sid), timeouts, at most 20 requests in flight,
+//!   retries of idempotent calls, one re-login on 401.
+//! - [`Error`]: one error type with the vendor's error id, status, message and trace id.
+//! - Long operations as tasks polled to a deadline ([`tasks`]); contents moved in bounded parts
+//!   ([`TransferOptions`]); signing behind the [`Signer`] trait.
+//! - Typed URNs that never fail on values the server adds later ([`urn`]).
+//! - Workflows: [`ExternClient::send_report`] sends a report and follows it to its end.
+//!
+//! Everything the generated client offers stays reachable through [`ExternClient::raw`].
+
+mod auth;
+pub mod check;
+mod client;
+mod contents;
+pub mod docflow;
+mod error;
+mod replies;
+mod retry;
+mod send_report;
+pub mod signer;
+pub mod tasks;
+pub mod urn;
+pub mod validate;
+
+pub use auth::{Credentials, OidcTokens};
+pub use client::{
+    ExternClient, ExternClientBuilder, Idempotency, PRODUCTION, PRODUCTION_IDENTITY, TEST_IDENTITY,
+    TEST_SITE,
+};
+pub use contents::{MAX_PART, ProgressFn, TransferOptions};
+pub use error::Error;
+pub use extern_api_raw as raw;
+pub use extern_api_raw::credentials::Secret;
+pub use replies::SentReply;
+pub use retry::RetryPolicy;
+pub use send_report::{Progress, Recipient, ReportFile, ReportOutcome, ReportRequest, Step};
+pub use signer::{CommandSigner, Signer, SoftwareSigner};

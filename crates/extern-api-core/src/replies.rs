@@ -1,0 +1,117 @@
+//! Answering what a docflow waits for: every due `reply` link (receipts on the operator's and
+//! the authority's documents) is generated for the signer's certificate, signed and sent.
+
+use base64::Engine;
+use extern_api_raw::prelude::*;
+use extern_api_raw::types;
+use uuid::Uuid;
+
+use crate::client::{ExternClient, Idempotency};
+use crate::docflow::{DocflowExt, DueReply};
+use crate::error::Error;
+use crate::signer::Signer;
+
+/// A reply that was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReply {
+    pub document_id: Uuid,
+    pub reply_type: String,
+    pub reply_id: Uuid,
+}
+
+impl ExternClient {
+    /// Answers one due reply and returns the docflow as it is after sending.
+    pub async fn answer_reply(
+        &self,
+        account_id: Uuid,
+        docflow_id: Uuid,
+        due: &DueReply,
+        signer: &dyn Signer,
+        sender_ip: &str,
+    ) -> Result<(SentReply, types::Docflow), Error> {
+        let certificate = base64::engine::general_purpose::STANDARD.encode(signer.certificate());
+        let body = types::GenerateReplyRequest {
+            certificate_base64: certificate,
+        };
+        let reply = self
+            .call(Idempotency::Once, async |c| {
+                c.replies_generate_reply()
+                    .account_id(account_id)
+                    .docflow_id(docflow_id)
+                    .document_id(due.document_id)
+                    .document_type(due.reply_type.clone())
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        let content = base64::engine::general_purpose::STANDARD
+            .decode(reply.content.as_deref().unwrap_or(""))
+            .map_err(|_| Error::Protocol("the generated reply's content is not base64".into()))?;
+        let signature = signer.sign(&content).await?;
+        self.call(Idempotency::Idempotent, async |c| {
+            c.replies_put_reply_signature()
+                .account_id(account_id)
+                .docflow_id(docflow_id)
+                .document_id(due.document_id)
+                .reply_id(reply.id)
+                .body(signature.clone())
+                .send()
+                .await
+        })
+        .await?;
+        let send = types::SendReplyRequest {
+            sender_ip: Some(sender_ip.to_string()),
+        };
+        let docflow = self
+            .call(Idempotency::Once, async |c| {
+                c.replies_send_reply()
+                    .account_id(account_id)
+                    .docflow_id(docflow_id)
+                    .document_id(due.document_id)
+                    .reply_id(reply.id)
+                    .body(send.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        tracing::info!(%docflow_id, reply_type = %due.reply_type, "reply sent");
+        Ok((
+            SentReply {
+                document_id: due.document_id,
+                reply_type: due.reply_type.clone(),
+                reply_id: reply.id,
+            },
+            docflow,
+        ))
+    }
+
+    /// Answers every reply the docflow waits for, and returns what was sent and the docflow after.
+    pub async fn answer_due_replies(
+        &self,
+        account_id: Uuid,
+        docflow: types::Docflow,
+        signer: &dyn Signer,
+        sender_ip: &str,
+    ) -> Result<(Vec<SentReply>, types::Docflow), Error> {
+        let mut sent = Vec::new();
+        let mut current = docflow;
+        // Each answer may change which replies are due: re-read them after every send.
+        while let Some(due) = current.due_replies().into_iter().next() {
+            let (reply, after) = self
+                .answer_reply(account_id, current.id, &due, signer, sender_ip)
+                .await?;
+            if after.due_replies().contains(&due) {
+                return Err(Error::Protocol(format!(
+                    "the reply {} was sent but is still due",
+                    due.reply_type
+                )));
+            }
+            sent.push(reply);
+            current = after;
+        }
+        Ok((sent, current))
+    }
+}

@@ -1,0 +1,548 @@
+//! The main workflow: send a report and follow it to its end.
+//!
+//! Create the draft → upload each file → add it → sign it → check (typed protocol on errors) →
+//! send as a task (never twice: a lost answer is looked up, not repeated) → follow the docflow,
+//! answering every reply that falls due, until it is finished or the deadline passes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use extern_api_raw::prelude::*;
+use extern_api_raw::types;
+use uuid::Uuid;
+
+use crate::check::CheckProtocol;
+use crate::client::{ExternClient, Idempotency};
+use crate::docflow::{DocflowExt, DocumentSummary};
+use crate::error::Error;
+use crate::replies::SentReply;
+use crate::signer::Signer;
+use crate::tasks::{self, PollPolicy};
+use crate::urn::{DocflowStatus, DocumentType, SuccessState};
+use crate::validate::{self, InvalidInput};
+
+/// Who receives the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// An FNS inspection, by its 4-digit code (test robots: 0087 accepts, 0088 rejects, 0085
+    /// answers with a precise notice).
+    Fns(String),
+    /// A Rosstat territorial body, `NN-NN` (test robots: 00-87 accepts, 00-88 rejects).
+    Rosstat(String),
+}
+
+/// One file of the report: the report itself, a representation message or an attachment.
+#[derive(Debug, Clone)]
+pub struct ReportFile {
+    /// The file name; for FNS XML it must equal the file's ИдФайл (the server detects it when
+    /// `None`).
+    pub name: Option<String>,
+    pub content: bytes::Bytes,
+}
+
+impl ReportFile {
+    /// A file whose name and type the server reads from its content.
+    pub fn new(content: impl Into<bytes::Bytes>) -> Self {
+        Self {
+            name: None,
+            content: content.into(),
+        }
+    }
+
+    /// Reads a file from disk, keeping its name.
+    pub async fn read(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let content = tokio::fs::read(path)
+            .await
+            .map_err(|e| Error::io(path, e))?;
+        Ok(Self {
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            content: content.into(),
+        })
+    }
+}
+
+/// What to send, from whom, to whom.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub account_id: Uuid,
+    pub sender_inn: String,
+    pub sender_kpp: Option<String>,
+    pub recipient: Recipient,
+    /// The report first, then warrants and attachments.
+    pub files: Vec<ReportFile>,
+    /// The sender's IP address, which the vendor records.
+    pub sender_ip: String,
+    /// Stop following the docflow after this long (the report stays sent).
+    pub deadline: Duration,
+    /// How often the docflow is looked at while waiting for the authority.
+    pub follow_interval: Duration,
+}
+
+impl ReportRequest {
+    /// A request with the usual defaults: a 10-minute deadline, looking every second.
+    pub fn new(
+        account_id: Uuid,
+        sender_inn: impl Into<String>,
+        sender_kpp: Option<String>,
+        recipient: Recipient,
+        files: Vec<ReportFile>,
+    ) -> Self {
+        Self {
+            account_id,
+            sender_inn: sender_inn.into(),
+            sender_kpp,
+            recipient,
+            files,
+            sender_ip: "127.0.0.1".into(),
+            deadline: Duration::from_secs(600),
+            follow_interval: Duration::from_secs(1),
+        }
+    }
+
+    fn validate(&self) -> Result<(), InvalidInput> {
+        validate::inn(&self.sender_inn)?;
+        if let Some(kpp) = &self.sender_kpp {
+            validate::kpp(kpp)?;
+        }
+        match &self.recipient {
+            Recipient::Fns(code) => validate::inspection(code)?,
+            Recipient::Rosstat(code) => validate::togs(code)?,
+        }
+        if self.files.is_empty() {
+            return Err(InvalidInput::new(
+                "files",
+                "a report needs at least one file",
+            ));
+        }
+        if let Some(i) = self.files.iter().position(|f| f.content.is_empty()) {
+            let name = self.files[i]
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("file #{}", i + 1));
+            return Err(InvalidInput::new("files", format!("{name} is empty")));
+        }
+        Ok(())
+    }
+}
+
+/// A step of the workflow, for progress observers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Step {
+    DraftCreated {
+        draft_id: Uuid,
+    },
+    FileAdded {
+        document_id: Uuid,
+        file_name: Option<String>,
+    },
+    Checked,
+    Sent {
+        docflow_id: Uuid,
+    },
+    Status {
+        status: DocflowStatus,
+        success: SuccessState,
+    },
+    ReplySent {
+        reply_type: String,
+    },
+}
+
+/// Watches the workflow's steps (e.g. to print them or drive a progress bar).
+pub trait Progress: Send + Sync {
+    fn step(&self, step: &Step);
+}
+
+impl<F: Fn(&Step) + Send + Sync> Progress for F {
+    fn step(&self, step: &Step) {
+        self(step)
+    }
+}
+
+/// How the report ended (or where it stood at the deadline).
+#[derive(Debug, Clone)]
+pub struct ReportOutcome {
+    pub draft_id: Uuid,
+    pub docflow_id: Uuid,
+    pub status: DocflowStatus,
+    pub success: SuccessState,
+    pub documents: Vec<DocumentSummary>,
+    pub replies: Vec<SentReply>,
+    /// The authority's refusals (rejection notices and errors), when it refused.
+    pub rejections: Vec<DocumentSummary>,
+    /// Whether the docflow reached `finished` before the deadline.
+    pub finished: bool,
+}
+
+impl ExternClient {
+    /// Sends a report and follows it to its final state, answering the replies that fall due.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: extern_api_core::ExternClient, signer: extern_api_core::SoftwareSigner, account: uuid::Uuid) -> Result<(), extern_api_core::Error> {
+    /// use extern_api_core::{Recipient, ReportFile, ReportRequest};
+    ///
+    /// let file = ReportFile::read("NO_BUHOTCH_0087_0087_6676130154667601001_20241024_39fc932f-9cf2-4344-821a-4d71167ca1e0.xml").await?;
+    /// let request = ReportRequest::new(account, "6676130154", Some("667601001".into()), Recipient::Fns("0087".into()), vec![file]);
+    /// let outcome = client.send_report(&request, &signer, None).await?;
+    /// println!("{:?} / {:?}", outcome.status, outcome.success);
+    /// # Ok(()) }
+    /// ```
+    #[tracing::instrument(skip_all, fields(account = %request.account_id, recipient = ?request.recipient))]
+    pub async fn send_report(
+        &self,
+        request: &ReportRequest,
+        signer: &dyn Signer,
+        progress: Option<Arc<dyn Progress>>,
+    ) -> Result<ReportOutcome, Error> {
+        request.validate()?;
+        let notify = |s: Step| {
+            tracing::info!(step = ?s);
+            if let Some(p) = &progress {
+                p.step(&s);
+            }
+        };
+        let account = request.account_id;
+        let meta = draft_meta(request, signer);
+        let draft = self
+            .call(Idempotency::Once, async |c| {
+                c.drafts_create()
+                    .account_id(account)
+                    .body(meta.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        notify(Step::DraftCreated { draft_id: draft.id });
+
+        let mut names = Vec::new();
+        for file in &request.files {
+            let content_id = self.upload_bytes(account, &file.content).await?;
+            let description = file
+                .name
+                .as_ref()
+                .map(|n| types::DocumentDescriptionRequest {
+                    filename: Some(n.clone()),
+                    ..Default::default()
+                });
+            let body = types::DocumentRequest {
+                content_id: Some(content_id),
+                description,
+                signature: None,
+            };
+            let doc = self
+                .call(Idempotency::Once, async |c| {
+                    c.draft_documents_add()
+                        .account_id(account)
+                        .draft_id(draft.id)
+                        .body(body.clone())
+                        .send()
+                        .await
+                })
+                .await?
+                .into_inner();
+            let signature = signer.sign(&file.content).await?;
+            let sig = types::SignatureRequest {
+                base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
+                is_third_party_signature: Some(false),
+            };
+            self.call(Idempotency::Once, async |c| {
+                c.draft_signatures_add()
+                    .account_id(account)
+                    .draft_id(draft.id)
+                    .document_id(doc.id)
+                    .body(sig.clone())
+                    .send()
+                    .await
+            })
+            .await?;
+            let name = doc
+                .description
+                .and_then(|d| d.filename)
+                .or_else(|| file.name.clone());
+            names.push((doc.id.to_string(), name.clone().unwrap_or_default()));
+            notify(Step::FileAdded {
+                document_id: doc.id,
+                file_name: name,
+            });
+        }
+
+        let policy = PollPolicy {
+            first_interval: Duration::from_millis(50),
+            ..PollPolicy::default()
+        };
+        let check = self
+            .run_draft_task(account, draft.id, DraftTask::Check, &policy)
+            .await?;
+        let protocol = CheckProtocol::from_json(&check["data"], &names);
+        if protocol.has_errors() {
+            return Err(Error::CheckFailed(protocol));
+        }
+        notify(Step::Checked);
+
+        let sent = self
+            .run_draft_task(account, draft.id, DraftTask::Send, &policy)
+            .await?;
+        let docflow: types::Docflow = send_result(sent, &names)?;
+        notify(Step::Sent {
+            docflow_id: docflow.id,
+        });
+        self.follow(request, draft.id, docflow, signer, &notify)
+            .await
+    }
+
+    async fn follow(
+        &self,
+        request: &ReportRequest,
+        draft_id: Uuid,
+        mut docflow: types::Docflow,
+        signer: &dyn Signer,
+        notify: &dyn Fn(Step),
+    ) -> Result<ReportOutcome, Error> {
+        let account = request.account_id;
+        let started = Instant::now();
+        let mut replies = Vec::new();
+        let mut last = None;
+        let mut interval = request.follow_interval.min(Duration::from_millis(100));
+        loop {
+            let state = (docflow.status(), docflow.success_state());
+            if last.as_ref() != Some(&state) {
+                notify(Step::Status {
+                    status: state.0.clone(),
+                    success: state.1.clone(),
+                });
+                last = Some(state.clone());
+            }
+            if !docflow.due_replies().is_empty() {
+                let (sent, after) = self
+                    .answer_due_replies(account, docflow, signer, &request.sender_ip)
+                    .await?;
+                for r in &sent {
+                    notify(Step::ReplySent {
+                        reply_type: r.reply_type.clone(),
+                    });
+                }
+                replies.extend(sent);
+                docflow = after;
+                continue;
+            }
+            let finished = state.0.is_final();
+            if finished || started.elapsed() >= request.deadline {
+                let documents = docflow.summaries();
+                let rejections = documents
+                    .iter()
+                    .filter(|d| {
+                        matches!(
+                            d.document_type,
+                            DocumentType::Fns534ReportAcceptanceNegative
+                                | DocumentType::StatReportProtocolNegative
+                                | DocumentType::Error
+                        )
+                    })
+                    .cloned()
+                    .collect();
+                return Ok(ReportOutcome {
+                    draft_id,
+                    docflow_id: docflow.id,
+                    status: state.0,
+                    success: state.1,
+                    documents,
+                    replies,
+                    rejections,
+                    finished,
+                });
+            }
+            tokio::time::sleep(interval).await;
+            interval = (interval * 2).min(request.follow_interval);
+            let id = docflow.id;
+            docflow = self
+                .call(Idempotency::Idempotent, async |c| {
+                    c.docflows_get()
+                        .account_id(account)
+                        .docflow_id(id)
+                        .send()
+                        .await
+                })
+                .await?
+                .into_inner();
+        }
+    }
+
+    /// Starts a draft task and waits for its result. A send whose answer is lost is never
+    /// repeated blindly: the draft is looked up and the send task it already has is followed.
+    async fn run_draft_task(
+        &self,
+        account: Uuid,
+        draft: Uuid,
+        task: DraftTask,
+        policy: &PollPolicy,
+    ) -> Result<serde_json::Value, Error> {
+        let started = match task {
+            DraftTask::Check => {
+                self.call(Idempotency::Once, async |c| {
+                    c.drafts_check()
+                        .account_id(account)
+                        .draft_id(draft)
+                        .deferred(true)
+                        .send()
+                        .await
+                })
+                .await
+            }
+            DraftTask::Send => {
+                self.call(Idempotency::Once, async |c| {
+                    c.drafts_send()
+                        .account_id(account)
+                        .draft_id(draft)
+                        .deferred(true)
+                        .force(false)
+                        .send()
+                        .await
+                })
+                .await
+            }
+        };
+        let task_id = match started {
+            Ok(t) => t.into_inner().id,
+            Err(e)
+                if task == DraftTask::Send
+                    && (e.is_transient() || e.status().is_some_and(|s| s >= 500)) =>
+            {
+                tracing::warn!(error = %e, "the send answer was lost; looking the draft up before anything else");
+                match self.find_send(account, draft).await? {
+                    Some(id) => id,
+                    None => {
+                        self.call(Idempotency::Once, async |c| {
+                            c.drafts_send()
+                                .account_id(account)
+                                .draft_id(draft)
+                                .deferred(true)
+                                .force(false)
+                                .send()
+                                .await
+                        })
+                        .await?
+                        .into_inner()
+                        .id
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        let done = tasks::wait(policy, || async {
+            Ok(self
+                .call(Idempotency::Idempotent, async |c| {
+                    c.drafts_get_task()
+                        .account_id(account)
+                        .draft_id(draft)
+                        .api_task_id(task_id)
+                        .send()
+                        .await
+                })
+                .await?
+                .into_inner())
+        })
+        .await?;
+        tasks::result(done)
+    }
+
+    /// The send task a draft already has, if the server took the send.
+    async fn find_send(&self, account: Uuid, draft: Uuid) -> Result<Option<Uuid>, Error> {
+        let page = self
+            .call(Idempotency::Idempotent, async |c| {
+                c.drafts_get_tasks()
+                    .account_id(account)
+                    .draft_id(draft)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        Ok(page
+            .api_task_page_items
+            .iter()
+            .rev()
+            .find(|t| t.task_type.as_deref() == Some("urn:task-type:send"))
+            .and_then(|t| t.id))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DraftTask {
+    Check,
+    Send,
+}
+
+fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta {
+    let certificate = types::CertificateContent {
+        content: base64::engine::general_purpose::STANDARD.encode(signer.certificate()),
+    };
+    let (ifns, togs) = match &request.recipient {
+        Recipient::Fns(c) => (Some(c.clone()), None),
+        Recipient::Rosstat(c) => (None, Some(c.clone())),
+    };
+    types::DraftMeta {
+        sender: Some(types::Sender {
+            inn: request.sender_inn.clone(),
+            kpp: request.sender_kpp.clone(),
+            certificate: Some(certificate),
+            ipaddress: Some(request.sender_ip.clone()),
+            is_representative: Some(false),
+            name: None,
+        }),
+        recipient: Some(types::Recipient {
+            ifns_code: ifns,
+            togs_code: togs,
+            ..Default::default()
+        }),
+        payer: Some(types::Payer {
+            inn: Some(request.sender_inn.clone()),
+            organization: request
+                .sender_kpp
+                .clone()
+                .map(|kpp| types::PayerOrganization { kpp: Some(kpp) }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The send task's result: a docflow — or, the vendor's quirk, an error object in a `succeed` task.
+fn send_result(
+    result: serde_json::Value,
+    names: &[(String, String)],
+) -> Result<types::Docflow, Error> {
+    let is_error = result
+        .get("id")
+        .and_then(|v| v.as_str())
+        .is_some_and(|id| id.starts_with("urn:error:"));
+    if is_error {
+        if let Some(check) = result.get("check-result") {
+            return Err(Error::CheckFailed(CheckProtocol::from_json(check, names)));
+        }
+        let field = |k: &str| {
+            result
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        return Err(Error::Api {
+            status: result
+                .get("status-code")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(400) as u16,
+            id: field("id"),
+            message: field("message"),
+            trace_id: result
+                .get("trace-id")
+                .and_then(|v| v.as_str())
+                .map(String::from),
+        });
+    }
+    serde_json::from_value(result)
+        .map_err(|e| Error::Protocol(format!("the send task's result is not a docflow: {e}")))
+}
