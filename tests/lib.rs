@@ -1,1 +1,188 @@
-//! Shared helpers for the integration tests in `tests/tests/`.
+//! Shared helpers for the integration tests in `tests/tests/`: a sandbox, a client of it, a
+//! test certificate, the sample report.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use extern_api_core::raw::prelude::*;
+use extern_api_core::{
+    Credentials, ExternClient, ExternClientBuilder, Idempotency, ReportFile, SoftwareSigner,
+};
+use extern_api_sandbox::{Sandbox, SandboxConfig};
+
+pub const INN: &str = "6676130154";
+pub const KPP: &str = "667601001";
+/// The vendor's sample report (see `crates/extern-api-core/examples/fixtures/README.md`).
+pub const REPORT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../crates/extern-api-core/examples/fixtures/NO_BUHOTCH_0087_0087_6676130154667601001_20241024_39fc932f-9cf2-4344-821a-4d71167ca1e0.xml"
+);
+
+/// A sandbox with a logged-in client and a signer of the seeded organization.
+pub struct World {
+    pub sandbox: Arc<Sandbox>,
+    pub client: ExternClient,
+    pub signer: SoftwareSigner,
+    pub account: uuid::Uuid,
+}
+
+impl World {
+    pub async fn start() -> Self {
+        Self::start_with(SandboxConfig::for_tests(), |b| b).await
+    }
+
+    pub async fn start_with(
+        config: SandboxConfig,
+        customize: impl FnOnce(ExternClientBuilder) -> ExternClientBuilder,
+    ) -> Self {
+        let sandbox = Arc::new(Sandbox::start(config).await.unwrap());
+        let url = sandbox.url();
+        Self::connect(sandbox, &url, customize).await
+    }
+
+    /// A client of `sandbox` that talks to it through `url` (e.g. a proxy in front of it).
+    pub async fn connect(
+        sandbox: Arc<Sandbox>,
+        url: &str,
+        customize: impl FnOnce(ExternClientBuilder) -> ExternClientBuilder,
+    ) -> Self {
+        let c = sandbox.config().clone();
+        let builder = ExternClient::builder()
+            .base_url(url)
+            .identity_url(sandbox.url())
+            .credentials(Credentials::password(
+                &c.client_id,
+                c.api_key.as_str(),
+                &c.login,
+                c.password.as_str(),
+            ));
+        let client = customize(builder).build().unwrap();
+        let signer = issue_signer(&sandbox, INN, KPP).await;
+        let accounts = client
+            .call(Idempotency::Idempotent, async |c| {
+                c.accounts_get_all().send().await
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let account = accounts.accounts[0].id;
+        Self {
+            sandbox,
+            client,
+            signer,
+            account,
+        }
+    }
+}
+
+/// A certificate and key issued by the sandbox's test tools.
+pub async fn issue_signer(sandbox: &Sandbox, inn: &str, kpp: &str) -> SoftwareSigner {
+    let issued: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "{}/test-tools/v1/generate-certificate",
+            sandbox.url()
+        ))
+        .header("X-Kontur-Apikey", &sandbox.config().api_key)
+        .json(&serde_json::json!({ "inn": inn, "kpp": kpp, "fio": "Иванов Иван Иванович" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cert = base64::engine::general_purpose::STANDARD
+        .decode(issued["certificate"].as_str().unwrap())
+        .unwrap();
+    SoftwareSigner::from_pem(issued["private-key"].as_str().unwrap(), cert).unwrap()
+}
+
+/// The sample report, re-stamped for inspection `code` (ИдФайл and file name).
+pub fn report_for(code: &str) -> ReportFile {
+    let bytes = std::fs::read(REPORT).unwrap();
+    // The ИдФайл is ASCII, so it can be replaced in the bytes directly.
+    let from = b"NO_BUHOTCH_0087_0087_";
+    let to = format!("NO_BUHOTCH_{code}_{code}_").into_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(&to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    ReportFile::new(out)
+}
+
+/// A proxy in front of the sandbox that forwards every request, and for the first one whose
+/// request line contains `drop_after` lets the server act but closes the connection instead of
+/// answering: the client sees a lost answer while the server did the work.
+pub struct LosingProxy {
+    pub url: String,
+    pub dropped: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl LosingProxy {
+    pub async fn start(upstream: std::net::SocketAddr, drop_after: &'static str) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let counter = dropped.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = client.into_split();
+                    let mut reader = BufReader::new(read);
+                    {
+                        // One request per connection (answers say `connection: close`): head, then
+                        // a Content-Length body.
+                        let mut head = Vec::new();
+                        loop {
+                            let mut line = Vec::new();
+                            if reader.read_until(b'\n', &mut line).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            let end = line == b"\r\n";
+                            head.extend_from_slice(&line);
+                            if end {
+                                break;
+                            }
+                        }
+                        let text = String::from_utf8_lossy(&head).to_string();
+                        let len = text
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        let mut body = vec![0; len];
+                        reader.read_exact(&mut body).await.unwrap();
+                        // Forward on a fresh connection that closes after the answer.
+                        let mut upstream_conn =
+                            tokio::net::TcpStream::connect(upstream).await.unwrap();
+                        let head = text.replace("\r\n\r\n", "\r\nconnection: close\r\n\r\n");
+                        upstream_conn.write_all(head.as_bytes()).await.unwrap();
+                        upstream_conn.write_all(&body).await.unwrap();
+                        let mut answer = Vec::new();
+                        upstream_conn.read_to_end(&mut answer).await.unwrap();
+                        let first_line = text.lines().next().unwrap_or("");
+                        if first_line.contains(drop_after)
+                            && counter.fetch_add(1, Ordering::SeqCst) == 0
+                        {
+                            return; // the server acted; the client never hears of it
+                        }
+                        let _ = write.write_all(&answer).await;
+                    }
+                });
+            }
+        });
+        Self { url, dropped }
+    }
+}
