@@ -140,6 +140,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(test_tools::advance_clock),
         )
         .route(
+            "/test-tools/v1/generate-docflows",
+            post(test_tools::generate_docflows),
+        )
+        .route(
             "/test-tools/v1/ca-certificate",
             get(test_tools::ca_certificate),
         );

@@ -2,7 +2,6 @@
 //! or `/*`), and out, whole or by `Range`. Every part is spooled to its own file as it streams in,
 //! so no content is ever held whole in memory, and a failed part never damages stored ones.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,13 +25,23 @@ use crate::shared::Shared;
 /// Most bytes one ranged download returns (the vendor caps a `Range` at 64 MiB).
 pub const RANGE_CAP: u64 = 64 * 1024 * 1024;
 
+/// Where the bytes of one part are.
+#[derive(Debug, Clone)]
+pub enum PartData {
+    /// Uploaded parts: spooled to a file as they stream in.
+    File(PathBuf),
+    /// The sandbox's own small documents (receipts, notices): kept in memory.
+    Memory(bytes::Bytes),
+}
+
 /// One stored content: its declared total and the parts received so far.
 #[derive(Debug, Clone)]
 pub struct Content {
     pub account_id: Uuid,
     pub total: Option<u64>,
-    /// Parts by first byte: (last byte inclusive, spooled file).
-    pub parts: BTreeMap<u64, (u64, PathBuf)>,
+    /// Parts sorted by first byte: (first byte, last byte inclusive, the bytes). A vector, not
+    /// a map: most contents have one part, and a map node costs more than the part.
+    pub parts: Vec<(u64, u64, PartData)>,
 }
 
 impl Content {
@@ -42,8 +51,8 @@ impl Content {
             return false;
         };
         let mut next = 0;
-        for (&start, &(end, _)) in &self.parts {
-            if start != next {
+        for (start, end, _) in &self.parts {
+            if *start != next {
                 return false;
             }
             next = end + 1;
@@ -54,8 +63,13 @@ impl Content {
     /// A blocking reader over the whole content (for checks and signature verification).
     pub fn reader(&self) -> std::io::Result<impl Read + use<>> {
         let mut readers: Vec<Box<dyn Read + Send>> = Vec::new();
-        for (_, path) in self.parts.values() {
-            readers.push(Box::new(std::fs::File::open(path)?));
+        for (_, _, data) in &self.parts {
+            match data {
+                PartData::File(path) => readers.push(Box::new(std::fs::File::open(path)?)),
+                PartData::Memory(bytes) => {
+                    readers.push(Box::new(std::io::Cursor::new(bytes.clone())))
+                }
+            }
         }
         Ok(readers.into_iter().fold(
             Box::new(std::io::empty()) as Box<dyn Read + Send>,
@@ -268,7 +282,7 @@ async fn store_part(
     let content = store.contents.entry(id).or_insert_with(|| Content {
         account_id,
         total: None,
-        parts: BTreeMap::new(),
+        parts: Vec::new(),
     });
     // Checked again under the lock: another part may have arrived meanwhile.
     if let Err(e) = check_fits(content, r) {
@@ -278,8 +292,14 @@ async fn store_part(
     if r.total.is_some() {
         content.total = r.total;
     }
-    if let Some((_, old)) = content.parts.insert(r.first, (r.last, path)) {
-        let _ = std::fs::remove_file(old);
+    let part = (r.first, r.last, PartData::File(path));
+    match content.parts.binary_search_by_key(&r.first, |p| p.0) {
+        Ok(i) => {
+            if let (_, _, PartData::File(old)) = std::mem::replace(&mut content.parts[i], part) {
+                let _ = std::fs::remove_file(old);
+            }
+        }
+        Err(i) => content.parts.insert(i, part),
     }
     Ok(content.is_complete())
 }
@@ -303,7 +323,7 @@ fn check_fits(content: &Content, r: PartRange) -> ApiResult<()> {
             format!("the part goes beyond the declared total of {total} bytes"),
         ));
     }
-    for (&start, &(end, _)) in &content.parts {
+    for &(start, end, _) in &content.parts {
         let same = start == r.first && end == r.last;
         if !same && start <= r.last && r.first <= end {
             return Err(ApiError::bad_request(
@@ -439,27 +459,35 @@ fn stream_range(
     len: u64,
 ) -> impl futures::Stream<Item = std::io::Result<bytes::Bytes>> + Send {
     let end = first + len; // exclusive
-    let pieces: Vec<(PathBuf, u64, u64)> = content
+    let pieces: Vec<(PartData, u64, u64)> = content
         .parts
         .iter()
-        .filter_map(|(&start, (last, path))| {
+        .filter_map(|&(start, last, ref data)| {
             let stop = last + 1;
             let from = first.max(start);
             let to = end.min(stop);
-            (from < to).then(|| (path.clone(), from - start, to - from))
+            (from < to).then(|| (data.clone(), from - start, to - from))
         })
         .collect();
     futures::stream::iter(pieces)
-        .then(|(path, offset, n)| async move {
-            let mut file = tokio::fs::File::open(path).await?;
-            file.seek(std::io::SeekFrom::Start(offset)).await?;
-            Ok::<_, std::io::Error>(tokio_util::io::ReaderStream::with_capacity(
-                file.take(n),
-                64 * 1024,
-            ))
+        .then(|(data, offset, n)| async move {
+            match data {
+                PartData::Memory(bytes) => {
+                    let piece = bytes.slice(offset as usize..(offset + n) as usize);
+                    Ok::<_, std::io::Error>(futures::stream::once(async move { Ok(piece) }).boxed())
+                }
+                PartData::File(path) => {
+                    let mut file = tokio::fs::File::open(path).await?;
+                    file.seek(std::io::SeekFrom::Start(offset)).await?;
+                    Ok(
+                        tokio_util::io::ReaderStream::with_capacity(file.take(n), 64 * 1024)
+                            .boxed(),
+                    )
+                }
+            }
         })
         .flat_map(|r| match r {
-            Ok(s) => s.boxed(),
+            Ok(s) => s,
             Err(e) => futures::stream::once(async move { Err(e) }).boxed(),
         })
 }

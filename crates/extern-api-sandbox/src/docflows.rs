@@ -203,21 +203,13 @@ pub fn create_from_draft(
             main.and_then(|m| m.filename.as_deref()).unwrap_or(""),
             now,
         );
-        let content_id = shared
-            .put_content(store, draft.account_id, &xml)
-            .map_err(|e| {
-                ApiError::new(
-                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    e.to_string(),
-                )
-            })?;
+        let content_id = shared.put_content(store, draft.account_id, &xml);
         let signatures = if reply.is_some() {
             vec![Signature {
                 id: Uuid::new_v4(),
                 thumbprint: crate::pki::thumbprint(&shared.operator.certificate_der),
                 title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
-                bytes: shared.operator.sign_detached(&xml),
+                bytes: shared.operator.sign_detached(&xml).into(),
                 signer_type: "provider-representative",
             }]
         } else {

@@ -441,7 +441,7 @@ fn parse_signature(b64: &str) -> ApiResult<Signature> {
         .map_err(|e| ApiError::bad_request("invalidSignature", e.to_string()))?;
     Ok(Signature {
         id: Uuid::new_v4(),
-        bytes,
+        bytes: bytes.into(),
         thumbprint: pki::thumbprint(&der),
         title: info.title(),
         signer_type: "organization-representative",

@@ -73,13 +73,14 @@ pub async fn list(
         .filter(|e| accounts.contains(&e.account_id))
         .take(take)
         .map(|e| {
+            let docflow = store.docflows.get(&e.docflow_id);
             json!({
                 "id": event_id(e.seq),
-                "inn": e.inn,
-                "kpp": e.kpp,
-                "docflow-type": e.docflow_type,
+                "inn": docflow.map(|d| d.inn.as_str()),
+                "kpp": docflow.map(|d| d.kpp.as_str()),
+                "docflow-type": docflow.map(|d| d.doc_type.as_str()),
                 "docflow-link": { "rel": "docflow", "href": shared.url(&docflow_path(e.account_id, e.docflow_id)) },
-                "new-state": e.new_state,
+                "new-state": format!("urn:transaction:{}", e.new_state),
                 "event-date-time": e.at.to_rfc3339(),
                 "docflow-id": e.docflow_id,
                 "account-id": e.account_id,

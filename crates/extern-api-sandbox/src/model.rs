@@ -52,7 +52,8 @@ pub struct SignerCertificate {
 #[derive(Debug, Clone)]
 pub struct Signature {
     pub id: Uuid,
-    pub bytes: Vec<u8>,
+    /// Shared on clone: a draft's signatures move into its docflow without a copy.
+    pub bytes: bytes::Bytes,
     pub thumbprint: String,
     pub title: String,
     pub signer_type: &'static str,
@@ -156,16 +157,15 @@ pub struct Reply {
     pub sent: bool,
 }
 
-/// One docflow state change in the events feed.
+/// One docflow state change in the events feed. Compact: the docflow's type, INN and KPP are
+/// read from the docflow when the feed is rendered.
 #[derive(Debug, Clone)]
 pub struct Event {
     pub seq: u64,
     pub account_id: Uuid,
     pub docflow_id: Uuid,
-    pub docflow_type: String,
-    pub new_state: String,
-    pub inn: String,
-    pub kpp: String,
+    /// `urn:transaction:` + this.
+    pub new_state: &'static str,
     pub at: DateTime<Utc>,
 }
 
@@ -196,16 +196,13 @@ impl Store {
     }
 
     /// Appends an event for a docflow's new state.
-    pub fn push_event(&mut self, docflow: &Docflow, new_state: &str, at: DateTime<Utc>) {
+    pub fn push_event(&mut self, docflow: &Docflow, new_state: &'static str, at: DateTime<Utc>) {
         let seq = self.events.len() as u64 + 1;
         self.events.push(Event {
             seq,
             account_id: docflow.account_id,
             docflow_id: docflow.id,
-            docflow_type: docflow.doc_type.clone(),
-            new_state: format!("urn:transaction:{new_state}"),
-            inn: docflow.inn.clone(),
-            kpp: docflow.kpp.clone(),
+            new_state,
             at,
         });
     }

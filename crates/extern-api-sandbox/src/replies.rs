@@ -307,9 +307,7 @@ pub async fn send(
     }
     answered.reply_due = None;
     let origin = answered.origin;
-    let content_id = shared
-        .put_content(store, account, &reply.content)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let content_id = shared.put_content(store, account, &reply.content);
     let (cert, info) = pki::signer_certificate(&signature)
         .map_err(|e| ApiError::bad_request("invalidSignature", e.to_string()))?;
     docflow.documents.push(DocflowDocument {
@@ -322,7 +320,7 @@ pub async fn send(
         size: reply.content.len() as u64,
         signatures: vec![Signature {
             id: Uuid::new_v4(),
-            bytes: signature,
+            bytes: signature.into(),
             thumbprint: pki::thumbprint(&cert),
             title: info.title(),
             signer_type: "organization-representative",

@@ -172,9 +172,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 Uuid::new_v4().simple()
             );
             let xml = robot_document(&filename, a.knd, &report_name, &docflow.cu, due);
-            let Ok(content_id) = shared.put_content(store, docflow.account_id, &xml) else {
-                continue;
-            };
+            let content_id = shared.put_content(store, docflow.account_id, &xml);
             let sig = shared.inspection.sign_detached(&xml);
             docflow.documents.push(DocflowDocument {
                 id: Uuid::new_v4(),
@@ -188,7 +186,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                     id: Uuid::new_v4(),
                     thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
                     title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
-                    bytes: sig,
+                    bytes: sig.into(),
                     signer_type: "cu-representative",
                 }],
                 reply_due: a.reply.map(String::from),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::config::SandboxConfig;
-use crate::contents::Content;
+use crate::contents::{Content, PartData};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Account, Organization, Store};
 use crate::pki::{Authority, SandboxSigner, Subject};
@@ -117,20 +117,18 @@ impl Shared {
         self.spool.path().join(Uuid::new_v4().to_string())
     }
 
-    /// Stores bytes the sandbox produced itself (operator and robot documents) as a content.
-    pub fn put_content(
-        &self,
-        store: &mut Store,
-        account_id: Uuid,
-        bytes: &[u8],
-    ) -> std::io::Result<Uuid> {
-        let path = self.spool_path();
-        std::fs::write(&path, bytes)?;
+    /// Stores bytes the sandbox produced itself (operator and robot documents, replies) as a
+    /// content. They are small, so they stay in memory instead of costing a file each.
+    pub fn put_content(&self, store: &mut Store, account_id: Uuid, bytes: &[u8]) -> Uuid {
         let id = Uuid::new_v4();
-        let mut parts = std::collections::BTreeMap::new();
-        if !bytes.is_empty() {
-            parts.insert(0, (bytes.len() as u64 - 1, path));
-        }
+        let parts = match bytes.len() as u64 {
+            0 => Vec::new(),
+            n => vec![(
+                0,
+                n - 1,
+                PartData::Memory(bytes::Bytes::copy_from_slice(bytes)),
+            )],
+        };
         store.contents.insert(
             id,
             Content {
@@ -139,7 +137,7 @@ impl Shared {
                 parts,
             },
         );
-        Ok(id)
+        id
     }
 
     /// 404 for an unknown account, 403 for one the caller does not belong to.

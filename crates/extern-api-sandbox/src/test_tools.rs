@@ -137,3 +137,134 @@ pub async fn ca_certificate(State(shared): State<Arc<Shared>>) -> Json<Value> {
         json!({ "certificate": base64::engine::general_purpose::STANDARD.encode(&shared.ca.certificate_der) }),
     )
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DocflowsRequest {
+    count: usize,
+    account_id: Option<uuid::Uuid>,
+    ifns_code: Option<String>,
+}
+
+/// Most docflows one call generates.
+const MAX_GENERATED: usize = 1_000_000;
+
+/// `POST /test-tools/v1/generate-docflows` `{count, account-id?, ifns-code?}`: sends `count`
+/// signed reports of the account's head organization to an inspection (default 0087) as if
+/// through drafts, so searches, events and benchmarks have data; the robots answer them as usual.
+pub async fn generate_docflows(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<DocflowsRequest>,
+) -> ApiResult<Json<Value>> {
+    authorize(&shared, &headers)?;
+    if req.count == 0 || req.count > MAX_GENERATED {
+        return Err(ApiError::bad_request(
+            "invalidRequest",
+            format!("count must be 1 to {MAX_GENERATED}"),
+        ));
+    }
+    let code = req.ifns_code.unwrap_or_else(|| "0087".into());
+    if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad_request(
+            "invalidRequest",
+            format!("ifns-code {code:?} must be 4 digits"),
+        ));
+    }
+    let (account, org) = {
+        let store = shared.lock();
+        let account = match req.account_id {
+            Some(id) => store
+                .account(id)
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("account"))?,
+            None => store
+                .accounts
+                .first()
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("account"))?,
+        };
+        let org = store
+            .organizations
+            .iter()
+            .find(|o| o.account_id == account.id && o.is_main)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("organization"))?;
+        (account, org)
+    };
+    let signer = shared.ca.signer(&Subject {
+        inn: org.inn.clone(),
+        kpp: Some(org.kpp.clone()),
+        fio: "Генератор Отчётов".into(),
+        organization: Some(org.name.clone()),
+    });
+    let now = shared.clock.now();
+    let file_id = format!(
+        "NO_BUHOTCH_{code}_{code}_{}{}_{}_{}",
+        org.inn,
+        org.kpp,
+        now.format("%Y%m%d"),
+        uuid::Uuid::new_v4()
+    );
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{file_id}\" ВерсФорм=\"5.07\"><Документ КНД=\"0710099\" Период=\"34\" ОтчетГод=\"{}\" НомКорр=\"0\" КодНО=\"{code}\">\
+         <СвНП><НПЮЛ НаимОрг=\"{}\" ИННЮЛ=\"{}\" КПП=\"{}\"/></СвНП></Документ></Файл>\n",
+        now.format("%Y"),
+        org.name,
+        org.inn,
+        org.kpp
+    );
+    let bytes = encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned();
+    let signature = signer.sign_detached(&bytes);
+    let thumbprint = crate::pki::thumbprint(&signer.certificate_der);
+    let meta: extern_api_raw::types::DraftMeta = serde_json::from_value(json!({
+        "sender": { "inn": org.inn, "kpp": org.kpp, "ipaddress": "127.0.0.1" },
+        "recipient": { "ifns-code": code },
+        "payer": { "inn": org.inn, "organization": { "kpp": org.kpp } },
+    }))
+    .expect("a valid draft meta");
+    let content_id = {
+        let mut store = shared.lock();
+        shared.put_content(&mut store, account.id, &bytes)
+    };
+    let document = crate::model::DraftDocument {
+        id: uuid::Uuid::new_v4(),
+        content_id: Some(content_id),
+        doc_type: Some("urn:document:fns534-report".into()),
+        filename: Some(format!("{file_id}.xml")),
+        content_type: Some("application/xml".into()),
+        properties: Default::default(),
+        signatures: vec![crate::model::Signature {
+            id: uuid::Uuid::new_v4(),
+            bytes: signature.into(),
+            thumbprint,
+            title: format!("{} (Генератор Отчётов)", org.name),
+            signer_type: "organization-representative",
+        }],
+    };
+    let mut created = 0usize;
+    // In batches, so that other requests get the store in between.
+    while created < req.count {
+        let batch = (req.count - created).min(1000);
+        {
+            let mut store = shared.lock();
+            for _ in 0..batch {
+                let draft = crate::model::Draft {
+                    id: uuid::Uuid::new_v4(),
+                    account_id: account.id,
+                    meta: meta.clone(),
+                    status: "sent",
+                    documents: vec![document.clone()],
+                    docflow_id: None,
+                    busy_task: None,
+                };
+                crate::docflows::create_from_draft(&shared, &mut store, &draft, now)?;
+            }
+        }
+        created += batch;
+        tokio::task::yield_now().await;
+    }
+    Ok(Json(
+        json!({ "created": created, "account-id": account.id }),
+    ))
+}

@@ -496,3 +496,41 @@ async fn replies_are_checked() {
         "urn:error:externapi:replyNotAvailable"
     );
 }
+
+#[tokio::test]
+async fn test_tools_generate_docflows_that_the_robots_answer() {
+    let api = Api::start().await;
+    let a = api
+        .post(
+            "/test-tools/v1/generate-docflows",
+            json!({ "count": 30, "ifns-code": "0088" }),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["created"], 30);
+    let page = api.get(&api.acc("/docflows?take=1000")).await.body;
+    assert_eq!(page["total-count"], 30);
+    let id = page["docflows-page-item"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let df = api
+        .wait_docflow(&id, |d| d["success-state"] == "urn:docflow-state:failed")
+        .await;
+    assert_eq!(state(&df), ("response-arrived".into(), "failed".into()));
+    // Their reports carry a valid signature of the organization.
+    let report = &df["documents"][0];
+    assert_eq!(report["description"]["type"], "urn:document:fns534-report");
+    assert_eq!(report["signatures"].as_array().unwrap().len(), 1);
+    for bad in [
+        json!({ "count": 0 }),
+        json!({ "count": 5, "ifns-code": "87" }),
+    ] {
+        assert_eq!(
+            api.post("/test-tools/v1/generate-docflows", bad)
+                .await
+                .status,
+            400
+        );
+    }
+}
