@@ -23,21 +23,33 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 pub enum Credentials {
     /// OIDC password grant: the integrator's client id and api-key, and the user's login.
     Password {
+        /// The integrator's client id at the identity provider.
         client_id: String,
+        /// The integrator's api-key (sent only to the identity provider, as `client_secret`).
         api_key: Secret,
+        /// The user's login.
         login: String,
+        /// The user's password.
         password: Secret,
     },
     /// OIDC refresh-token grant, from a refresh token saved earlier.
     RefreshToken {
+        /// The integrator's client id at the identity provider.
         client_id: String,
+        /// The integrator's api-key.
         api_key: Secret,
+        /// A refresh token saved from an earlier login.
         refresh_token: Secret,
     },
     /// A bearer token obtained elsewhere (it is not refreshed).
     Bearer(Secret),
     /// The legacy pair: `X-Kontur-Apikey` and `Authorization: auth.sid …`.
-    ApiKeySid { api_key: Secret, sid: Secret },
+    ApiKeySid {
+        /// The integrator's api-key.
+        api_key: Secret,
+        /// The session id from the legacy auth service.
+        sid: Secret,
+    },
 }
 
 impl Credentials {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 #[serde(rename_all = "kebab-case")]
 pub struct CheckError {
     #[serde(default)]
+    /// What is wrong, in the vendor's words.
     pub description: String,
     /// Where in the document (an XPath-like path).
     #[serde(default)]
@@ -33,15 +34,20 @@ impl CheckError {
 /// The errors of one document, named by its file name where known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentErrors {
+    /// The draft document's id.
     pub document_id: String,
+    /// The document's file name, when the workflow knows it.
     pub file_name: Option<String>,
+    /// The errors and warnings found in it.
     pub errors: Vec<CheckError>,
 }
 
 /// A whole protocol.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckProtocol {
+    /// Errors per document.
     pub documents: Vec<DocumentErrors>,
+    /// Errors of the draft as a whole (recipient, missing documents, …).
     pub common: Vec<CheckError>,
 }
 

@@ -170,6 +170,7 @@ impl ExternClientBuilder {
         self
     }
 
+    /// How the client logs in (required).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -181,6 +182,7 @@ impl ExternClientBuilder {
         self
     }
 
+    /// The longest a connection may take to open (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -198,11 +200,13 @@ impl ExternClientBuilder {
         self
     }
 
+    /// How idempotent calls are repeated after transient failures.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
+    /// Checks the settings and builds the client.
     pub fn build(self) -> Result<ExternClient, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {

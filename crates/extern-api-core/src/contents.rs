@@ -21,6 +21,7 @@ pub type ProgressFn = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 pub struct TransferOptions {
     /// Bytes per request (1 KiB ..= 64 MiB; default 8 MiB).
     pub part_size: usize,
+    /// Called with (bytes done, total if known) after each part.
     pub progress: Option<ProgressFn>,
 }
 

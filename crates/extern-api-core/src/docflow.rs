@@ -9,6 +9,7 @@ use crate::urn::{DocflowStatus, DocflowType, DocumentType, SuccessState};
 /// A reply the docflow waits for: the `reply` link of one of its documents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueReply {
+    /// The document the reply answers.
     pub document_id: Uuid,
     /// The reply's document type without prefix, e.g. `fns534-report-receipt`.
     pub reply_type: String,
@@ -17,8 +18,11 @@ pub struct DueReply {
 /// A document of a docflow, in short.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentSummary {
+    /// The document's id.
     pub id: Uuid,
+    /// Its type.
     pub document_type: DocumentType,
+    /// Its file name.
     pub file_name: Option<String>,
     /// The contents-service ids of the document's content variants.
     pub content_ids: Vec<Uuid>,
@@ -26,10 +30,15 @@ pub struct DocumentSummary {
 
 /// Typed accessors over the generated [`types::Docflow`].
 pub trait DocflowExt {
+    /// The docflow's type.
     fn docflow_type(&self) -> DocflowType;
+    /// Its status.
     fn status(&self) -> DocflowStatus;
+    /// How it went so far.
     fn success_state(&self) -> SuccessState;
+    /// The replies it waits for (its documents' `reply` links).
     fn due_replies(&self) -> Vec<DueReply>;
+    /// Its documents, in short.
     fn summaries(&self) -> Vec<DocumentSummary>;
 }
 

@@ -17,13 +17,17 @@ pub enum Error {
         status: u16,
         /// The vendor's error URN, e.g. `urn:error:externapi:concurrentApiTaskActive`.
         id: String,
+        /// The server's message.
         message: String,
         /// `X-Kontur-Trace-Id` of the answer.
         trace_id: Option<String>,
     },
     /// The request never got an answer (connection refused or reset, DNS, TLS).
     #[error("transport error: {message}")]
-    Transport { message: String },
+    Transport {
+        /// What failed, with its causes.
+        message: String,
+    },
     /// No answer within the configured timeout, or a task not finished by its deadline.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
@@ -33,8 +37,11 @@ pub enum Error {
     /// A long operation ended `failed`.
     #[error("task {task_id} failed: {message}")]
     TaskFailed {
+        /// The task's id.
         task_id: uuid::Uuid,
+        /// The vendor's error URN, when the task carries one.
         id: Option<String>,
+        /// Why it failed.
         message: String,
     },
     /// The draft check found errors; the protocol names each document.
@@ -49,7 +56,9 @@ pub enum Error {
     /// A local file could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// The I/O error.
         source: std::io::Error,
     },
     /// The server answered something this SDK could not read.

@@ -12,6 +12,8 @@
 //!
 //! Everything the generated client offers stays reachable through [`ExternClient::raw`].
 
+#![warn(missing_docs)]
+
 mod auth;
 pub mod check;
 mod client;

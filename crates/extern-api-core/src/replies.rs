@@ -14,8 +14,11 @@ use crate::signer::Signer;
 /// A reply that was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentReply {
+    /// The document answered.
     pub document_id: Uuid,
+    /// The reply's document type, e.g. `fns534-report-receipt`.
     pub reply_type: String,
+    /// The reply's id.
     pub reply_id: Uuid,
 }
 

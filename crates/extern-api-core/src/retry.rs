@@ -9,6 +9,7 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     /// The first delay; each next one doubles, up to `max_delay`.
     pub base_delay: Duration,
+    /// The longest delay between two attempts.
     pub max_delay: Duration,
 }
 

@@ -38,6 +38,7 @@ pub struct ReportFile {
     /// The file name; for FNS XML it must equal the file's ИдФайл (the server detects it when
     /// `None`).
     pub name: Option<String>,
+    /// The file's bytes.
     pub content: bytes::Bytes,
 }
 
@@ -66,9 +67,13 @@ impl ReportFile {
 /// What to send, from whom, to whom.
 #[derive(Debug, Clone)]
 pub struct ReportRequest {
+    /// The account the report is sent from.
     pub account_id: Uuid,
+    /// The sender's INN (checked locally, check digits included).
     pub sender_inn: String,
+    /// The sender's KPP (companies).
     pub sender_kpp: Option<String>,
+    /// The authority that receives the report.
     pub recipient: Recipient,
     /// The report first, then warrants and attachments.
     pub files: Vec<ReportFile>,
@@ -131,28 +136,42 @@ impl ReportRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Step {
+    /// The draft was created.
     DraftCreated {
+        /// Its id.
         draft_id: Uuid,
     },
+    /// A file was uploaded, added to the draft and signed.
     FileAdded {
+        /// The draft document's id.
         document_id: Uuid,
+        /// Its file name.
         file_name: Option<String>,
     },
+    /// The check found no errors.
     Checked,
+    /// The report was sent: the docflow exists.
     Sent {
+        /// The docflow's id.
         docflow_id: Uuid,
     },
+    /// The docflow's status or success state changed.
     Status {
+        /// The new status.
         status: DocflowStatus,
+        /// The new success state.
         success: SuccessState,
     },
+    /// A reply (receipt) was sent.
     ReplySent {
+        /// Its document type.
         reply_type: String,
     },
 }
 
 /// Watches the workflow's steps (e.g. to print them or drive a progress bar).
 pub trait Progress: Send + Sync {
+    /// Called for each step, in order.
     fn step(&self, step: &Step);
 }
 
@@ -165,11 +184,17 @@ impl<F: Fn(&Step) + Send + Sync> Progress for F {
 /// How the report ended (or where it stood at the deadline).
 #[derive(Debug, Clone)]
 pub struct ReportOutcome {
+    /// The draft the report was sent from.
     pub draft_id: Uuid,
+    /// The docflow.
     pub docflow_id: Uuid,
+    /// Its status when the workflow ended.
     pub status: DocflowStatus,
+    /// Its success state then.
     pub success: SuccessState,
+    /// Its documents.
     pub documents: Vec<DocumentSummary>,
+    /// The replies the workflow sent.
     pub replies: Vec<SentReply>,
     /// The authority's refusals (rejection notices and errors), when it refused.
     pub rejections: Vec<DocumentSummary>,

@@ -142,6 +142,7 @@ pub struct CommandSigner {
 }
 
 impl CommandSigner {
+    /// `program` run with `args` (`{input}` and `{output}` replaced); `certificate_der` is the certificate the command signs with.
     pub fn new(program: impl Into<PathBuf>, args: Vec<String>, certificate_der: Vec<u8>) -> Self {
         Self {
             program: program.into(),

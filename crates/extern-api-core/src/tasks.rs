@@ -15,6 +15,7 @@ use crate::urn::TaskState;
 pub struct PollPolicy {
     /// The first interval between polls; it grows by half each time, up to `max_interval`.
     pub first_interval: Duration,
+    /// The longest interval between two polls.
     pub max_interval: Duration,
     /// Give up (with [`Error::Timeout`]) after this long.
     pub deadline: Duration,

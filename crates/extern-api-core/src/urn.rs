@@ -27,7 +27,7 @@ macro_rules! urn_enum {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
-            $($(#[$vmeta])* $variant,)+
+            $(#[doc = concat!("`", $prefix, $wire, "`")] $(#[$vmeta])* $variant,)+
             /// A value this SDK does not know yet, as the server sent it.
             Unknown(String),
         }

@@ -7,7 +7,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct InvalidInput {
+    /// The input that was refused.
     pub field: &'static str,
+    /// Why, for a person.
     pub message: String,
 }
 
