@@ -144,6 +144,63 @@ impl ExternClient {
         }
     }
 
+    /// Uploads a file in parts.
+    pub async fn upload_file(
+        &self,
+        account_id: Uuid,
+        path: impl AsRef<std::path::Path>,
+        options: &TransferOptions,
+    ) -> Result<Uuid, Error> {
+        let path = path.as_ref();
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(|e| Error::io(path, e))?;
+        self.upload(account_id, tokio::io::BufReader::new(file), options)
+            .await
+    }
+
+    /// Downloads a content into a file, written under a temporary name and renamed when
+    /// complete, so a failed download never leaves a truncated file under the real name.
+    pub async fn download_file(
+        &self,
+        account_id: Uuid,
+        content_id: Uuid,
+        path: impl AsRef<std::path::Path>,
+        options: &TransferOptions,
+    ) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let partial = path.with_extension(format!(
+            "{}part",
+            path.extension()
+                .map(|e| format!("{}.", e.to_string_lossy()))
+                .unwrap_or_default()
+        ));
+        let file = tokio::fs::File::create(&partial)
+            .await
+            .map_err(|e| Error::io(&partial, e))?;
+        let mut writer = tokio::io::BufWriter::new(file);
+        let result = self
+            .download(account_id, content_id, &mut writer, options)
+            .await;
+        match result {
+            Ok(n) => {
+                writer
+                    .into_inner()
+                    .sync_all()
+                    .await
+                    .map_err(|e| Error::io(&partial, e))?;
+                tokio::fs::rename(&partial, path)
+                    .await
+                    .map_err(|e| Error::io(path, e))?;
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                Err(e)
+            }
+        }
+    }
+
     /// Uploads bytes already in memory.
     pub async fn upload_bytes(&self, account_id: Uuid, bytes: &[u8]) -> Result<Uuid, Error> {
         self.upload(

@@ -19,6 +19,7 @@ pub mod check;
 mod client;
 mod contents;
 pub mod docflow;
+pub mod docflow_search;
 mod error;
 mod replies;
 mod retry;

@@ -474,6 +474,45 @@ impl ExternClient {
         tasks::result(done)
     }
 
+    /// Waits for a draft task (check, prepare, send) started earlier — e.g. by a process that
+    /// stopped — from its saved id, and returns its result.
+    pub async fn wait_draft_task(
+        &self,
+        account: Uuid,
+        draft: Uuid,
+        task_id: Uuid,
+        policy: &PollPolicy,
+    ) -> Result<serde_json::Value, Error> {
+        let done = tasks::wait(policy, || async {
+            Ok(self
+                .call(Idempotency::Idempotent, async |c| {
+                    c.drafts_get_task()
+                        .account_id(account)
+                        .draft_id(draft)
+                        .api_task_id(task_id)
+                        .send()
+                        .await
+                })
+                .await?
+                .into_inner())
+        })
+        .await?;
+        tasks::result(done)
+    }
+
+    /// Checks a draft and returns its protocol (errors and warnings; empty when all is well).
+    pub async fn check_draft(
+        &self,
+        account: Uuid,
+        draft: Uuid,
+        policy: &PollPolicy,
+    ) -> Result<CheckProtocol, Error> {
+        let result = self
+            .run_draft_task(account, draft, DraftTask::Check, policy)
+            .await?;
+        Ok(CheckProtocol::from_json(&result["data"], &[]))
+    }
+
     /// The send task a draft already has, if the server took the send.
     async fn find_send(&self, account: Uuid, draft: Uuid) -> Result<Option<Uuid>, Error> {
         let page = self

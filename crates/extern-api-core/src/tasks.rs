@@ -7,11 +7,14 @@ use std::time::{Duration, Instant};
 
 use extern_api_raw::types::ApiTask;
 
+pub use tokio_util::sync::CancellationToken;
+
 use crate::error::Error;
 use crate::urn::TaskState;
 
 /// How a task is polled.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct PollPolicy {
     /// The first interval between polls; it grows by half each time, up to `max_interval`.
     pub first_interval: Duration,
@@ -19,6 +22,24 @@ pub struct PollPolicy {
     pub max_interval: Duration,
     /// Give up (with [`Error::Timeout`]) after this long.
     pub deadline: Duration,
+    /// Stop waiting (with [`Error::Cancelled`]) when this is cancelled.
+    pub cancel: Option<CancellationToken>,
+}
+
+impl PollPolicy {
+    /// The default policy with another deadline.
+    pub fn with_deadline(deadline: Duration) -> Self {
+        Self {
+            deadline,
+            ..Self::default()
+        }
+    }
+
+    /// This policy, stopped by `token`.
+    pub fn cancelled_by(mut self, token: CancellationToken) -> Self {
+        self.cancel = Some(token);
+        self
+    }
 }
 
 impl Default for PollPolicy {
@@ -27,6 +48,7 @@ impl Default for PollPolicy {
             first_interval: Duration::from_millis(100),
             max_interval: Duration::from_secs(5),
             deadline: Duration::from_secs(20 * 60),
+            cancel: None,
         }
     }
 }
@@ -39,7 +61,11 @@ where
 {
     let started = Instant::now();
     let mut interval = policy.first_interval;
+    let cancelled = || policy.cancel.as_ref().is_some_and(|c| c.is_cancelled());
     loop {
+        if cancelled() {
+            return Err(Error::Cancelled);
+        }
         let task = fetch().await?;
         match TaskState::parse(task.task_state.as_deref().unwrap_or("running")) {
             TaskState::Running => {}
@@ -49,7 +75,15 @@ where
             return Err(Error::Timeout(policy.deadline));
         }
         tracing::trace!(task = %task.id, wait_ms = interval.as_millis() as u64, "task running");
-        tokio::time::sleep(interval).await;
+        match &policy.cancel {
+            Some(token) => {
+                tokio::select! {
+                    _ = token.cancelled() => return Err(Error::Cancelled),
+                    _ = tokio::time::sleep(interval) => {}
+                }
+            }
+            None => tokio::time::sleep(interval).await,
+        }
         interval = interval.mul_f64(1.5).min(policy.max_interval);
     }
 }

@@ -1,0 +1,400 @@
+//! The client's building blocks against the sandbox: login and its single flight, errors,
+//! contents in parts, docflow paging streams, tasks resumed and cancelled.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use extern_api_core::docflow_search::DocflowFilter;
+use extern_api_core::raw::prelude::*;
+use extern_api_core::tasks::{CancellationToken, PollPolicy};
+use extern_api_core::urn::{DocflowType, SuccessState};
+use extern_api_core::{Credentials, Error, ExternClient, Idempotency, Secret, TransferOptions};
+use extern_api_sandbox::SandboxConfig;
+use extern_api_tests::*;
+use futures::TryStreamExt;
+
+#[tokio::test]
+async fn a_hundred_callers_share_one_login() {
+    let world = World::start().await;
+    let c = world.sandbox.config().clone();
+    let fresh = ExternClient::builder()
+        .base_url(world.sandbox.url())
+        .credentials(Credentials::password(
+            &c.client_id,
+            c.api_key.as_str(),
+            &c.login,
+            c.password.as_str(),
+        ))
+        .build()
+        .unwrap();
+    let calls = (0..100).map(|_| {
+        fresh.call(Idempotency::Idempotent, async |c| {
+            c.accounts_get_all().send().await
+        })
+    });
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert_eq!(fresh.tokens().unwrap().token_requests(), 1);
+}
+
+#[tokio::test]
+async fn wrong_password_is_an_auth_error_and_secrets_stay_hidden() {
+    let world = World::start().await;
+    let c = world.sandbox.config().clone();
+    let client = ExternClient::builder()
+        .base_url(world.sandbox.url())
+        .credentials(Credentials::password(
+            &c.client_id,
+            c.api_key.as_str(),
+            &c.login,
+            "very-secret-wrong",
+        ))
+        .build()
+        .unwrap();
+    let err = client
+        .call(Idempotency::Idempotent, async |c| {
+            c.accounts_get_all().send().await
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(ref m) if m.contains("invalid_grant")),
+        "{err}"
+    );
+    for shown in [
+        format!("{err} {err:?}"),
+        format!("{client:?}"),
+        format!(
+            "{:?}",
+            Credentials::password("id", "sandbox-api-key", "login", "very-secret-wrong")
+        ),
+    ] {
+        assert!(
+            !shown.contains("very-secret-wrong") && !shown.contains("sandbox-api-key"),
+            "{shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bearer_and_legacy_credentials() {
+    let world = World::start().await;
+    let c = world.sandbox.config().clone();
+    let legacy = ExternClient::builder()
+        .base_url(world.sandbox.url())
+        .credentials(Credentials::ApiKeySid {
+            api_key: Secret::new(c.api_key.clone()),
+            sid: Secret::new(c.legacy_sid.clone()),
+        })
+        .build()
+        .unwrap();
+    let accounts = legacy
+        .call(Idempotency::Idempotent, async |c| {
+            c.accounts_get_all().send().await
+        })
+        .await
+        .unwrap();
+    assert_eq!(accounts.accounts[0].id, world.account);
+    let forged = ExternClient::builder()
+        .base_url(world.sandbox.url())
+        .credentials(Credentials::Bearer(Secret::new("forged")))
+        .build()
+        .unwrap();
+    let err = forged
+        .call(Idempotency::Idempotent, async |c| {
+            c.accounts_get_all().send().await
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401));
+}
+
+#[tokio::test]
+async fn api_errors_carry_the_vendor_id_and_the_trace_id() {
+    let world = World::start().await;
+    let missing = uuid::Uuid::new_v4();
+    let err = world
+        .client
+        .call(Idempotency::Idempotent, async |c| {
+            c.docflows_get()
+                .account_id(world.account)
+                .docflow_id(missing)
+                .send()
+                .await
+        })
+        .await
+        .unwrap_err();
+    let Error::Api {
+        status,
+        id,
+        trace_id,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*status, 404);
+    assert_eq!(id, "urn:error:externapi:notFound");
+    assert!(trace_id.as_ref().is_some_and(|t| !t.is_empty()));
+    assert!(err.to_string().contains("trace id"), "{err}");
+    assert!(!err.is_transient());
+}
+
+#[tokio::test]
+async fn contents_round_trip_in_many_parts() {
+    let world = World::start().await;
+    let data: Vec<u8> = (0..100_003u32).map(|i| (i * 7 % 256) as u8).collect();
+    let calls = Arc::new(AtomicU64::new(0));
+    let seen = calls.clone();
+    let progress: extern_api_core::ProgressFn = Arc::new(move |_, _| {
+        seen.fetch_add(1, Ordering::Relaxed);
+    });
+    let up = TransferOptions {
+        part_size: 4096,
+        progress: Some(progress),
+    };
+    let id = world
+        .client
+        .upload(world.account, data.as_slice(), &up)
+        .await
+        .unwrap();
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        25,
+        "one progress call per part"
+    );
+    let mut back = Vec::new();
+    let down = TransferOptions {
+        part_size: 10_000,
+        progress: None,
+    };
+    let n = world
+        .client
+        .download(world.account, id, &mut back, &down)
+        .await
+        .unwrap();
+    assert_eq!(n, data.len() as u64);
+    assert_eq!(back, data);
+    // Bad part sizes and empty sources are refused before any request.
+    let bad = TransferOptions {
+        part_size: 10,
+        progress: None,
+    };
+    assert!(matches!(
+        world
+            .client
+            .upload(world.account, data.as_slice(), &bad)
+            .await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        world.client.upload(world.account, &[][..], &up).await,
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+#[tokio::test]
+async fn files_upload_and_download_atomically() {
+    let world = World::start().await;
+    let dir = std::env::temp_dir().join(format!("extern-api-files-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("report.xml");
+    std::fs::copy(REPORT, &source).unwrap();
+    let options = TransferOptions {
+        part_size: 1024,
+        progress: None,
+    };
+    let id = world
+        .client
+        .upload_file(world.account, &source, &options)
+        .await
+        .unwrap();
+    let target = dir.join("copy.xml");
+    world
+        .client
+        .download_file(world.account, id, &target, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(REPORT).unwrap()
+    );
+    let missing = world
+        .client
+        .download_file(
+            world.account,
+            uuid::Uuid::new_v4(),
+            dir.join("none.xml"),
+            &options,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status(), Some(404));
+    assert!(
+        !dir.join("none.xml").exists() && !dir.join("none.xml.part").exists(),
+        "nothing is left behind"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn docflows_stream_page_by_page() {
+    let world = World::start().await;
+    let generated: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "{}/test-tools/v1/generate-docflows",
+            world.sandbox.url()
+        ))
+        .header("X-Kontur-Apikey", &world.sandbox.config().api_key)
+        .json(&serde_json::json!({ "count": 250 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(generated["created"], 250);
+    let filter = DocflowFilter {
+        types: vec![DocflowType::Fns534Report],
+        page_size: Some(100),
+        ..Default::default()
+    };
+    let all: Vec<_> = world
+        .client
+        .docflows(world.account, filter.clone())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 250);
+    let distinct: std::collections::HashSet<_> = all.iter().map(|d| d.id).collect();
+    assert_eq!(distinct.len(), 250);
+    let newest = world
+        .client
+        .docflow_page(
+            world.account,
+            &DocflowFilter {
+                newest_first: true,
+                page_size: Some(1),
+                ..filter.clone()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(newest.total, 250);
+    assert_eq!(newest.items[0].id, all.last().unwrap().id);
+    let none = DocflowFilter {
+        success_states: vec![SuccessState::Warning],
+        ..Default::default()
+    };
+    assert_eq!(
+        world
+            .client
+            .docflows(world.account, none)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    let bad = DocflowFilter {
+        inn: Some("123".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        world.client.docflow_page(world.account, &bad, 0).await,
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+async fn draft_with_check_running(world: &World) -> (uuid::Uuid, uuid::Uuid) {
+    let meta: extern_api_core::raw::types::DraftMeta = serde_json::from_value(serde_json::json!({
+        "sender": { "inn": INN, "kpp": KPP, "ipaddress": "127.0.0.1" }, "recipient": { "ifns-code": "0087" }
+    }))
+    .unwrap();
+    let draft = world
+        .client
+        .call(Idempotency::Once, async |c| {
+            c.drafts_create()
+                .account_id(world.account)
+                .body(meta.clone())
+                .send()
+                .await
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let task = world
+        .client
+        .call(Idempotency::Once, async |c| {
+            c.drafts_check()
+                .account_id(world.account)
+                .draft_id(draft.id)
+                .deferred(true)
+                .send()
+                .await
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    (draft.id, task.id)
+}
+
+#[tokio::test]
+async fn a_task_resumes_from_its_saved_id() {
+    let world = World::start().await;
+    let (draft, task) = draft_with_check_running(&world).await;
+    // A later process knows only the ids.
+    let result = world
+        .client
+        .wait_draft_task(world.account, draft, task, &PollPolicy::default())
+        .await
+        .unwrap();
+    assert!(
+        result["data"]["common-errors"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "an empty draft has common errors: {result}"
+    );
+}
+
+#[tokio::test]
+async fn waiting_is_cancellable_and_has_a_deadline() {
+    let config = SandboxConfig {
+        task_delay_ms: 60_000,
+        ..SandboxConfig::for_tests()
+    };
+    let world = World::start_with(config, |b| b).await;
+    let (draft, task) = draft_with_check_running(&world).await;
+    let token = CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = world
+        .client
+        .wait_draft_task(
+            world.account,
+            draft,
+            task,
+            &PollPolicy::default().cancelled_by(token),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let err = world
+        .client
+        .wait_draft_task(
+            world.account,
+            draft,
+            task,
+            &PollPolicy::with_deadline(Duration::from_millis(300)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+}
