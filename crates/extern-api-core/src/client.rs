@@ -238,7 +238,7 @@ impl ExternClientBuilder {
             .map_err(|e| Error::Transport {
                 message: format!("cannot build the HTTP client: {e}"),
             })?;
-        let auth = Auth::new(http.clone(), &identity_url, &credentials);
+        let auth = Auth::new(http.clone(), &identity_url, &credentials)?;
         let raw = extern_api_raw::Client::new_with_client(
             &base_url,
             http.clone(),

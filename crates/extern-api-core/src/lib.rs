@@ -18,6 +18,7 @@ mod auth;
 pub mod check;
 mod client;
 mod contents;
+pub mod decryptor;
 pub mod docflow;
 pub mod docflow_search;
 mod error;
@@ -29,12 +30,13 @@ pub mod tasks;
 pub mod urn;
 pub mod validate;
 
-pub use auth::{Credentials, OidcTokens};
+pub use auth::{Credentials, DeviceCode, OidcTokens, ShowDeviceCode};
 pub use client::{
     ExternClient, ExternClientBuilder, Idempotency, PRODUCTION, PRODUCTION_IDENTITY, TEST_IDENTITY,
     TEST_SITE,
 };
 pub use contents::{MAX_PART, ProgressFn, TransferOptions};
+pub use decryptor::{Decryptor, SoftwareDecryptor};
 pub use error::Error;
 pub use extern_api_raw as raw;
 pub use extern_api_raw::credentials::Secret;

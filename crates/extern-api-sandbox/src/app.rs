@@ -13,8 +13,8 @@ use axum::routing::{get, post, put};
 use crate::error::{ApiError, TRACE_ID};
 use crate::shared::Shared;
 use crate::{
-    accounts, auth, contents, docflow_search, docflows, drafts, events, handbooks, replies, tasks,
-    test_tools,
+    accounts, auth, contents, docflow_search, docflows, drafts, events, handbooks, logins, replies,
+    tasks, test_tools,
 };
 
 /// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies.
@@ -131,6 +131,22 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/handbooks/control-units", get(handbooks::list))
         .route("/v1/handbooks/control-units/{code}", get(handbooks::get))
         .route("/connect/token", post(auth::token))
+        .route(
+            "/connect/deviceauthorization",
+            post(logins::device_authorization),
+        )
+        .route(
+            "/authentication/certificate",
+            post(logins::certificate_challenge),
+        )
+        .route(
+            "/test-tools/v1/register-partner",
+            post(test_tools::register_partner),
+        )
+        .route(
+            "/test-tools/v1/approve-device",
+            post(test_tools::approve_device),
+        )
         .route(
             "/test-tools/v1/generate-certificate",
             post(test_tools::generate_certificate),

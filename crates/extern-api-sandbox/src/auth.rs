@@ -25,7 +25,7 @@ pub struct Caller {
     pub client_id: String,
 }
 
-fn oidc_error(status: StatusCode, error: &str, description: &str) -> Response {
+pub(crate) fn oidc_error(status: StatusCode, error: &str, description: &str) -> Response {
     (
         status,
         Json(json!({ "error": error, "error_description": description })),
@@ -33,7 +33,7 @@ fn oidc_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     use rand_core::RngCore;
     let mut bytes = [0u8; 32];
     rand_core::OsRng.fill_bytes(&mut bytes);
@@ -57,24 +57,10 @@ pub async fn token(
             );
         }
     };
-    let (mut client_id, mut secret) = (
-        form.get("client_id").cloned(),
-        form.get("client_secret").cloned(),
-    );
-    if let Some((id, s)) = basic_credentials(&headers) {
-        client_id.get_or_insert(id);
-        secret.get_or_insert(s);
+    if let Err(refused) = authenticate_client(&shared, &form, &headers) {
+        return *refused;
     }
     let config = &shared.config;
-    if client_id.as_deref() != Some(config.client_id.as_str())
-        || secret.as_deref() != Some(config.api_key.as_str())
-    {
-        return oidc_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "unknown client_id or wrong client_secret",
-        );
-    }
     let now = shared.clock.now();
     let mut store = shared.lock();
     let login = match form.get("grant_type").map(String::as_str) {
@@ -114,6 +100,20 @@ pub async fn token(
                 }
             }
         }
+        Some("certificate") => match crate::logins::certificate_grant(&mut store, &form, now) {
+            Ok(login) => login,
+            Err(refused) => return *refused,
+        },
+        Some("trusted") => match crate::logins::trusted_grant(&shared, &mut store, &form, now) {
+            Ok(login) => login,
+            Err(refused) => return *refused,
+        },
+        Some(crate::logins::DEVICE_GRANT) => {
+            match crate::logins::device_grant(&mut store, &form, now) {
+                Ok(login) => login,
+                Err(refused) => return *refused,
+            }
+        }
         Some(other) => {
             return oidc_error(
                 StatusCode::BAD_REQUEST,
@@ -143,14 +143,59 @@ pub async fn token(
     store
         .refresh_tokens
         .insert(refresh.clone(), token(30 * 86_400));
+    // The device flow answers `expires` where the other grants say `expires_in` (sic, per the
+    // vendor's documentation).
+    let lifetime_key =
+        if form.get("grant_type").map(String::as_str) == Some(crate::logins::DEVICE_GRANT) {
+            "expires"
+        } else {
+            "expires_in"
+        };
     Json(json!({
         "access_token": access,
-        "expires_in": ttl,
+        lifetime_key: ttl,
         "token_type": "Bearer",
         "refresh_token": refresh,
         "scope": form.get("scope").cloned().unwrap_or_else(|| "extern.api".into()),
     }))
     .into_response()
+}
+
+/// The integrator's `client_id` + `client_secret` (the api-key), in the form or in HTTP Basic.
+pub(crate) fn authenticate_client(
+    shared: &Shared,
+    form: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<(), Box<Response>> {
+    let (mut client_id, mut secret) = (
+        form.get("client_id").cloned(),
+        form.get("client_secret").cloned(),
+    );
+    if let Some((id, s)) = basic_credentials(headers) {
+        client_id.get_or_insert(id);
+        secret.get_or_insert(s);
+    }
+    if client_id.as_deref() != Some(shared.config.client_id.as_str())
+        || secret.as_deref() != Some(shared.config.api_key.as_str())
+    {
+        return Err(Box::new(oidc_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client_id or wrong client_secret",
+        )));
+    }
+    Ok(())
+}
+
+/// Reads a form body.
+pub(crate) fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, Box<Response>> {
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        Box::new(oidc_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body must be application/x-www-form-urlencoded",
+        ))
+    })
 }
 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {

@@ -35,6 +35,7 @@ mod events;
 mod extract;
 mod handbooks;
 mod lifecycle;
+mod logins;
 mod model;
 pub mod pki;
 mod replies;

@@ -188,6 +188,14 @@ pub struct Store {
     pub events: Vec<Event>,
     /// Docflows whose robot has a step due, by when it is due.
     pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,
+    /// Certificate logins waiting for their second step, by thumbprint.
+    pub challenges: HashMap<String, crate::logins::Challenge>,
+    /// Partners whose JWTs log their users in.
+    pub partners: Vec<crate::logins::Partner>,
+    /// JWT ids already used (a trusted token is single use).
+    pub used_jtis: std::collections::HashSet<String>,
+    /// Device-flow logins, by device code.
+    pub devices: HashMap<String, crate::logins::DeviceLogin>,
 }
 
 impl Store {

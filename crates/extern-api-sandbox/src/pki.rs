@@ -417,6 +417,12 @@ fn parse_signed_data(signature: &[u8]) -> Result<(SignedData, Certificate), PkiE
     Ok((signed, cert))
 }
 
+/// What a certificate says, without checking who issued it or when it is valid.
+pub fn describe_certificate(der: &[u8]) -> Result<CertInfo, PkiError> {
+    let cert = Certificate::from_der(der).map_err(|e| PkiError::NotACertificate(e.to_string()))?;
+    cert_info(&cert)
+}
+
 /// The signer's certificate of a CMS signature, without verifying anything.
 pub fn signer_certificate(signature: &[u8]) -> Result<(Vec<u8>, CertInfo), PkiError> {
     let (_, cert) = parse_signed_data(signature)?;

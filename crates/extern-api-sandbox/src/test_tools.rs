@@ -268,3 +268,80 @@ pub async fn generate_docflows(
         json!({ "created": created, "account-id": account.id }),
     ))
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PartnerRequest {
+    /// The partner's RSA public key, PEM (SPKI).
+    public_key: String,
+    /// The id the partner uses for the user (`sub` of its JWTs).
+    service_user_id: String,
+    /// The sandbox user it stands for (default: the seeded user).
+    login: Option<String>,
+}
+
+/// `POST /test-tools/v1/register-partner` `{public-key, service-user-id, login?}`: lets a partner
+/// log the user in with RS256 JWTs (`grant_type=trusted`).
+pub async fn register_partner(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<PartnerRequest>,
+) -> ApiResult<Json<Value>> {
+    use rsa::pkcs8::DecodePublicKey;
+    authorize(&shared, &headers)?;
+    let key = rsa::RsaPublicKey::from_public_key_pem(req.public_key.trim()).map_err(|e| {
+        ApiError::bad_request(
+            "invalidRequest",
+            format!("public-key is not an RSA public key in PEM: {e}"),
+        )
+    })?;
+    let login = req.login.unwrap_or_else(|| shared.config.login.clone());
+    let mut store = shared.lock();
+    if !store.passwords.contains_key(&login) {
+        return Err(ApiError::bad_request(
+            "invalidRequest",
+            format!("no user {login:?}"),
+        ));
+    }
+    store
+        .partners
+        .retain(|p| p.service_user_id != req.service_user_id);
+    store.partners.push(crate::logins::Partner {
+        key,
+        service_user_id: req.service_user_id.clone(),
+        login: login.clone(),
+    });
+    Ok(Json(
+        json!({ "service-user-id": req.service_user_id, "login": login }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DeviceAnswer {
+    user_code: String,
+    #[serde(default)]
+    deny: bool,
+    login: Option<String>,
+}
+
+/// `POST /test-tools/v1/approve-device` `{user-code, deny?, login?}`: the user confirms (or
+/// refuses) a device-flow login, as they would on the verification page.
+pub async fn approve_device(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<DeviceAnswer>,
+) -> ApiResult<Json<Value>> {
+    authorize(&shared, &headers)?;
+    let login = req.login.unwrap_or_else(|| shared.config.login.clone());
+    let mut store = shared.lock();
+    let device = store
+        .devices
+        .values_mut()
+        .find(|d| d.user_code.eq_ignore_ascii_case(req.user_code.trim()))
+        .ok_or_else(|| ApiError::not_found("device login with this user code"))?;
+    device.answer = Some(if req.deny { Err(()) } else { Ok(login) });
+    Ok(Json(
+        json!({ "user-code": device.user_code, "approved": !req.deny }),
+    ))
+}
