@@ -398,3 +398,34 @@ async fn waiting_is_cancellable_and_has_a_deadline() {
         .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err}");
 }
+
+#[tokio::test]
+async fn the_account_handle() {
+    let world = World::start().await;
+    let accounts = world.client.accounts().await.unwrap();
+    assert_eq!(accounts.len(), 1);
+    let account = world.client.account(accounts[0].id);
+    assert_eq!(account.get().await.unwrap().inn.as_deref(), Some(INN));
+    let orgs = account.organizations().await.unwrap();
+    assert_eq!(
+        orgs[0].general.as_ref().and_then(|g| g.kpp.as_deref()),
+        Some(KPP)
+    );
+    let meta: extern_api_core::raw::types::DraftMeta =
+        serde_json::from_value(serde_json::json!({ "sender": { "inn": INN, "kpp": KPP }, "recipient": { "ifns-code": "0087" } })).unwrap();
+    let draft = account.create_draft(&meta).await.unwrap();
+    assert_eq!(
+        account.draft(draft.id).await.unwrap().status.as_deref(),
+        Some("new")
+    );
+    let protocol = account
+        .check_draft(draft.id, &PollPolicy::default())
+        .await
+        .unwrap();
+    assert!(
+        protocol.has_errors(),
+        "an empty draft does not pass the check"
+    );
+    let missing = account.docflow(uuid::Uuid::new_v4()).await.unwrap_err();
+    assert_eq!(missing.status(), Some(404));
+}

@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+mod account;
 mod auth;
 pub mod check;
 mod client;
@@ -30,6 +31,7 @@ pub mod tasks;
 pub mod urn;
 pub mod validate;
 
+pub use account::Account;
 pub use auth::{Credentials, DeviceCode, OidcTokens, ShowDeviceCode};
 pub use client::{
     ExternClient, ExternClientBuilder, Idempotency, PRODUCTION, PRODUCTION_IDENTITY, TEST_IDENTITY,
