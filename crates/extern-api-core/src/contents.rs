@@ -56,18 +56,22 @@ impl TransferOptions {
     }
 }
 
-async fn fill(
-    reader: &mut (impl AsyncRead + Unpin),
-    buf: &mut Vec<u8>,
-    size: usize,
-) -> Result<(), Error> {
-    buf.clear();
-    let mut limited = reader.take(size as u64);
-    limited
-        .read_to_end(buf)
-        .await
-        .map_err(|e| Error::io("upload source", e))?;
-    Ok(())
+/// Reads up to `size` bytes into a buffer of exactly that capacity (no doubling growth).
+async fn fill(reader: &mut (impl AsyncRead + Unpin), size: usize) -> Result<Vec<u8>, Error> {
+    let mut buf = vec![0u8; size];
+    let mut filled = 0;
+    while filled < size {
+        let n = reader
+            .read(&mut buf[filled..])
+            .await
+            .map_err(|e| Error::io("upload source", e))?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    buf.truncate(filled);
+    Ok(buf)
 }
 
 impl ExternClient {
@@ -80,13 +84,12 @@ impl ExternClient {
         options: &TransferOptions,
     ) -> Result<Uuid, Error> {
         let part = options.part()?;
-        let mut current = Vec::with_capacity(part.min(1 << 20));
-        fill(&mut reader, &mut current, part).await?;
+        // The part being sent is shared (`Bytes`), so a retry does not copy it.
+        let mut current = bytes::Bytes::from(fill(&mut reader, part).await?);
         if current.is_empty() {
             return Err(crate::validate::InvalidInput::new("content", "the file is empty").into());
         }
-        let mut next = Vec::with_capacity(part.min(1 << 20));
-        fill(&mut reader, &mut next, part).await?;
+        let mut next = fill(&mut reader, part).await?;
         let mut offset = 0u64;
         let mut id: Option<Uuid> = None;
         loop {
@@ -139,8 +142,8 @@ impl ExternClient {
             if last {
                 return Ok(got);
             }
-            current = std::mem::take(&mut next);
-            fill(&mut reader, &mut next, part).await?;
+            current = bytes::Bytes::from(std::mem::take(&mut next));
+            next = fill(&mut reader, part).await?;
         }
     }
 

@@ -1,0 +1,151 @@
+//! Moves a large content through the contents service and back with bounded memory, and prints
+//! what it measured as one JSON line (used by `cargo xtask bench`):
+//! `{"bytes", "upload_mib_s", "download_mib_s", "peak_rss_kib", "intact"}`.
+//!
+//! ```sh
+//! EXTERN_BASE_URL=http://127.0.0.1:8080 cargo run --release -p extern-api-core --example contents_roundtrip -- 1024
+//! ```
+//! The argument is the size in MiB (default 64); the URL is a sandbox (seeded credentials).
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use extern_api_core::{Credentials, ExternClient, TransferOptions};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// Deterministic pseudo-random bytes, generated as they are read (nothing held in memory).
+struct Source {
+    left: u64,
+    state: u64,
+}
+
+impl AsyncRead for Source {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let n = (buf.remaining() as u64).min(self.left) as usize;
+        let mut chunk = vec![0u8; n];
+        for b in chunk.iter_mut() {
+            self.state = self
+                .state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            *b = (self.state >> 56) as u8;
+        }
+        self.left -= n as u64;
+        buf.put_slice(&chunk);
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Checks what comes back against the same generator, keeping nothing.
+struct Sink {
+    state: u64,
+    seen: u64,
+    intact: bool,
+}
+
+impl AsyncWrite for Sink {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        for &b in data {
+            self.state = self
+                .state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if b != (self.state >> 56) as u8 {
+                self.intact = false;
+            }
+        }
+        self.seen += data.len() as u64;
+        Poll::Ready(Ok(data.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mib: u64 = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(64);
+    let base =
+        std::env::var("EXTERN_BASE_URL").map_err(|_| "set EXTERN_BASE_URL to a running sandbox")?;
+    let client = ExternClient::builder()
+        .base_url(&base)
+        .credentials(Credentials::password(
+            "sandbox",
+            "sandbox-api-key",
+            "user@sandbox.local",
+            "sandbox",
+        ))
+        .build()?;
+    let account = client
+        .accounts()
+        .await?
+        .first()
+        .map(|a| a.id)
+        .ok_or("no account")?;
+    let bytes = mib * 1024 * 1024;
+    let options = TransferOptions {
+        part_size: 8 * 1024 * 1024,
+        progress: None,
+    };
+    let started = Instant::now();
+    let id = client
+        .upload(
+            account,
+            Source {
+                left: bytes,
+                state: 7,
+            },
+            &options,
+        )
+        .await?;
+    let up = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut sink = Sink {
+        state: 7,
+        seen: 0,
+        intact: true,
+    };
+    client.download(account, id, &mut sink, &options).await?;
+    let down = started.elapsed().as_secs_f64();
+    let mib_f = bytes as f64 / 1048576.0;
+    println!(
+        "{}",
+        serde_json::json!({
+            "bytes": bytes,
+            "upload_mib_s": mib_f / up,
+            "download_mib_s": mib_f / down,
+            "peak_rss_kib": peak_rss_kib(),
+            "intact": sink.intact && sink.seen == bytes,
+        })
+    );
+    Ok(())
+}
