@@ -15,6 +15,7 @@ use base64::Engine;
 use serde_json::json;
 
 use crate::error::ApiError;
+use crate::faults::{self, Fault};
 use crate::model::Token;
 use crate::shared::Shared;
 
@@ -309,11 +310,27 @@ pub async fn admit(
         .map(Duration::from_secs_f64);
     request.extensions_mut().insert(caller);
     let latency = Duration::from_millis(shared.config.latency_ms);
+    let decision = shared.faults.decide(request.method(), request.uri().path());
     let work = async move {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        next.run(request).await
+        if let Some(delay) = decision.delay {
+            tokio::time::sleep(delay).await;
+        }
+        match decision.fault {
+            // A truncated answer is the real one cut short: the handler runs.
+            Some(fault @ Fault::Truncate) => {
+                let real = next.run(request).await;
+                faults::respond(fault, Some(real)).await
+            }
+            Some(fault) if decision.after_effect => {
+                drop(next.run(request).await);
+                faults::respond(fault, None).await
+            }
+            Some(fault) => faults::respond(fault, None).await,
+            None => next.run(request).await,
+        }
     };
     match timeout {
         Some(limit) => match tokio::time::timeout(limit, work).await {

@@ -35,6 +35,8 @@ pub struct SandboxConfig {
     pub robots: RobotTimings,
     /// Latency added to every API request, in milliseconds (to rehearse timeouts and limits).
     pub latency_ms: u64,
+    /// Faults injected into API requests (none by default).
+    pub faults: crate::faults::FaultConfig,
 }
 
 /// When the test robots answer, each step counted from the previous one.
@@ -87,6 +89,7 @@ impl Default for SandboxConfig {
             task_delay_ms: 300,
             robots: RobotTimings::default(),
             latency_ms: 0,
+            faults: Default::default(),
         }
     }
 }

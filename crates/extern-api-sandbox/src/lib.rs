@@ -33,6 +33,7 @@ mod drafts;
 mod error;
 mod events;
 mod extract;
+mod faults;
 mod handbooks;
 mod lifecycle;
 mod logins;
@@ -46,6 +47,7 @@ mod tasks;
 mod test_tools;
 
 pub use config::{RobotTimings, SandboxConfig};
+pub use faults::{FaultConfig, FaultRule};
 pub use shared::OTHER_LOGIN;
 
 /// How often the robots look for steps that have fallen due.

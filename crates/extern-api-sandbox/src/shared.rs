@@ -26,6 +26,8 @@ pub struct Shared {
     pub operator: SandboxSigner,
     /// The authorities' robots: sign receipts, acceptance and processing results.
     pub inspection: SandboxSigner,
+    /// The fault dice.
+    pub faults: crate::faults::Faults,
     base_url: OnceLock<String>,
     store: Mutex<Store>,
     spool: tempfile::TempDir,
@@ -81,6 +83,7 @@ impl Shared {
             store.accounts.push(account);
         }
         Ok(Self {
+            faults: crate::faults::Faults::new(config.faults.clone()),
             config,
             clock: Clock::default(),
             ca,

@@ -1,0 +1,75 @@
+//! send_report while the sandbox injects faults: reads fail and are repeated, the send's answer
+//! is lost after the server acted — and the report still ends with exactly one docflow.
+
+use std::time::Duration;
+
+use extern_api_core::raw::prelude::*;
+use extern_api_core::urn::{DocflowStatus, SuccessState};
+use extern_api_core::{Idempotency, Recipient, ReportRequest, RetryPolicy};
+use extern_api_sandbox::{FaultConfig, FaultRule, SandboxConfig};
+use extern_api_tests::*;
+
+#[tokio::test]
+async fn a_report_survives_injected_faults() {
+    let faults = FaultConfig {
+        seed: 2024,
+        rules: vec![
+            // The send is taken, its answer lost: the client must look it up, not send again.
+            FaultRule {
+                path: "/send".into(),
+                method: "POST".into(),
+                error_503: 1.0,
+                after_effect: true,
+                limit: 1,
+                ..Default::default()
+            },
+            // Reads fail now and then in every way.
+            FaultRule {
+                method: "GET".into(),
+                error_503: 0.15,
+                error_429: 0.1,
+                reset: 0.05,
+                truncate: 0.05,
+                latency: 0.2,
+                latency_ms: 30,
+                ..Default::default()
+            },
+        ],
+    };
+    let config = SandboxConfig {
+        faults,
+        ..SandboxConfig::for_tests()
+    };
+    let retry = RetryPolicy {
+        max_retries: 12,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+    };
+    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let mut request = ReportRequest::new(
+        world.account,
+        INN,
+        Some(KPP.into()),
+        Recipient::Fns("0087".into()),
+        vec![report_for("0087")],
+    );
+    request.follow_interval = Duration::from_millis(20);
+    let outcome = world
+        .client
+        .send_report(&request, &world.signer, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (outcome.status, outcome.success),
+        (DocflowStatus::Finished, SuccessState::Successful)
+    );
+    let page = world
+        .client
+        .call(Idempotency::Idempotent, async |c| {
+            c.docflows_search().account_id(world.account).send().await
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.total_count, Some(1), "exactly one docflow");
+}
