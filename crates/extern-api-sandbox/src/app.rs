@@ -13,8 +13,8 @@ use axum::routing::{get, post, put};
 use crate::error::{ApiError, TRACE_ID};
 use crate::shared::Shared;
 use crate::{
-    accounts, auth, contents, docflow_search, docflows, drafts, events, handbooks, logins, replies,
-    tasks, test_tools,
+    accounts, auth, contents, demands, docflow_search, docflows, drafts, events, handbooks, logins,
+    replies, tasks, test_tools,
 };
 
 /// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies.
@@ -112,6 +112,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             &format!("{doc}/signatures/{{signature}}/content"),
             get(docflows::signature_content),
         )
+        .route(&format!("{df}/check-demand"), post(demands::check))
         .route(&format!("{doc}/generate-reply"), post(replies::generate))
         .route(&format!("{doc}/replies/{{reply}}"), get(replies::get))
         .route(
@@ -159,6 +160,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/test-tools/v1/generate-docflows",
             post(test_tools::generate_docflows),
         )
+        .route("/test-tools/v1/generate-demand", post(demands::generate))
         .route(
             "/test-tools/v1/ca-certificate",
             get(test_tools::ca_certificate),

@@ -30,7 +30,7 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
         json!({ "rel": "self", "href": shared.url(&base) }),
         json!({ "rel": "docflow", "href": shared.url(&docflow_path(d.account_id, d.id)) }),
     ];
-    if let Some(reply) = &doc.reply_due {
+    for reply in &doc.replies_due {
         links.push(reply_link(shared, &base, reply));
     }
     json!({
@@ -69,7 +69,7 @@ pub fn render_docflow(shared: &Shared, d: &Docflow, with_documents: bool) -> Val
         json!({ "rel": "organization", "href": shared.url(&format!("/v1/{}/organizations/{}", d.account_id, d.organization_id)) }),
     ];
     for doc in &d.documents {
-        if let Some(reply) = &doc.reply_due {
+        for reply in &doc.replies_due {
             links.push(reply_link(
                 shared,
                 &format!("{base}/documents/{}", doc.id),
@@ -170,7 +170,7 @@ pub fn create_from_draft(
             content_id,
             size,
             signatures: doc.signatures.clone(),
-            reply_due: None,
+            replies_due: Vec::new(),
             sent: now,
         });
     }
@@ -224,7 +224,7 @@ pub fn create_from_draft(
             content_id,
             size: xml.len() as u64,
             signatures,
-            reply_due: reply,
+            replies_due: reply.into_iter().collect(),
             sent: now,
         });
     }

@@ -27,6 +27,7 @@ mod check;
 mod clock;
 mod config;
 mod contents;
+mod demands;
 mod docflow_search;
 mod docflows;
 mod drafts;

@@ -18,7 +18,7 @@ pub fn recompute(d: &mut Docflow) -> bool {
     let due = |t: &str| {
         documents
             .iter()
-            .any(|x| x.origin == Origin::Authority && x.doc_type == t && x.reply_due.is_some())
+            .any(|x| x.origin == Origin::Authority && x.doc_type == t && !x.replies_due.is_empty())
     };
     let (status, success) = match d.doc_type.as_str() {
         FNS_REPORT => {
@@ -61,6 +61,31 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 ("delivered", "neutral")
             } else {
                 ("sent", "neutral")
+            }
+        }
+        crate::demands::FNS_DEMAND => {
+            let sent = |t: &str| {
+                documents.iter().any(|x| {
+                    x.origin == Origin::Sender && x.doc_type == format!("urn:document:{t}")
+                })
+            };
+            let (accepted, declined) =
+                (sent(crate::demands::ACCEPT), sent(crate::demands::DECLINE));
+            let success = if accepted {
+                "successful"
+            } else if declined {
+                "failed"
+            } else {
+                "neutral"
+            };
+            if has(crate::demands::RESULT_RECEIPT) {
+                ("finished", success)
+            } else if accepted || declined {
+                ("processed", success)
+            } else if sent(crate::demands::RECEIPT) {
+                ("arrived", "neutral")
+            } else {
+                ("received", "neutral")
             }
         }
         STAT_REPORT => {

@@ -115,8 +115,8 @@ pub struct DocflowDocument {
     pub content_id: Uuid,
     pub size: u64,
     pub signatures: Vec<Signature>,
-    /// The reply document type due on this document, until it is sent.
-    pub reply_due: Option<String>,
+    /// The reply document types due on this document (alternatives: sending one settles all).
+    pub replies_due: Vec<String>,
     pub sent: DateTime<Utc>,
 }
 

@@ -5,31 +5,59 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
 use extern_api_raw::types::{GenerateReplyRequest, SendReplyRequest};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::docflows::{docflow_path, render_docflow};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, Path, Query};
-use crate::lifecycle;
+use crate::extract::{JsonBody, Path};
 use crate::model::{DocflowDocument, Origin, Reply, Signature, Store};
 use crate::pki;
 use crate::shared::Shared;
+use crate::{demands, lifecycle};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-#[derive(Deserialize)]
-pub struct GenerateQuery {
-    #[serde(rename = "documentType")]
-    document_type: Option<String>,
+/// `documentType` and the repeatable `declineNoticeErrorCode`.
+fn generate_query(raw: Option<&str>) -> ApiResult<(String, Vec<String>)> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|e| ApiError::bad_request("invalidQuery", e.to_string()))?;
+    let reply_type = pairs
+        .iter()
+        .find(|(k, _)| k == "documentType")
+        .map(|(_, v)| v.strip_prefix("urn:document:").unwrap_or(v).to_string())
+        .ok_or_else(|| ApiError::bad_request("invalidQuery", "documentType is required"))?;
+    let codes: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "declineNoticeErrorCode")
+        .map(|(_, v)| v)
+        .collect();
+    if let Some(bad) = codes
+        .iter()
+        .find(|c| !demands::DECLINE_CODES.contains(&c.as_str()))
+    {
+        return Err(ApiError::bad_request(
+            "invalidDeclineCode",
+            format!(
+                "{bad:?} is not a decline error code ({})",
+                demands::DECLINE_CODES.join(", ")
+            ),
+        ));
+    }
+    if reply_type == demands::DECLINE && codes.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalidDeclineCode",
+            "a decline needs at least one declineNoticeErrorCode",
+        ));
+    }
+    Ok((reply_type, codes))
 }
 
 fn render(shared: &Shared, r: &Reply) -> Value {
@@ -64,17 +92,11 @@ pub async fn generate(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Path((account, docflow_id, document_id)): Path<(Uuid, Uuid, Uuid)>,
-    Query(q): Query<GenerateQuery>,
+    RawQuery(query): RawQuery,
     JsonBody(body): JsonBody<GenerateReplyRequest>,
 ) -> ApiResult<Response> {
     shared.check_account(&caller, account)?;
-    let reply_type = q
-        .document_type
-        .ok_or_else(|| ApiError::bad_request("invalidQuery", "documentType is required"))?;
-    let reply_type = reply_type
-        .strip_prefix("urn:document:")
-        .unwrap_or(&reply_type)
-        .to_string();
+    let (reply_type, codes) = generate_query(query.as_deref())?;
     let cert = B64.decode(body.certificate_base64.trim()).map_err(|_| {
         ApiError::bad_request("invalidCertificate", "certificate-base64 is not base64")
     })?;
@@ -93,7 +115,7 @@ pub async fn generate(
         .iter()
         .find(|d| d.id == document_id)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    if doc.reply_due.as_deref() != Some(reply_type.as_str()) {
+    if !doc.replies_due.contains(&reply_type) {
         let sent = store
             .replies
             .values()
@@ -119,8 +141,14 @@ pub async fn generate(
         ));
     }
     let now = shared.clock.now();
+    // Receipts are IZ files; an acceptance of a demand is KV, a decline UO.
+    let prefix = match reply_type.as_str() {
+        demands::ACCEPT => "KV",
+        demands::DECLINE => "UO",
+        _ => "IZ",
+    };
     let filename = format!(
-        "IZ_{}_{}_{}.xml",
+        "{prefix}_{}_{}_{}.xml",
         doc.filename
             .trim_end_matches(".xml")
             .split('_')
@@ -132,10 +160,14 @@ pub async fn generate(
     );
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
-         <Документ КНД=\"1166002\" ДатаДок=\"{}\"><СвИзвещ ИмяОбмФайл=\"{}\"/><Подписант>{}</Подписант></Документ></Файл>\n",
+         <Документ КНД=\"1166002\" ДатаДок=\"{}\"><СвИзвещ ИмяОбмФайл=\"{}\"/>{}<Подписант>{}</Подписант></Документ></Файл>\n",
         filename.trim_end_matches(".xml"),
         now.format("%d.%m.%Y"),
         doc.filename,
+        codes
+            .iter()
+            .map(|c| format!("<КодОш>{c}</КодОш>"))
+            .collect::<String>(),
         info.common_name,
     );
     let reply = Reply {
@@ -299,13 +331,13 @@ pub async fn send(
         .iter_mut()
         .find(|d| d.id == doc)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    if answered.reply_due.as_deref() != Some(reply.doc_type.as_str()) {
+    if !answered.replies_due.contains(&reply.doc_type) {
         return Err(ApiError::bad_request(
             "replyNotAvailable",
             "this reply is no longer due",
         ));
     }
-    answered.reply_due = None;
+    answered.replies_due.clear();
     let origin = answered.origin;
     let content_id = shared.put_content(store, account, &reply.content);
     let (cert, info) = pki::signer_certificate(&signature)
@@ -325,12 +357,17 @@ pub async fn send(
             title: info.title(),
             signer_type: "organization-representative",
         }],
-        reply_due: None,
+        replies_due: Vec::new(),
         sent: now,
     });
     docflow.updated = now;
+    let transaction = if docflow.doc_type == demands::FNS_DEMAND {
+        demands::after_reply(&shared, store, &mut docflow, doc, &reply.doc_type, now)
+    } else {
+        "receipt-abonent"
+    };
     if lifecycle::recompute(&mut docflow) || origin == Origin::Authority {
-        store.push_event(&docflow, "receipt-abonent", now);
+        store.push_event(&docflow, transaction, now);
     }
     if let Some(r) = store.replies.get_mut(&id) {
         r.sent = true;

@@ -23,6 +23,8 @@ pub enum Step {
     Precise,
     StatAccepted,
     StatDeclined,
+    /// The inspection's receipt on a demand's acceptance or decline.
+    DemandResultReceipt,
 }
 
 /// The answers still to come for one docflow.
@@ -52,6 +54,7 @@ pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings)
                     t.acceptance_ms
                 }
                 Step::Processed | Step::Precise => t.processing_ms,
+                Step::DemandResultReceipt => t.acceptance_ms,
             };
             at += Duration::milliseconds(wait as i64);
             (at, *step)
@@ -128,6 +131,13 @@ fn answer(docflow_type: &str, step: Step) -> Answer {
             reply: stat_receipt,
             transaction: "protocol-v2-fail",
         },
+        (_, Step::DemandResultReceipt) => Answer {
+            doc_type: crate::demands::RESULT_RECEIPT,
+            prefix: "IZ",
+            knd: "1166002",
+            reply: None,
+            transaction: "receiption-result-cu",
+        },
     }
 }
 
@@ -189,7 +199,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                     bytes: sig.into(),
                     signer_type: "cu-representative",
                 }],
-                reply_due: a.reply.map(String::from),
+                replies_due: a.reply.into_iter().map(String::from).collect(),
                 sent: due,
             });
             docflow.updated = due;

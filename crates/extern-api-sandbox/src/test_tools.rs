@@ -19,7 +19,7 @@ use crate::pki::{KeyAlgorithm, Subject};
 use crate::robots;
 use crate::shared::Shared;
 
-fn authorize(shared: &Shared, headers: &HeaderMap) -> ApiResult<()> {
+pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap) -> ApiResult<()> {
     if headers.get("x-kontur-apikey").and_then(|v| v.to_str().ok())
         == Some(shared.config.api_key.as_str())
     {

@@ -1,0 +1,493 @@
+//! Incoming FNS demands (`urn:docflow:fns534-demand`), as the vendor documents them: the
+//! inspection's package (main document ON_DOCNPNO, description TR_INFSOOB, the demand itself as
+//! attachments, the operator's date confirmation) arrives `received`; the subscriber's receipt
+//! makes it `arrived`; after `check-demand`, an acceptance (КоП) or a decline (УО, with error
+//! codes) makes it `processed`; the inspection's receipt on that makes it `finished`.
+//! Test tools generate demands, with a chosen defect when asked.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::{Extension, Json};
+use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Path};
+use crate::model::{Docflow, DocflowDocument, Origin, Signature, Store};
+use crate::pki;
+use crate::shared::Shared;
+
+pub const FNS_DEMAND: &str = "urn:docflow:fns534-demand";
+pub const RECEIPT: &str = "fns534-demand-receipt";
+pub const ACCEPT: &str = "fns534-demand-acceptance-result-positive";
+pub const DECLINE: &str = "fns534-demand-acceptance-result-negative";
+/// The inspection's receipt on the subscriber's acceptance or decline. The vendor's docs do not
+/// name this document type; this is the sandbox's name for it.
+pub const RESULT_RECEIPT: &str = "urn:document:fns534-demand-result-receipt";
+
+/// Codes a decline may give, and what `check-demand` reports.
+pub const WRONG_ADDRESSEE: &str = "0400100005";
+pub const BAD_FORMAT: &str = "0300300001";
+pub const ATTACHMENT_COUNT: &str = "0300300030";
+pub const FOREIGN_ENCRYPTION: &str = "0100300003";
+pub const BAD_SIGNATURE: &str = "0100100004";
+pub const DECLINE_CODES: &[&str] = &[
+    WRONG_ADDRESSEE,
+    BAD_FORMAT,
+    ATTACHMENT_COUNT,
+    FOREIGN_ENCRYPTION,
+    BAD_SIGNATURE,
+];
+
+/// Demand KNDs whose answer is an inventory of documents.
+pub const INVENTORY_KNDS: &[&str] = &["1165050", "1165013", "1152006", "1153007", "1125008"];
+
+/// `n` working days after `from` (weekends skipped; holidays are not modelled).
+pub fn working_days_after(from: DateTime<Utc>, n: u32) -> DateTime<Utc> {
+    let mut day = from;
+    let mut left = n;
+    while left > 0 {
+        day += Duration::days(1);
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+/// What a generated demand gets wrong, to rehearse declines.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Defect {
+    /// Addressed to another organization.
+    WrongAddressee,
+    /// The description announces one attachment more than there are.
+    AttachmentCount,
+    /// The main document is not well-formed XML.
+    Format,
+    /// The inspection's signature does not match an attachment.
+    BadSignature,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DemandRequest {
+    account_id: Option<Uuid>,
+    ifns_code: Option<String>,
+    /// The KND of each demand attachment (default one `1165050`, a demand for documents).
+    knds: Option<Vec<String>>,
+    defect: Option<Defect>,
+}
+
+fn xml(text: &str) -> Vec<u8> {
+    encoding_rs::WINDOWS_1251.encode(text).0.into_owned()
+}
+
+/// `POST /test-tools/v1/generate-demand` `{account-id?, ifns-code?, knds?, defect?}`: an incoming
+/// demand from the inspection to the account's head organization.
+pub async fn generate(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<DemandRequest>,
+) -> ApiResult<Json<Value>> {
+    crate::test_tools::authorize(&shared, &headers)?;
+    let cu = req.ifns_code.unwrap_or_else(|| "0087".into());
+    if cu.len() != 4 || !cu.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad_request(
+            "invalidRequest",
+            format!("ifns-code {cu:?} must be 4 digits"),
+        ));
+    }
+    let knds = req.knds.unwrap_or_else(|| vec!["1165050".into()]);
+    if knds.is_empty()
+        || knds.len() > 20
+        || knds
+            .iter()
+            .any(|k| k.len() != 7 || !k.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ApiError::bad_request(
+            "invalidRequest",
+            "knds: 1 to 20 codes of 7 digits",
+        ));
+    }
+    let now = shared.clock.now();
+    let mut guard = shared.lock();
+    let store = &mut *guard;
+    let account = match req.account_id {
+        Some(id) => store.account(id).cloned(),
+        None => store.accounts.first().cloned(),
+    }
+    .ok_or_else(|| ApiError::not_found("account"))?;
+    let org = store
+        .organizations
+        .iter()
+        .find(|o| o.account_id == account.id && o.is_main)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    let innkpp = format!("{}{}", org.inn, org.kpp);
+    let date = now.format("%Y%m%d");
+    let day = now.format("%d.%m.%Y");
+    let hex = Uuid::new_v4().simple().to_string();
+    let (to_inn, to_kpp) = if req.defect == Some(Defect::WrongAddressee) {
+        ("7701234560".to_string(), "770101001".to_string())
+    } else {
+        (org.inn.clone(), org.kpp.clone())
+    };
+    let demand_number = format!("{}", 1000 + store.docflows.len() % 9000);
+    let reply_deadline = working_days_after(now, 10);
+    let receipt_deadline = working_days_after(now, 6);
+
+    let mut documents = Vec::new();
+    let sign = |bytes: &[u8]| Signature {
+        id: Uuid::new_v4(),
+        bytes: shared.inspection.sign_detached(bytes).into(),
+        thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
+        title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
+        signer_type: "cu-representative",
+    };
+    let mut attachment_names = Vec::new();
+    let mut attachments = Vec::new();
+    for (i, knd) in knds.iter().enumerate() {
+        let id = format!("ON_TREBDOK_{innkpp}_{innkpp}_{cu}_{date}_{hex}{i}");
+        let body = xml(&format!(
+            "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{id}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
+             <Документ КНД=\"{knd}\" ДатаДок=\"{day}\" НомТреб=\"{demand_number}\"><СвНО КодНО=\"{cu}\" НаимНО=\"Тестовая ФНС\"/>\
+             <СвНП><НПЮЛ НаимОрг=\"{}\" ИННЮЛ=\"{}\" КПП=\"{}\"/></СвНП><ТекстТреб>Представить документы в течение 10 рабочих дней</ТекстТреб></Документ></Файл>\n",
+            org.name, to_inn, to_kpp
+        ));
+        attachment_names.push(id.clone());
+        attachments.push((id, knd.clone(), body));
+    }
+    let main_id = format!("ON_DOCNPNO_{innkpp}_{innkpp}_{cu}_{date}_{hex}");
+    let names: String = attachment_names
+        .iter()
+        .map(|n| format!("<ИмяФайл>{n}</ИмяФайл>"))
+        .collect();
+    let mut main = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{main_id}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
+         <Документ КНД=\"1184002\" ДатаДок=\"{day}\"><СвОтпрДок><ОтпрНО КодНО=\"{cu}\" НаимНО=\"Тестовая ФНС\"/></СвОтпрДок>\
+         <СвПолДок><ОтпрЮЛ НаимОрг=\"{}\" ИННЮЛ=\"{to_inn}\" КПП=\"{to_kpp}\"/></СвПолДок>\
+         <ДокНапрИзНО><ИнфСообДок КНД_Док=\"{}\" КолФайл=\"{}\">{names}</ИнфСообДок></ДокНапрИзНО></Документ></Файл>\n",
+        org.name,
+        knds[0],
+        knds.len()
+    );
+    if req.defect == Some(Defect::Format) {
+        main.truncate(main.len() - "</Документ></Файл>\n".len());
+    }
+    let main = xml(&main);
+    let announced = knds.len() + usize::from(req.defect == Some(Defect::AttachmentCount));
+    let description = xml(&format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<ОписДок><КНДДок>1184002</КНДДок><КодНО>{cu}</КодНО><КодНО2>{cu}</КодНО2><НП>{innkpp}</НП>\
+         <КолФайлПрилож>{announced}</КолФайлПрилож>{}</ОписДок>\n",
+        attachment_names
+            .iter()
+            .map(|n| format!("<ИмяФайлПрилож>{n}</ИмяФайлПрилож>"))
+            .collect::<String>()
+    ));
+    let mut push = |store: &mut Store,
+                    doc_type: &str,
+                    filename: String,
+                    bytes: &[u8],
+                    signature: Option<Signature>,
+                    origin: Origin,
+                    replies: Vec<String>| {
+        let content_id = shared.put_content(store, account.id, bytes);
+        documents.push(DocflowDocument {
+            id: Uuid::new_v4(),
+            origin,
+            doc_type: doc_type.into(),
+            filename,
+            content_type: "application/xml",
+            content_id,
+            size: bytes.len() as u64,
+            signatures: signature.into_iter().collect(),
+            replies_due: replies,
+            sent: now,
+        });
+    };
+    push(
+        store,
+        "urn:document:fns534-demand",
+        format!("{main_id}.xml"),
+        &main,
+        Some(sign(&main)),
+        Origin::Authority,
+        vec![RECEIPT.into()],
+    );
+    push(
+        store,
+        "urn:document:fns534-demand-description",
+        "TR_INFSOOB.xml".into(),
+        &description,
+        None,
+        Origin::Authority,
+        Vec::new(),
+    );
+    for (i, (id, _, body)) in attachments.iter().enumerate() {
+        let signature = if req.defect == Some(Defect::BadSignature) && i == 0 {
+            sign(b"something else")
+        } else {
+            sign(body)
+        };
+        push(
+            store,
+            "urn:document:fns534-demand-attachment",
+            format!("{id}.xml"),
+            body,
+            Some(signature),
+            Origin::Authority,
+            Vec::new(),
+        );
+    }
+    let pd_name = format!(
+        "PD_DOCNPNO_{innkpp}_{innkpp}_1BM_{date}_{}.xml",
+        Uuid::new_v4()
+    );
+    let pd = xml(&format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{}\"><Документ КНД=\"1166101\" ДатаДок=\"{day}\"/></Файл>\n",
+        pd_name.trim_end_matches(".xml")
+    ));
+    let pd_sig = Signature {
+        id: Uuid::new_v4(),
+        bytes: shared.operator.sign_detached(&pd).into(),
+        thumbprint: pki::thumbprint(&shared.operator.certificate_der),
+        title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
+        signer_type: "provider-representative",
+    };
+    push(
+        store,
+        "urn:document:fns534-demand-date-confirmation",
+        pd_name,
+        &pd,
+        Some(pd_sig),
+        Origin::Operator,
+        Vec::new(),
+    );
+    // Attachment requisites: what the demand asks, and by when.
+    let requisites: Vec<Value> = attachments
+        .iter()
+        .map(|(_, knd, _)| {
+            json!({ "demand-number": demand_number, "demand-knd": knd, "demand-date": now.date_naive().to_string(),
+                    "demand-inn-list": [org.inn], "tax-department-name": "Тестовая ФНС",
+                    "receipt-deadline-date": receipt_deadline.date_naive().to_string(),
+                    "reply-deadline-date": reply_deadline.date_naive().to_string() })
+        })
+        .collect();
+    let docflow = Docflow {
+        id: Uuid::new_v4(),
+        account_id: account.id,
+        organization_id: org.id,
+        doc_type: FNS_DEMAND.into(),
+        status: "received",
+        success_state: "neutral",
+        inn: org.inn.clone(),
+        kpp: org.kpp.clone(),
+        cu: cu.clone(),
+        knd: Some("1184002".into()),
+        okud: None,
+        incoming: true,
+        description: json!({
+            "attachments-count": knds.len(),
+            "form-versions": knds.iter().map(|k| json!({ "knd": k })).collect::<Vec<_>>(),
+            "payer-inn": format!("{}-{}", org.inn, org.kpp),
+            "cu": cu,
+            "transit-cu": cu,
+            "receipt-status": "waiting",
+            "receipt-deadline-date": receipt_deadline.to_rfc3339(),
+            "reply-deadline-date": reply_deadline.to_rfc3339(),
+            "replies-status": if knds.iter().any(|k| INVENTORY_KNDS.contains(&k.as_str())) { "not-sent" } else { "not-required" },
+            "demand-number": demand_number,
+            "attachments-requisites": requisites,
+        }),
+        documents,
+        created: now,
+        updated: now,
+        robot: None,
+    };
+    let id = docflow.id;
+    store.push_event(&docflow, "document", now);
+    store.docflows.insert(id, docflow);
+    store.docflow_order.push(id);
+    Ok(Json(json!({ "docflow-id": id, "account-id": account.id })))
+}
+
+/// What the subscriber's reply changes in a demand: after the receipt, the acceptance and the
+/// decline fall due; after either, the inspection answers with its receipt. Returns the event.
+pub fn after_reply(
+    shared: &Shared,
+    store: &mut Store,
+    docflow: &mut Docflow,
+    answered: Uuid,
+    reply_type: &str,
+    now: DateTime<Utc>,
+) -> &'static str {
+    match reply_type {
+        RECEIPT => {
+            if let Some(d) = docflow.documents.iter_mut().find(|d| d.id == answered) {
+                d.replies_due = vec![ACCEPT.into(), DECLINE.into()];
+            }
+            docflow.description["receipt-status"] = json!("accepted");
+            docflow.description["receipt-date"] = json!(now.to_rfc3339());
+            "receipt-abonent"
+        }
+        ACCEPT | DECLINE => {
+            docflow.description["replies-status"] = json!(if reply_type == ACCEPT {
+                "accepted"
+            } else {
+                "declined"
+            });
+            let at = now + Duration::milliseconds(shared.config.robots.acceptance_ms as i64);
+            let robot = crate::robots::Robot {
+                steps: std::iter::once((at, crate::robots::Step::DemandResultReceipt)).collect(),
+            };
+            store.robot_queue.insert((at, docflow.id));
+            docflow.robot = Some(robot);
+            if reply_type == ACCEPT {
+                "receiption-result-abonent-positive"
+            } else {
+                "receiption-result-abonent-negative"
+            }
+        }
+        _ => "receipt-abonent",
+    }
+}
+
+/// `POST /v1/{accountId}/docflows/{docflowId}/check-demand`: the error codes that allow a decline,
+/// and the reply links.
+pub async fn check(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let (docflow, contents) = {
+        let store = shared.lock();
+        let d = store
+            .docflows
+            .get(&id)
+            .filter(|d| d.account_id == account)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("docflow"))?;
+        if d.doc_type != FNS_DEMAND {
+            return Err(ApiError::bad_request(
+                "notDemand",
+                "check-demand applies to fns534-demand docflows only",
+            ));
+        }
+        let contents: Vec<_> = d
+            .documents
+            .iter()
+            .map(|doc| store.contents.get(&doc.content_id).cloned())
+            .collect();
+        (d, contents)
+    };
+    let now = shared.clock.now();
+    let checker = shared.clone();
+    let codes = tokio::task::spawn_blocking(move || codes(&checker, &docflow, &contents, now))
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                e.to_string(),
+            )
+        })?;
+    let store = shared.lock();
+    let d = &store.docflows[&id];
+    let base = crate::docflows::docflow_path(account, id);
+    let links: Vec<Value> = d
+        .documents
+        .iter()
+        .flat_map(|doc| doc.replies_due.iter().map(move |r| (doc.id, r)))
+        .map(|(doc, r)| json!({ "rel": "reply", "name": r, "href": shared.url(&format!("{base}/documents/{doc}/generate-reply?documentType={r}")) }))
+        .collect();
+    Ok(Json(json!({ "error-codes": codes, "links": links })))
+}
+
+fn codes(
+    shared: &Shared,
+    d: &Docflow,
+    contents: &[Option<crate::contents::Content>],
+    now: DateTime<Utc>,
+) -> Vec<&'static str> {
+    let mut codes = Vec::new();
+    let text = |i: usize| -> String {
+        contents[i]
+            .as_ref()
+            .and_then(|c| c.head(1 << 20).ok())
+            .map(|b| encoding_rs::WINDOWS_1251.decode(&b).0.into_owned())
+            .unwrap_or_default()
+    };
+    let main = d
+        .documents
+        .iter()
+        .position(|x| x.doc_type == "urn:document:fns534-demand");
+    if let Some(i) = main {
+        let body = text(i);
+        if !well_formed(&body) {
+            codes.push(BAD_FORMAT);
+        } else if !(body.contains(&format!("ИННЮЛ=\"{}\"", d.inn))
+            && body.contains(&format!("КПП=\"{}\"", d.kpp)))
+        {
+            codes.push(WRONG_ADDRESSEE);
+        }
+    }
+    let attachments = d
+        .documents
+        .iter()
+        .filter(|x| x.doc_type == "urn:document:fns534-demand-attachment")
+        .count();
+    if let Some(i) = d
+        .documents
+        .iter()
+        .position(|x| x.doc_type == "urn:document:fns534-demand-description")
+    {
+        let body = text(i);
+        let announced = body
+            .split("<КолФайлПрилож>")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .and_then(|n| n.trim().parse::<usize>().ok());
+        if announced != Some(attachments) {
+            codes.push(ATTACHMENT_COUNT);
+        }
+    }
+    for (i, doc) in d.documents.iter().enumerate() {
+        if doc.origin != Origin::Authority {
+            continue;
+        }
+        let Some(content) = &contents[i] else {
+            continue;
+        };
+        for sig in &doc.signatures {
+            let ok = content
+                .reader()
+                .map(|r| shared.ca.verify_detached(&sig.bytes, r, now).is_ok())
+                .unwrap_or(false);
+            if !ok && !codes.contains(&BAD_SIGNATURE) {
+                codes.push(BAD_SIGNATURE);
+            }
+        }
+    }
+    codes
+}
+
+fn well_formed(text: &str) -> bool {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0i32;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => return depth == 0,
+            Err(_) => return false,
+            _ => {}
+        }
+    }
+}
