@@ -13,8 +13,8 @@ use axum::routing::{get, post, put};
 use crate::error::{ApiError, TRACE_ID};
 use crate::shared::Shared;
 use crate::{
-    accounts, auth, contents, demands, docflow_search, docflows, drafts, events, handbooks, logins,
-    replies, tasks, test_tools,
+    accounts, auth, builders, contents, demands, docflow_search, docflows, drafts, events,
+    handbooks, logins, replies, tasks, test_tools,
 };
 
 /// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies.
@@ -46,6 +46,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let dd = "/v1/{account}/drafts/{draft}/documents/{document}";
     let df = "/v1/{account}/docflows/{docflow}";
     let doc = "/v1/{account}/docflows/{docflow}/documents/{document}";
+    let b = "/v1/{account}/drafts/builders/{builder}";
+    let bd = "/v1/{account}/drafts/builders/{builder}/documents/{document}";
+    let bf = "/v1/{account}/drafts/builders/{builder}/documents/{document}/files/{file}";
     let api = Router::new()
         .route("/v1", get(accounts::list).post(accounts::create))
         .route("/v1/events", get(events::list))
@@ -98,6 +101,43 @@ pub fn router(shared: Arc<Shared>) -> Router {
             &format!("{dd}/signatures/{{signature}}/content"),
             get(drafts::signature_content),
         )
+        .route("/v1/{account}/drafts/builders", post(builders::create))
+        .route(b, get(builders::get).delete(builders::delete))
+        .route(
+            &format!("{b}/meta"),
+            get(builders::get_meta).put(builders::put_meta),
+        )
+        .route(&format!("{b}/build"), post(builders::build))
+        .route(&format!("{b}/tasks/{{task}}"), get(builders::get_task))
+        .route(
+            &format!("{b}/documents"),
+            get(builders::documents).post(builders::create_document),
+        )
+        .route(
+            bd,
+            get(builders::get_document)
+                .put(builders::put_document)
+                .delete(builders::delete_document),
+        )
+        .route(
+            &format!("{bd}/meta"),
+            get(builders::get_document_meta).put(builders::put_document),
+        )
+        .route(
+            &format!("{bd}/files"),
+            get(builders::files).post(builders::create_file),
+        )
+        .route(
+            bf,
+            get(builders::get_file)
+                .put(builders::put_file)
+                .delete(builders::delete_file),
+        )
+        .route(
+            &format!("{bf}/meta"),
+            get(builders::get_file_meta).put(builders::put_file_meta),
+        )
+        .route(&format!("{bf}/signature"), get(builders::file_signature))
         .route("/v1/{account}/docflows", get(docflow_search::search))
         .route(df, get(docflows::get))
         .route(&format!("{df}/documents"), get(docflows::documents))

@@ -116,7 +116,12 @@ pub fn check(
     let is_main = |t: &Option<String>| {
         matches!(
             t.as_deref(),
-            Some("urn:document:fns534-report" | "urn:document:stat-report")
+            Some(
+                "urn:document:fns534-report"
+                    | "urn:document:stat-report"
+                    | "urn:document:fns534-inventory"
+                    | "urn:document:fns534-letter"
+            )
         )
     };
     if !draft.documents.is_empty() && !draft.documents.iter().any(|d| is_main(&d.doc_type)) {

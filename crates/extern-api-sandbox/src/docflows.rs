@@ -109,6 +109,10 @@ pub fn create_from_draft(
 ) -> ApiResult<Uuid> {
     let recipient = draft.meta.recipient.clone().unwrap_or_default();
     let (doc_type, cu, prefix) = match (&recipient.ifns_code, &recipient.togs_code) {
+        (Some(ifns), _) if draft.docflow_type.is_some() => {
+            let t = draft.docflow_type.expect("checked");
+            (t, ifns.clone(), t.trim_start_matches("urn:docflow:"))
+        }
         (Some(ifns), _) => (FNS_REPORT, ifns.clone(), "fns534-report"),
         (None, Some(togs)) => (STAT_REPORT, togs.clone(), "stat-report"),
         _ => {
@@ -139,7 +143,12 @@ pub fn create_from_draft(
     let main = draft.documents.iter().find(|d| {
         matches!(
             d.doc_type.as_deref(),
-            Some("urn:document:fns534-report" | "urn:document:stat-report")
+            Some(
+                "urn:document:fns534-report"
+                    | "urn:document:stat-report"
+                    | "urn:document:fns534-inventory"
+                    | "urn:document:fns534-letter"
+            )
         )
     });
     let header = main

@@ -181,6 +181,7 @@ pub async fn create(
         documents: Vec::new(),
         docflow_id: None,
         busy_task: None,
+        docflow_type: None,
     };
     let body = render_draft(&shared, &draft);
     shared.lock().drafts.insert(draft.id, draft);

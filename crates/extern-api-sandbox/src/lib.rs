@@ -23,6 +23,7 @@ use std::time::Duration;
 mod accounts;
 mod app;
 mod auth;
+mod builders;
 mod check;
 mod clock;
 mod config;

@@ -63,6 +63,36 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 ("sent", "neutral")
             }
         }
+        crate::builders::INVENTORY_DOCFLOW => {
+            let p = "urn:document:fns534-inventory-";
+            let (kv, uo) = (
+                format!("{p}acceptance-result-positive"),
+                format!("{p}acceptance-result-negative"),
+            );
+            if has(&kv) || has(&uo) {
+                let success = if has(&uo) { "failed" } else { "successful" };
+                (
+                    if due(&kv) || due(&uo) {
+                        "response-arrived"
+                    } else {
+                        "finished"
+                    },
+                    success,
+                )
+            } else if has(&format!("{p}receipt")) {
+                ("delivered", "neutral")
+            } else {
+                ("sent", "neutral")
+            }
+        }
+        // A letter has no final state of its own: the answer comes as a new incoming letter.
+        crate::builders::LETTER_DOCFLOW => {
+            if has("urn:document:fns534-letter-receipt") {
+                ("delivered", "neutral")
+            } else {
+                ("sent", "neutral")
+            }
+        }
         crate::demands::FNS_DEMAND => {
             let sent = |t: &str| {
                 documents.iter().any(|x| {

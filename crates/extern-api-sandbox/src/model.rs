@@ -80,6 +80,8 @@ pub struct Draft {
     pub docflow_id: Option<Uuid>,
     /// The check/prepare/send task running on the draft: it locks the draft (409).
     pub busy_task: Option<Uuid>,
+    /// The docflow type a built draft creates (inventory, letter); others follow the recipient.
+    pub docflow_type: Option<&'static str>,
 }
 
 /// A long operation and where it belongs.
@@ -196,6 +198,8 @@ pub struct Store {
     pub used_jtis: std::collections::HashSet<String>,
     /// Device-flow logins, by device code.
     pub devices: HashMap<String, crate::logins::DeviceLogin>,
+    /// Drafts builders.
+    pub builders: HashMap<Uuid, crate::builders::Builder>,
 }
 
 impl Store {

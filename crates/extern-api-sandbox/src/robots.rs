@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+use crate::builders::{INVENTORY_DOCFLOW, LETTER_DOCFLOW};
 use crate::config::RobotTimings;
 use crate::lifecycle::{self, FNS_REPORT, STAT_REPORT};
 use crate::model::{DocflowDocument, Origin, Signature, Store};
@@ -42,6 +43,8 @@ pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings)
         (FNS_REPORT, "0085") => &[Step::Receipt, Step::Accepted, Step::Precise],
         (STAT_REPORT, "00-87") => &[Step::Receipt, Step::StatAccepted],
         (STAT_REPORT, "00-88") => &[Step::Receipt, Step::StatDeclined],
+        (INVENTORY_DOCFLOW, "0088") => &[Step::Receipt, Step::Declined],
+        (INVENTORY_DOCFLOW, _) => &[Step::Receipt, Step::Accepted],
         _ => &[Step::Receipt],
     };
     let mut at = sent;
@@ -81,6 +84,34 @@ fn answer(docflow_type: &str, step: Step) -> Answer {
             knd: "",
             reply: None,
             transaction: "report-receipt",
+        },
+        (INVENTORY_DOCFLOW, Step::Receipt) => Answer {
+            doc_type: "urn:document:fns534-inventory-receipt",
+            prefix: "IZ",
+            knd: "1166002",
+            reply: None,
+            transaction: "receipt",
+        },
+        (INVENTORY_DOCFLOW, Step::Accepted) => Answer {
+            doc_type: "urn:document:fns534-inventory-acceptance-result-positive",
+            prefix: "KV",
+            knd: "1166007",
+            reply: Some("fns534-inventory-receipt"),
+            transaction: "acceptance-result-positive",
+        },
+        (INVENTORY_DOCFLOW, Step::Declined) => Answer {
+            doc_type: "urn:document:fns534-inventory-acceptance-result-negative",
+            prefix: "UO",
+            knd: "1166009",
+            reply: Some("fns534-inventory-receipt"),
+            transaction: "acceptance-result-negative",
+        },
+        (LETTER_DOCFLOW, Step::Receipt) => Answer {
+            doc_type: "urn:document:fns534-letter-receipt",
+            prefix: "IZ",
+            knd: "1166002",
+            reply: None,
+            transaction: "receipt",
         },
         (_, Step::Receipt) => Answer {
             doc_type: "urn:document:fns534-report-receipt",

@@ -121,26 +121,9 @@ impl Shared {
     }
 
     /// Stores bytes the sandbox produced itself (operator and robot documents, replies) as a
-    /// content. They are small, so they stay in memory instead of costing a file each.
+    /// content (see [`memory_content`]).
     pub fn put_content(&self, store: &mut Store, account_id: Uuid, bytes: &[u8]) -> Uuid {
-        let id = Uuid::new_v4();
-        let parts = match bytes.len() as u64 {
-            0 => Vec::new(),
-            n => vec![(
-                0,
-                n - 1,
-                PartData::Memory(bytes::Bytes::copy_from_slice(bytes)),
-            )],
-        };
-        store.contents.insert(
-            id,
-            Content {
-                account_id,
-                total: Some(bytes.len() as u64),
-                parts,
-            },
-        );
-        id
+        memory_content(store, account_id, bytes)
     }
 
     /// 404 for an unknown account, 403 for one the caller does not belong to.
@@ -156,4 +139,26 @@ impl Shared {
         }
         Ok(())
     }
+}
+
+/// Stores small bytes the sandbox produced as a content: in memory, not a file each.
+pub fn memory_content(store: &mut Store, account_id: Uuid, bytes: &[u8]) -> Uuid {
+    let id = Uuid::new_v4();
+    let parts = match bytes.len() as u64 {
+        0 => Vec::new(),
+        n => vec![(
+            0,
+            n - 1,
+            PartData::Memory(bytes::Bytes::copy_from_slice(bytes)),
+        )],
+    };
+    store.contents.insert(
+        id,
+        Content {
+            account_id,
+            total: Some(bytes.len() as u64),
+            parts,
+        },
+    );
+    id
 }

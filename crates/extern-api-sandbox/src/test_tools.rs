@@ -257,6 +257,7 @@ pub async fn generate_docflows(
                     documents: vec![document.clone()],
                     docflow_id: None,
                     busy_task: None,
+                    docflow_type: None,
                 };
                 crate::docflows::create_from_draft(&shared, &mut store, &draft, now)?;
             }
