@@ -202,6 +202,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/test-tools/v1/generate-demand", post(demands::generate))
         .route(
+            "/test-tools/v1/generate-cu-letter",
+            post(demands::generate_letter),
+        )
+        .route(
             "/test-tools/v1/ca-certificate",
             get(test_tools::ca_certificate),
         );

@@ -491,3 +491,108 @@ fn well_formed(text: &str) -> bool {
         }
     }
 }
+
+pub const CU_LETTER: &str = "urn:docflow:fns534-cu-letter";
+pub const CU_LETTER_RECEIPT: &str = "fns534-cu-letter-receipt";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct LetterRequest {
+    account_id: Option<Uuid>,
+    ifns_code: Option<String>,
+    subject: Option<String>,
+    text: Option<String>,
+}
+
+/// `POST /test-tools/v1/generate-cu-letter` `{account-id?, ifns-code?, subject?, text?}`: a letter
+/// from the inspection (`fns534-cu-letter`), `received` until the subscriber's receipt finishes it.
+pub async fn generate_letter(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<LetterRequest>,
+) -> ApiResult<Json<Value>> {
+    crate::test_tools::authorize(&shared, &headers)?;
+    let cu = req.ifns_code.unwrap_or_else(|| "0087".into());
+    if cu.len() != 4 || !cu.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad_request(
+            "invalidRequest",
+            format!("ifns-code {cu:?} must be 4 digits"),
+        ));
+    }
+    let subject = req
+        .subject
+        .unwrap_or_else(|| "Информационное письмо".into());
+    let text = req
+        .text
+        .unwrap_or_else(|| "Сообщаем о проведении сверки расчётов.".into());
+    let now = shared.clock.now();
+    let mut guard = shared.lock();
+    let store = &mut *guard;
+    let account = match req.account_id {
+        Some(id) => store.account(id).cloned(),
+        None => store.accounts.first().cloned(),
+    }
+    .ok_or_else(|| ApiError::not_found("account"))?;
+    let org = store
+        .organizations
+        .iter()
+        .find(|o| o.account_id == account.id && o.is_main)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    let innkpp = format!("{}{}", org.inn, org.kpp);
+    let file_id = format!(
+        "ON_PISMNO_{innkpp}_{innkpp}_{cu}_{}_{}",
+        now.format("%Y%m%d"),
+        Uuid::new_v4().simple()
+    );
+    let body = xml(&format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{file_id}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
+         <Документ КНД=\"1166102\" ДатаДок=\"{}\"><Письмо Тема=\"{}\"><Текст>{}</Текст></Письмо></Документ></Файл>\n",
+        now.format("%d.%m.%Y"),
+        subject.replace('"', "'"),
+        text.replace('<', "&lt;")
+    ));
+    let content_id = shared.put_content(store, account.id, &body);
+    let letter = DocflowDocument {
+        id: Uuid::new_v4(),
+        origin: Origin::Authority,
+        doc_type: "urn:document:fns534-cu-letter".into(),
+        filename: format!("{file_id}.xml"),
+        content_type: "application/xml",
+        content_id,
+        size: body.len() as u64,
+        signatures: vec![Signature {
+            id: Uuid::new_v4(),
+            bytes: shared.inspection.sign_detached(&body).into(),
+            thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
+            title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
+            signer_type: "cu-representative",
+        }],
+        replies_due: vec![CU_LETTER_RECEIPT.into()],
+        sent: now,
+    };
+    let docflow = Docflow {
+        id: Uuid::new_v4(),
+        account_id: account.id,
+        organization_id: org.id,
+        doc_type: CU_LETTER.into(),
+        status: "received",
+        success_state: "neutral",
+        inn: org.inn.clone(),
+        kpp: org.kpp.clone(),
+        cu: cu.clone(),
+        knd: Some("1166102".into()),
+        okud: None,
+        incoming: true,
+        description: json!({ "cu": cu, "subject": subject, "recipient-inn": org.inn }),
+        documents: vec![letter],
+        created: now,
+        updated: now,
+        robot: None,
+    };
+    let id = docflow.id;
+    store.push_event(&docflow, "document", now);
+    store.docflows.insert(id, docflow);
+    store.docflow_order.push(id);
+    Ok(Json(json!({ "docflow-id": id, "account-id": account.id })))
+}

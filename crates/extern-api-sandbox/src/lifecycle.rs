@@ -93,6 +93,17 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 ("sent", "neutral")
             }
         }
+        crate::demands::CU_LETTER => {
+            let receipt = format!("urn:document:{}", crate::demands::CU_LETTER_RECEIPT);
+            if documents
+                .iter()
+                .any(|x| x.origin == Origin::Sender && x.doc_type == receipt)
+            {
+                ("finished", "successful")
+            } else {
+                ("received", "neutral")
+            }
+        }
         crate::demands::FNS_DEMAND => {
             let sent = |t: &str| {
                 documents.iter().any(|x| {

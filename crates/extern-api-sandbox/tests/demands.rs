@@ -257,3 +257,56 @@ async fn check_demand_is_for_demands_only() {
         .await;
     assert_eq!(a.status, 400);
 }
+
+#[tokio::test]
+async fn a_letter_from_the_inspection_is_read_and_acknowledged() {
+    let api = Api::start().await;
+    let signer = api.signer(INN, KPP).await;
+    let a = api
+        .post(
+            "/test-tools/v1/generate-cu-letter",
+            json!({ "subject": "Сверка", "text": "Просим прибыть" }),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let id = a.body["docflow-id"].as_str().unwrap();
+    let df = api.get(&api.acc(&format!("/docflows/{id}"))).await.body;
+    assert_eq!(df["type"], "urn:docflow:fns534-cu-letter");
+    assert_eq!(state(&df).0, "received");
+    assert_eq!(df["description"]["subject"], "Сверка");
+    let letter = &df["documents"][0];
+    assert_eq!(replies(letter), ["fns534-cu-letter-receipt"]);
+    let content = letter["content"]["docflow-document-contents"][0]["content-id"]
+        .as_str()
+        .unwrap();
+    let text = api
+        .get(&api.acc(&format!("/contents/{content}")))
+        .await
+        .bytes;
+    assert!(
+        encoding_rs::WINDOWS_1251
+            .decode(&text)
+            .0
+            .contains("Просим прибыть")
+    );
+    // Answering is the same generic reply mechanism.
+    let doc = letter["id"].as_str().unwrap();
+    let base = api.acc(&format!("/docflows/{id}/documents/{doc}"));
+    let r = api
+        .post(
+            &format!("{base}/generate-reply?documentType=fns534-cu-letter-receipt"),
+            json!({ "certificate-base64": B64.encode(&signer.certificate) }),
+        )
+        .await;
+    let rid = r.body["id"].as_str().unwrap();
+    let body = B64.decode(r.body["content"].as_str().unwrap()).unwrap();
+    api.put_bytes(
+        &format!("{base}/replies/{rid}/signature"),
+        signer.sign(&body),
+    )
+    .await;
+    let done = api
+        .post(&format!("{base}/replies/{rid}/send"), json!({}))
+        .await;
+    assert_eq!(state(&done.body), ("finished".into(), "successful".into()));
+}
