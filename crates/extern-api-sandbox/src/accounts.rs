@@ -292,7 +292,7 @@ pub async fn certificates(
                 "inn": c.info.inn,
                 "kpp": c.kpp,
                 "is-valid": now >= c.info.not_before && now <= c.info.not_after,
-                "is-cloud": false,
+                "is-cloud": store.cloud_certificates.iter().any(|cc| cc.thumbprint == c.info.thumbprint),
                 "is-qualified": false,
                 "content": base64::engine::general_purpose::STANDARD.encode(&c.der),
                 "thumbprint": c.info.thumbprint,

@@ -13,7 +13,7 @@ use axum::routing::{get, post, put};
 use crate::error::{ApiError, TRACE_ID};
 use crate::shared::Shared;
 use crate::{
-    accounts, auth, builders, contents, demands, docflow_search, docflows, drafts, events,
+    accounts, auth, builders, cloud, contents, demands, docflow_search, docflows, drafts, events,
     handbooks, logins, replies, tasks, test_tools,
 };
 
@@ -82,6 +82,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(&format!("{d}/prepare"), post(tasks::prepare))
         .route(&format!("{d}/send"), post(tasks::send))
         .route(&format!("{d}/tasks"), get(tasks::list))
+        .route(&format!("{d}/cloud-sign"), post(cloud::sign_draft))
+        .route(
+            &format!("{d}/cloud-sign-confirm"),
+            post(cloud::confirm_draft),
+        )
         .route(&format!("{d}/tasks/{{task}}"), get(tasks::get))
         .route(&format!("{d}/documents"), post(drafts::add_document))
         .route(
@@ -153,6 +158,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(docflows::signature_content),
         )
         .route(&format!("{df}/check-demand"), post(demands::check))
+        .route(
+            &format!("{doc}/replies/{{reply}}/cloud-sign"),
+            post(cloud::sign_reply),
+        )
+        .route(
+            &format!("{doc}/replies/{{reply}}/cloud-sign-confirm"),
+            post(cloud::confirm_reply),
+        )
+        .route(
+            &format!("{doc}/replies/{{reply}}/tasks/{{task}}"),
+            get(cloud::reply_task),
+        )
         .route(&format!("{doc}/generate-reply"), post(replies::generate))
         .route(&format!("{doc}/replies/{{reply}}"), get(replies::get))
         .route(
@@ -201,6 +218,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(test_tools::generate_docflows),
         )
         .route("/test-tools/v1/generate-demand", post(demands::generate))
+        .route(
+            "/test-tools/v1/generate-cloud-certificate",
+            post(cloud::generate_certificate),
+        )
+        .route("/test-tools/v1/cloud-confirmation-code", get(cloud::code))
+        .route(
+            "/test-tools/v1/confirm-cloud-operation",
+            post(cloud::answer_in_app),
+        )
         .route(
             "/test-tools/v1/generate-cu-letter",
             post(demands::generate_letter),

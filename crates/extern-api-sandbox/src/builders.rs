@@ -603,6 +603,7 @@ pub async fn build(
             state: "running",
             result: None,
             error: None,
+            progress: None,
         };
         store.tasks.insert(task.id, task.clone());
         task

@@ -26,6 +26,7 @@ mod auth;
 mod builders;
 mod check;
 mod clock;
+mod cloud;
 mod config;
 mod contents;
 mod demands;
@@ -86,6 +87,7 @@ impl Sandbox {
                 let now = ticker.clock.now();
                 let mut store = ticker.lock();
                 robots::run_due(&ticker, &mut store, now);
+                cloud::expire(&mut store, now);
             }
         });
         tokio::spawn(async move {

@@ -94,6 +94,8 @@ pub struct Task {
     pub state: &'static str,
     pub result: Option<Value>,
     pub error: Option<Value>,
+    /// Cloud operations: `AwaitingForConfirmation`, `Completed`, `CanceledByUser`, `Timeout`…
+    pub progress: Option<&'static str>,
 }
 
 /// Who produced a docflow document.
@@ -200,6 +202,10 @@ pub struct Store {
     pub devices: HashMap<String, crate::logins::DeviceLogin>,
     /// Drafts builders.
     pub builders: HashMap<Uuid, crate::builders::Builder>,
+    /// Certificates whose keys the sandbox holds.
+    pub cloud_certificates: Vec<crate::cloud::CloudCertificate>,
+    /// Cloud operations awaiting confirmation, by request id.
+    pub cloud_operations: HashMap<String, crate::cloud::Operation>,
 }
 
 impl Store {

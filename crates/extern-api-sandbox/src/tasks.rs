@@ -54,6 +54,9 @@ pub fn render_task(task: &Task) -> Value {
     if let Some(e) = &task.error {
         v["error"] = e.clone();
     }
+    if let Some(p) = task.progress {
+        v["progress"] = json!(p);
+    }
     v
 }
 
@@ -100,6 +103,7 @@ async fn start(
             state: "running",
             result: None,
             error: None,
+            progress: None,
         };
         draft.busy_task = Some(task.id);
         draft.status = op.running_status();
@@ -248,7 +252,8 @@ pub async fn get(
     Path((account, owner, id)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
     shared.check_account(&caller, account)?;
-    let store = shared.lock();
+    let mut store = shared.lock();
+    crate::cloud::expire(&mut store, shared.clock.now());
     let task = store
         .tasks
         .get(&id)
