@@ -159,6 +159,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route(&format!("{df}/check-demand"), post(demands::check))
         .route(
+            &format!("{doc}/decrypted-content"),
+            put(docflows::save_decrypted),
+        )
+        .route(
+            &format!("{doc}/decrypt-content"),
+            post(cloud::decrypt_document),
+        )
+        .route(
+            &format!("{doc}/confirm-content-decryption"),
+            post(cloud::confirm_decryption),
+        )
+        .route(&format!("{doc}/tasks/{{task}}"), get(cloud::document_task))
+        .route(
             &format!("{doc}/replies/{{reply}}/cloud-sign"),
             post(cloud::sign_reply),
         )

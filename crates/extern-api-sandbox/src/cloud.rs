@@ -52,7 +52,15 @@ impl std::fmt::Debug for CloudCertificate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Draft(Uuid),
-    Reply { docflow: Uuid, reply: Uuid },
+    Reply {
+        docflow: Uuid,
+        reply: Uuid,
+    },
+    /// Cloud decryption of a document encrypted for the cloud certificate.
+    Decrypt {
+        docflow: Uuid,
+        document: Uuid,
+    },
 }
 
 /// A signing waiting for its confirmation.
@@ -124,6 +132,36 @@ fn target_certificate(store: &Store, account: Uuid, target: Target) -> ApiResult
                 .ok_or_else(|| ApiError::not_found("reply"))?;
             Ok(r.certificate.clone())
         }
+        Target::Decrypt { docflow, document } => {
+            let d = store
+                .docflows
+                .get(&docflow)
+                .filter(|d| d.account_id == account)
+                .ok_or_else(|| ApiError::not_found("docflow"))?;
+            let doc = d
+                .documents
+                .iter()
+                .find(|x| x.id == document)
+                .ok_or_else(|| ApiError::not_found("document"))?;
+            let sealed = doc.sealed.as_ref().ok_or_else(|| {
+                ApiError::bad_request("notEncrypted", "the document is not encrypted")
+            })?;
+            store
+                .cloud_certificates
+                .iter()
+                .map(|c| &c.signer.certificate_der)
+                .find(|der| {
+                    pki::describe_certificate(der)
+                        .is_ok_and(|i| sealed.serials.contains(&i.serial_number))
+                })
+                .cloned()
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "notCloudCertificate",
+                        "the document is not encrypted for a cloud certificate of the organization",
+                    )
+                })
+        }
     }
 }
 
@@ -144,6 +182,7 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
             && match (op.target, target) {
                 (Target::Draft(a), Target::Draft(b)) => a == b,
                 (Target::Reply { docflow: a, .. }, Target::Reply { docflow: b, .. }) => a == b,
+                (Target::Decrypt { docflow: a, .. }, Target::Decrypt { docflow: b, .. }) => a == b,
                 _ => false,
             }
     });
@@ -164,15 +203,16 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
     let request_id = Uuid::new_v4().simple().to_string();
     let code = format!("{:06}", rand_code());
     let task = (confirm == ConfirmType::MyDss).then(|| {
-        let owner = match target {
-            Target::Draft(id) => id,
-            Target::Reply { reply, .. } => reply,
+        let (owner, kind) = match target {
+            Target::Draft(id) => (id, "urn:task-type:cloud-sign"),
+            Target::Reply { reply, .. } => (reply, "urn:task-type:cloud-sign"),
+            Target::Decrypt { document, .. } => (document, "urn:task-type:cloud-decrypt"),
         };
         let t = Task {
             id: Uuid::new_v4(),
             account_id: account,
             owner,
-            kind: "urn:task-type:cloud-sign",
+            kind,
             state: "running",
             result: None,
             error: None,
@@ -202,6 +242,7 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
     let documents: Vec<Value> = match target {
         Target::Draft(id) => store.drafts[&id].documents.iter().map(|d| json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{}", crate::drafts::draft_path(account, id), d.id)) })).collect(),
         Target::Reply { .. } => vec![json!({ "rel": "reply", "href": shared.url(base) })],
+        Target::Decrypt { .. } => vec![json!({ "rel": "document", "href": shared.url(base) })],
     };
     let mut answer = json!({
         "request-id": request_id,
@@ -270,6 +311,38 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 .ok_or_else(|| ApiError::not_found("reply"))?;
             r.signature = Some(signer.sign_detached(&r.content));
             signed.push(json!({ "rel": "reply", "href": reply.to_string() }));
+        }
+        Target::Decrypt { docflow, document } => {
+            let key = signer.rsa_key().ok_or_else(|| {
+                ApiError::bad_request("notCloudCertificate", "the cloud key cannot decrypt")
+            })?;
+            let d = store
+                .docflows
+                .get(&docflow)
+                .ok_or_else(|| ApiError::not_found("docflow"))?;
+            let doc = d
+                .documents
+                .iter()
+                .find(|x| x.id == document)
+                .ok_or_else(|| ApiError::not_found("document"))?;
+            let sealed = doc
+                .sealed
+                .as_ref()
+                .map(|s| s.content_id)
+                .and_then(|c| store.contents.get(&c))
+                .and_then(|c| c.head(usize::MAX).ok())
+                .unwrap_or_default();
+            let plain = crate::sealing::open(key, &sealed)
+                .map_err(|e| ApiError::bad_request("decryptionFailed", e))?;
+            let plain_id = crate::shared::memory_content(store, op.account_id, &plain);
+            let doc = store
+                .docflows
+                .get_mut(&docflow)
+                .and_then(|d| d.documents.iter_mut().find(|x| x.id == document))
+                .expect("found above");
+            doc.content_id = plain_id;
+            doc.decrypted = true;
+            signed.push(json!({ "rel": "decrypted-content", "href": shared.url(&format!("/v1/{}/contents/{plain_id}", op.account_id)), "content-id": plain_id }));
         }
     }
     Ok(signed)
@@ -457,6 +530,61 @@ pub async fn reply_task(
     Ok(Json(crate::tasks::render_task(t)))
 }
 
+/// `POST …/documents/{documentId}/decrypt-content`: cloud decryption of a document.
+pub async fn decrypt_document(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let base = format!(
+        "{}/documents/{document}",
+        crate::docflows::docflow_path(account, docflow)
+    );
+    Ok(Json(start(
+        &shared,
+        account,
+        Target::Decrypt { docflow, document },
+        &base,
+    )?))
+}
+
+/// `POST …/documents/{documentId}/confirm-content-decryption?requestId=&code=`
+pub async fn confirm_decryption(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let answer = confirm(
+        &shared,
+        account,
+        Target::Decrypt { docflow, document },
+        q.as_deref(),
+    )?;
+    Ok(Json(
+        json!({ "decrypted-documents": answer["signed-documents"] }),
+    ))
+}
+
+/// `GET …/documents/{documentId}/tasks/{taskId}`: a document's task (cloud decryption).
+pub async fn document_task(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, _docflow, document, task)): Path<(Uuid, Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let mut store = shared.lock();
+    expire(&mut store, shared.clock.now());
+    let t = store
+        .tasks
+        .get(&task)
+        .filter(|t| t.account_id == account && t.owner == document)
+        .ok_or_else(|| ApiError::not_found("task"))?;
+    Ok(Json(crate::tasks::render_task(t)))
+}
+
 // ---- test tools
 
 #[derive(Deserialize)]
@@ -489,12 +617,21 @@ pub async fn generate_certificate(
         .iter()
         .find(|o| o.inn == req.inn)
         .map(|o| o.name.clone());
-    let signer = Arc::new(shared.ca.signer(&Subject {
+    // RSA: the sandbox's stand-in for the vendor's GOST cloud keys, able to sign and to decrypt.
+    let subject = Subject {
         inn: req.inn.clone(),
         kpp: req.kpp.clone(),
         fio: req.fio.unwrap_or_else(|| "Облачный Подписант".into()),
         organization,
-    }));
+    };
+    let ca = shared.clone();
+    let signer = Arc::new(
+        tokio::task::spawn_blocking(move || ca.ca.rsa_signer(&subject))
+            .await
+            .map_err(|e| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+            })?,
+    );
     let der = signer.certificate_der.clone();
     let info = pki::describe_certificate(&der)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;

@@ -198,6 +198,12 @@ pub async fn generate(
                     origin: Origin,
                     replies: Vec<String>| {
         let content_id = shared.put_content(store, account.id, bytes);
+        // What the inspection sends is encrypted for the organization; the operator's is not.
+        let sealed = if origin == Origin::Authority {
+            crate::sealing::seal(store, account.id, &org.inn, bytes)
+        } else {
+            None
+        };
         documents.push(DocflowDocument {
             id: Uuid::new_v4(),
             origin,
@@ -208,6 +214,8 @@ pub async fn generate(
             size: bytes.len() as u64,
             signatures: signature.into_iter().collect(),
             replies_due: replies,
+            decrypted: sealed.is_none(),
+            sealed,
             sent: now,
         });
     };
@@ -378,6 +386,15 @@ pub async fn check(
             return Err(ApiError::bad_request(
                 "notDemand",
                 "check-demand applies to fns534-demand docflows only",
+            ));
+        }
+        if d.documents
+            .iter()
+            .any(|x| x.sealed.is_some() && !x.decrypted)
+        {
+            return Err(ApiError::bad_request(
+                "decryptedContentRequired",
+                "store the decrypted contents of the demand's documents first (PUT …/decrypted-content or decrypt-content)",
             ));
         }
         let contents: Vec<_> = d
@@ -553,6 +570,7 @@ pub async fn generate_letter(
         text.replace('<', "&lt;")
     ));
     let content_id = shared.put_content(store, account.id, &body);
+    let sealed = crate::sealing::seal(store, account.id, &org.inn, &body);
     let letter = DocflowDocument {
         id: Uuid::new_v4(),
         origin: Origin::Authority,
@@ -569,6 +587,8 @@ pub async fn generate_letter(
             signer_type: "cu-representative",
         }],
         replies_due: vec![CU_LETTER_RECEIPT.into()],
+        decrypted: sealed.is_none(),
+        sealed,
         sent: now,
     };
     let docflow = Docflow {

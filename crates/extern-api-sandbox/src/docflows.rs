@@ -40,21 +40,31 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
             "filename": doc.filename,
             "content-type": doc.content_type,
             "decrypted-content-size": doc.size,
-            "compressed": false,
+            "compressed": doc.sealed.is_some(),
             "requisites": {},
             "related-docflows-count": 0,
             "support-recognition": false,
-            "encrypted-certificates": [],
+            "encrypted-certificates": doc.sealed.iter().flat_map(|s| &s.serials).map(|n| json!({ "serial-number": n })).collect::<Vec<_>>(),
             "support-print": "no",
         },
-        "content": {
-            "decrypted": { "rel": "decrypted-content", "href": shared.url(&format!("/v1/{}/contents/{}", d.account_id, doc.content_id)) },
-            "docflow-document-contents": [{ "content-id": doc.content_id, "encrypted": false, "compressed": false, "compression-type": "none" }],
-        },
+        "content": { "docflow-document-contents": contents(doc) },
         "send-date": doc.sent.to_rfc3339(),
         "signatures": doc.signatures.iter().map(|s| render_signature(shared, &base, s)).collect::<Vec<_>>(),
         "links": links,
     })
+}
+
+/// The variants of a document: encrypted and gzipped for documents from the authorities; plain
+/// for the others, and for those once decrypted.
+fn contents(doc: &DocflowDocument) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let Some(s) = &doc.sealed {
+        out.push(json!({ "content-id": s.content_id, "encrypted": true, "compressed": true, "compression-type": "gzip" }));
+    }
+    if doc.decrypted {
+        out.push(json!({ "content-id": doc.content_id, "encrypted": false, "compressed": false, "compression-type": "none" }));
+    }
+    out
 }
 
 fn reply_link(shared: &Shared, document_base: &str, reply: &str) -> Value {
@@ -180,6 +190,8 @@ pub fn create_from_draft(
             size,
             signatures: doc.signatures.clone(),
             replies_due: Vec::new(),
+            sealed: None,
+            decrypted: true,
             sent: now,
         });
     }
@@ -234,6 +246,8 @@ pub fn create_from_draft(
             size: xml.len() as u64,
             signatures,
             replies_due: reply.into_iter().collect(),
+            sealed: None,
+            decrypted: true,
             sent: now,
         });
     }
@@ -412,4 +426,87 @@ pub async fn signature_content(
     Ok(Json(json!(
         base64::engine::general_purpose::STANDARD.encode(&s.bytes)
     )))
+}
+
+/// `PUT …/documents/{documentId}/decrypted-content` `{content-id}`: the subscriber stores what it
+/// decrypted (plain or gzipped, as the encrypted variant holds it); it must be the document.
+pub async fn save_decrypted(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+    crate::extract::JsonBody(req): crate::extract::JsonBody<
+        extern_api_raw::types::DecryptedContentRequest,
+    >,
+) -> ApiResult<Json<Value>> {
+    use std::io::Read;
+    shared.check_account(&caller, account)?;
+    let mut store = shared.lock();
+    let given = store
+        .contents
+        .get(&req.content_id)
+        .filter(|c| c.account_id == account && c.is_complete())
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "contentNotFound",
+                format!("content {} does not exist or is incomplete", req.content_id),
+            )
+        })?;
+    if given.total.unwrap_or(0) > 64 * 1024 * 1024 {
+        return Err(ApiError::bad_request(
+            "contentTooLarge",
+            "a decrypted document may be at most 64 MiB",
+        ));
+    }
+    let mut bytes = given.head(64 * 1024 * 1024).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            e.to_string(),
+        )
+    })?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut plain)
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "decryptedContentMismatch",
+                    "the gzip content does not unpack",
+                )
+            })?;
+        bytes = plain;
+    }
+    let d = store
+        .docflows
+        .get(&id)
+        .filter(|d| d.account_id == account)
+        .ok_or_else(|| ApiError::not_found("docflow"))?;
+    let document = d
+        .documents
+        .iter()
+        .find(|x| x.id == doc)
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    let expected = store
+        .contents
+        .get(&document.content_id)
+        .and_then(|c| c.head(64 * 1024 * 1024).ok())
+        .unwrap_or_default();
+    if bytes != expected {
+        return Err(ApiError::bad_request(
+            "decryptedContentMismatch",
+            "the content is not this document's decrypted content",
+        ));
+    }
+    let content_id = document.content_id;
+    if let Some(x) = store
+        .docflows
+        .get_mut(&id)
+        .and_then(|d| d.documents.iter_mut().find(|x| x.id == doc))
+    {
+        x.decrypted = true;
+    }
+    Ok(Json(
+        json!({ "content-id": content_id, "links": [{ "rel": "decrypted-content", "href": shared.url(&format!("/v1/{account}/contents/{content_id}")) }] }),
+    ))
 }

@@ -45,6 +45,7 @@ pub mod pki;
 mod replies;
 pub mod report_file;
 mod robots;
+mod sealing;
 mod shared;
 mod tasks;
 mod test_tools;

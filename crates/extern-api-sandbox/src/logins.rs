@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use der::{Decode, Encode};
+
 use serde_json::json;
 
 use crate::auth::{authenticate_client, oidc_error, parse_form, random_token};
@@ -157,41 +157,9 @@ pub async fn certificate_challenge(
 
 /// CMS EnvelopedData of `secret` for the certificate's RSA key.
 fn encrypt_to(certificate: &[u8], secret: &[u8]) -> Result<Vec<u8>, String> {
-    use cms::builder::{
-        ContentEncryptionAlgorithm, EnvelopedDataBuilder, KeyEncryptionInfo,
-        KeyTransRecipientInfoBuilder,
-    };
-    use cms::enveloped_data::RecipientIdentifier;
-    use rsa::pkcs1::DecodeRsaPublicKey;
-    let cert = x509_cert::Certificate::from_der(certificate).map_err(|e| e.to_string())?;
-    let spki = &cert.tbs_certificate.subject_public_key_info;
-    if spki.algorithm.oid.to_string() != "1.2.840.113549.1.1.1" {
-        return Err("the sandbox encrypts login challenges to RSA certificates only (issue one with algorithm rsa)".into());
-    }
-    let key = rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes())
-        .map_err(|e| e.to_string())?;
-    let rid = RecipientIdentifier::IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber {
-        issuer: cert.tbs_certificate.issuer.clone(),
-        serial_number: cert.tbs_certificate.serial_number.clone(),
-    });
-    let mut rng = rand_core::OsRng;
-    let recipient = KeyTransRecipientInfoBuilder::new(rid, KeyEncryptionInfo::Rsa(key), &mut rng)
-        .map_err(|e| e.to_string())?;
-    let mut builder =
-        EnvelopedDataBuilder::new(None, secret, ContentEncryptionAlgorithm::Aes256Cbc, None)
-            .map_err(|e| e.to_string())?;
-    builder
-        .add_recipient_info(recipient)
-        .map_err(|e| e.to_string())?;
-    let enveloped = builder
-        .build_with_rng(&mut rand_core::OsRng)
-        .map_err(|e| e.to_string())?;
-    let content = der::Any::encode_from(&enveloped).map_err(|e| e.to_string())?;
-    let info = cms::content_info::ContentInfo {
-        content_type: const_oid::db::rfc5911::ID_ENVELOPED_DATA,
-        content,
-    };
-    info.to_der().map_err(|e| e.to_string())
+    crate::sealing::envelope(&[certificate.to_vec()], secret)?
+        .map(|(sealed, _)| sealed)
+        .ok_or_else(|| "the sandbox encrypts login challenges to RSA certificates only (issue one with algorithm rsa)".into())
 }
 
 /// `grant_type=certificate` with `decrypted_key` (base64) and `thumbprint`.

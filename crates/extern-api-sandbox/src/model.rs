@@ -121,6 +121,11 @@ pub struct DocflowDocument {
     pub signatures: Vec<Signature>,
     /// The reply document types due on this document (alternatives: sending one settles all).
     pub replies_due: Vec<String>,
+    /// The encrypted (gzip + EnvelopedData) variant, for documents from the authorities.
+    pub sealed: Option<crate::sealing::Sealed>,
+    /// Whether the plain variant is listed: always for unsealed documents, after decryption for
+    /// sealed ones.
+    pub decrypted: bool,
     pub sent: DateTime<Utc>,
 }
 

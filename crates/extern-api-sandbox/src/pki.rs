@@ -67,11 +67,30 @@ pub struct Issued {
     pub private_key_pem: String,
 }
 
-/// A key the sandbox signs with itself (operator, inspections).
+impl SandboxSigner {
+    /// The RSA private key, for decrypting what was encrypted to this certificate.
+    pub fn rsa_key(&self) -> Option<&rsa::RsaPrivateKey> {
+        match &self.key {
+            SignerKey::Rsa(_, key) => Some(key),
+            SignerKey::Ecdsa(_) => None,
+        }
+    }
+}
+
+/// A key the sandbox signs with itself (operator, inspections, cloud certificates).
 pub struct SandboxSigner {
-    key: SigningKey,
+    key: SignerKey,
     certificate: Certificate,
     pub certificate_der: Vec<u8>,
+}
+
+enum SignerKey {
+    Ecdsa(SigningKey),
+    /// RSA keys also decrypt (key transport): cloud certificates use them.
+    Rsa(
+        Box<rsa::pkcs1v15::SigningKey<sha2::Sha256>>,
+        Box<rsa::RsaPrivateKey>,
+    ),
 }
 
 /// What the sandbox knows of a certificate.
@@ -192,7 +211,24 @@ impl Authority {
         let certificate_der = self.sign_certificate(subject, spki);
         let certificate = Certificate::from_der(&certificate_der).expect("own certificate decodes");
         SandboxSigner {
-            key,
+            key: SignerKey::Ecdsa(key),
+            certificate,
+            certificate_der,
+        }
+    }
+
+    /// An RSA key and certificate the sandbox holds: it signs and decrypts (cloud certificates).
+    pub fn rsa_signer(&self, subject: &Subject) -> SandboxSigner {
+        let key = rsa::RsaPrivateKey::new(&mut OsRng, 2048).expect("rsa key generates");
+        let spki =
+            SubjectPublicKeyInfoOwned::from_key(key.to_public_key()).expect("rsa key encodes");
+        let certificate_der = self.sign_certificate(subject, spki);
+        let certificate = Certificate::from_der(&certificate_der).expect("own certificate decodes");
+        SandboxSigner {
+            key: SignerKey::Rsa(
+                Box::new(rsa::pkcs1v15::SigningKey::new(key.clone())),
+                Box::new(key),
+            ),
             certificate,
             certificate_der,
         }
@@ -334,17 +370,32 @@ impl SandboxSigner {
             issuer: self.certificate.tbs_certificate.issuer.clone(),
             serial_number: self.certificate.tbs_certificate.serial_number.clone(),
         });
-        let info =
-            cms::builder::SignerInfoBuilder::new(&self.key, sid, alg.clone(), &eci, Some(&digest))
-                .expect("signer info");
         let mut builder = cms::builder::SignedDataBuilder::new(&eci);
         builder
-            .add_digest_algorithm(alg)
+            .add_digest_algorithm(alg.clone())
             .expect("digest algorithm")
             .add_certificate(CertificateChoices::Certificate(self.certificate.clone()))
-            .expect("certificate")
-            .add_signer_info::<SigningKey, DerSignature>(info)
-            .expect("signs");
+            .expect("certificate");
+        match &self.key {
+            SignerKey::Ecdsa(key) => {
+                let info = cms::builder::SignerInfoBuilder::new(key, sid, alg, &eci, Some(&digest))
+                    .expect("signer info");
+                builder
+                    .add_signer_info::<SigningKey, DerSignature>(info)
+                    .expect("signs");
+            }
+            SignerKey::Rsa(key, _) => {
+                let info = cms::builder::SignerInfoBuilder::new(
+                    key.as_ref(),
+                    sid,
+                    alg,
+                    &eci,
+                    Some(&digest),
+                )
+                .expect("signer info");
+                builder.add_signer_info::<rsa::pkcs1v15::SigningKey<sha2::Sha256>, rsa::pkcs1v15::Signature>(info).expect("signs");
+            }
+        }
         builder
             .build()
             .expect("signed data")

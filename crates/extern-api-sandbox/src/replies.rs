@@ -358,6 +358,8 @@ pub async fn send(
             signer_type: "organization-representative",
         }],
         replies_due: Vec::new(),
+        sealed: None,
+        decrypted: true,
         sent: now,
     });
     docflow.updated = now;

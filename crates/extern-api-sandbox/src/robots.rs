@@ -214,6 +214,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
             );
             let xml = robot_document(&filename, a.knd, &report_name, &docflow.cu, due);
             let content_id = shared.put_content(store, docflow.account_id, &xml);
+            let sealed = crate::sealing::seal(store, docflow.account_id, &docflow.inn, &xml);
             let sig = shared.inspection.sign_detached(&xml);
             docflow.documents.push(DocflowDocument {
                 id: Uuid::new_v4(),
@@ -231,6 +232,8 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                     signer_type: "cu-representative",
                 }],
                 replies_due: a.reply.into_iter().map(String::from).collect(),
+                decrypted: sealed.is_none(),
+                sealed,
                 sent: due,
             });
             docflow.updated = due;

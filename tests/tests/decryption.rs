@@ -1,0 +1,111 @@
+//! Client-side decryption opens what the sandbox encrypted: an RSA test certificate of the
+//! organization receives the inspection's documents; core's SoftwareDecryptor opens them, and
+//! the decrypted content stored back unlocks check-demand.
+
+use std::io::Read;
+
+use base64::Engine;
+use extern_api_core::raw::prelude::*;
+use extern_api_core::raw::types;
+use extern_api_core::{Decryptor, Idempotency, SoftwareDecryptor, TransferOptions};
+use extern_api_tests::*;
+
+#[tokio::test]
+async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
+    let world = World::start().await;
+    let http = reqwest::Client::new();
+    let key = world.sandbox.config().api_key.clone();
+    let issued: serde_json::Value = http
+        .post(format!(
+            "{}/test-tools/v1/generate-certificate",
+            world.sandbox.url()
+        ))
+        .header("X-Kontur-Apikey", &key)
+        .json(&serde_json::json!({ "inn": INN, "kpp": KPP, "algorithm": "rsa" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cert = base64::engine::general_purpose::STANDARD
+        .decode(issued["certificate"].as_str().unwrap())
+        .unwrap();
+    let decryptor =
+        SoftwareDecryptor::from_pem(issued["private-key"].as_str().unwrap(), cert).unwrap();
+    let generated: serde_json::Value = http
+        .post(format!(
+            "{}/test-tools/v1/generate-demand",
+            world.sandbox.url()
+        ))
+        .header("X-Kontur-Apikey", &key)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let docflow_id: uuid::Uuid = generated["docflow-id"].as_str().unwrap().parse().unwrap();
+    let account = world.client.account(world.account);
+    let docflow = account.docflow(docflow_id).await.unwrap();
+    let mut opened = 0;
+    for doc in &docflow.documents {
+        let contents = &doc.content.as_ref().unwrap().docflow_document_contents;
+        let Some(encrypted) = contents.iter().find(|c| c.encrypted == Some(true)) else {
+            continue;
+        };
+        let mut sealed = Vec::new();
+        account
+            .download(
+                encrypted.content_id.unwrap(),
+                &mut sealed,
+                &TransferOptions::default(),
+            )
+            .await
+            .unwrap();
+        let zipped = decryptor.decrypt(&sealed).await.unwrap();
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(zipped.as_slice())
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert!(plain.starts_with(b"<?xml"));
+        let content = account
+            .upload(plain.as_slice(), &TransferOptions::default())
+            .await
+            .unwrap();
+        let body = types::DecryptedContentRequest {
+            content_id: content,
+        };
+        world
+            .client
+            .call(Idempotency::Idempotent, async |c| {
+                c.docflows_save_decrypted_content()
+                    .account_id(world.account)
+                    .docflow_id(docflow_id)
+                    .document_id(doc.id)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await
+            .unwrap();
+        opened += 1;
+    }
+    assert_eq!(
+        opened, 3,
+        "main document, description and attachment were encrypted"
+    );
+    let check = world
+        .client
+        .call(Idempotency::Once, async |c| {
+            c.docflows_check_demand()
+                .account_id(world.account)
+                .docflow_id(docflow_id)
+                .send()
+                .await
+        })
+        .await
+        .unwrap();
+    assert!(check.error_codes.is_empty());
+}
