@@ -33,6 +33,82 @@ pub const LETTER: &str = "urn:drafts-builder:fns534-letter";
 pub const INVENTORY_DOCFLOW: &str = "urn:docflow:fns534-inventory";
 pub const LETTER_DOCFLOW: &str = "urn:docflow:fns534-letter";
 
+pub const BUSINESS_REGISTRATION: &str = "urn:drafts-builder:business-registration";
+pub const PFR_REPORT: &str = "urn:drafts-builder:pfr-report";
+pub const BUSINESS_REGISTRATION_DOCFLOW: &str = "urn:docflow:business-registration";
+pub const PFR_REPORT_DOCFLOW: &str = "urn:docflow:pfr-report";
+
+/// What a builder builds, and the rules that go with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Inventory,
+    Letter,
+    BusinessRegistration,
+    PfrReport,
+}
+
+impl Kind {
+    pub fn of(builder_type: &str) -> ApiResult<Self> {
+        Ok(match builder_type {
+            INVENTORY => Self::Inventory,
+            LETTER => Self::Letter,
+            BUSINESS_REGISTRATION => Self::BusinessRegistration,
+            PFR_REPORT => Self::PfrReport,
+            other => {
+                return Err(ApiError::bad_request(
+                    "unsupportedDraftsBuilderType",
+                    format!(
+                        "{other}: the sandbox builds fns534-inventory, fns534-letter, business-registration and pfr-report"
+                    ),
+                ));
+            }
+        })
+    }
+
+    fn docflow_type(self) -> &'static str {
+        match self {
+            Self::Inventory => INVENTORY_DOCFLOW,
+            Self::Letter => LETTER_DOCFLOW,
+            Self::BusinessRegistration => BUSINESS_REGISTRATION_DOCFLOW,
+            Self::PfrReport => PFR_REPORT_DOCFLOW,
+        }
+    }
+
+    /// The `urn:document:` prefix of the package's documents.
+    fn documents(self) -> &'static str {
+        self.docflow_type().trim_start_matches("urn:docflow:")
+    }
+
+    fn max_bytes(self) -> u64 {
+        if self == Self::Letter {
+            MAX_LETTER_BYTES
+        } else {
+            MAX_INVENTORY_BYTES
+        }
+    }
+
+    /// The document types a builder document may declare in `builder-data.type`.
+    fn document_kinds(self) -> &'static [&'static str] {
+        match self {
+            Self::Inventory => &["formalized", "scanned", "warrant"],
+            Self::Letter => &["letter", "attachment", "warrant"],
+            Self::BusinessRegistration | Self::PfrReport => &[],
+        }
+    }
+
+    /// The recipient code the package goes to.
+    fn recipient(self, r: &extern_api_raw::types::Recipient) -> Option<String> {
+        match self {
+            Self::Inventory | Self::Letter => r.ifns_code.clone(),
+            Self::BusinessRegistration => r
+                .registration_ifns_code
+                .clone()
+                .or_else(|| r.ifns_code.clone()),
+            Self::PfrReport => r.sfr_code.clone().or_else(|| r.upfr_code.clone()),
+        }
+    }
+}
+
 const MAX_FILES: usize = 99;
 const MAX_INVENTORY_BYTES: u64 = 60 * 1024 * 1024;
 const MAX_LETTER_BYTES: u64 = 5 * 1024 * 1024;
@@ -119,25 +195,22 @@ fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builde
 }
 
 fn validate_meta(meta: &DraftsBuilderMeta) -> ApiResult<()> {
-    match meta.builder_type.as_str() {
-        INVENTORY | LETTER => {}
-        other => {
-            return Err(ApiError::bad_request(
-                "unsupportedDraftsBuilderType",
-                format!("{other}: the sandbox builds fns534-inventory and fns534-letter"),
-            ));
-        }
-    }
+    let kind = Kind::of(&meta.builder_type)?;
     if meta.sender.is_none()
         || meta
             .recipient
             .as_ref()
-            .and_then(|r| r.ifns_code.as_ref())
+            .and_then(|r| kind.recipient(r))
             .is_none()
     {
+        let field = match kind {
+            Kind::Inventory | Kind::Letter => "recipient.ifns-code",
+            Kind::BusinessRegistration => "recipient.registration-ifns-code",
+            Kind::PfrReport => "recipient.sfr-code or upfr-code",
+        };
         return Err(ApiError::bad_request(
             "invalidDraftsBuilderMeta",
-            "sender and recipient.ifns-code are required",
+            format!("sender and {field} are required"),
         ));
     }
     if meta.builder_type == LETTER
@@ -253,12 +326,10 @@ pub async fn documents(
 
 fn validate_document(builder_type: &str, data: &Map<String, Value>) -> ApiResult<()> {
     let kind = data.get("type").and_then(Value::as_str);
-    let allowed: &[&str] = if builder_type == INVENTORY {
-        &["formalized", "scanned", "warrant"]
-    } else {
-        &["letter", "attachment", "warrant"]
-    };
+    let allowed = Kind::of(builder_type)?.document_kinds();
     match kind {
+        // Business registrations and PFR reports describe their documents otherwise.
+        _ if allowed.is_empty() => Ok(()),
         Some(k) if allowed.contains(&k) => Ok(()),
         _ => Err(ApiError::bad_request(
             "invalidDraftsBuilderDocument",
@@ -665,7 +736,8 @@ fn run_build(
         .get(&id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("drafts builder"))?;
-    let inventory = b.meta.builder_type == INVENTORY;
+    let kind = Kind::of(&b.meta.builder_type)?;
+    let inventory = kind == Kind::Inventory;
     let mut related = None;
     if inventory {
         let rd = b.meta.builder_data.get("related-document").ok_or_else(|| {
@@ -712,7 +784,7 @@ fn run_build(
     // (label, document, file size) of every good file.
     let mut good: Vec<(Option<String>, &BuilderDocument, &BuilderFile, u64)> = Vec::new();
     for d in &b.documents {
-        let kind = d
+        let doc_kind = d
             .builder_data
             .get("type")
             .and_then(Value::as_str)
@@ -738,7 +810,7 @@ fn run_build(
                 .content_id
                 .and_then(|c| store.contents.get(&c))
                 .and_then(|c| c.total);
-            if inventory && kind == "scanned" && !SCAN_EXTENSIONS.contains(&ext.as_str()) {
+            if inventory && doc_kind == "scanned" && !SCAN_EXTENSIONS.contains(&ext.as_str()) {
                 problem = Some(format!(
                     "{}: a scan must be {}",
                     f.file_name,
@@ -746,7 +818,7 @@ fn run_build(
                 ));
             } else if size.is_none() {
                 problem = Some(format!("{}: the file has no content", f.file_name));
-            } else if !inventory && size > Some(MAX_LETTER_BYTES) {
+            } else if kind == Kind::Letter && size > Some(MAX_LETTER_BYTES) {
                 problem = Some(format!(
                     "{}: a letter file may be at most 5 MB",
                     f.file_name
@@ -768,11 +840,7 @@ fn run_build(
             None => groups.push((key, vec![(d, f, size)])),
         }
     }
-    let max_bytes = if inventory {
-        MAX_INVENTORY_BYTES
-    } else {
-        MAX_LETTER_BYTES
-    };
+    let max_bytes = kind.max_bytes();
     let mut draft_ids = Vec::new();
     for (label, files) in groups {
         let mut chunk: Vec<Packed> = Vec::new();
@@ -806,19 +874,20 @@ fn built_draft(
     files: &[Packed],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Draft {
-    let inventory = b.meta.builder_type == INVENTORY;
+    let kind = Kind::of(&b.meta.builder_type).expect("validated");
     let sender = b.meta.sender.clone().expect("validated");
     let ifns = b
         .meta
         .recipient
         .as_ref()
-        .and_then(|r| r.ifns_code.clone())
+        .and_then(|r| kind.recipient(r))
         .unwrap_or_default();
     let innkpp = format!("{}{}", sender.inn, sender.kpp.clone().unwrap_or_default());
-    let (prefix, root) = if inventory {
-        ("ON_OPISDOK", "Опись")
-    } else {
-        ("ON_OBRNP", "Обращение")
+    let (prefix, root, knd) = match kind {
+        Kind::Inventory => ("ON_OPISDOK", "Опись", "1184001"),
+        Kind::Letter => ("ON_OBRNP", "Обращение", "1166108"),
+        Kind::BusinessRegistration => ("ON_OPISREG", "ОписьРег", "1111060"),
+        Kind::PfrReport => ("PFR_OPIS", "ОписьПФР", ""),
     };
     let file_id = format!(
         "{prefix}_{ifns}_{ifns}_{innkpp}_{}_{}",
@@ -848,27 +917,28 @@ fn built_draft(
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{file_id}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
          <Документ КНД=\"{}\" КодНО=\"{ifns}\"><{root} Метка=\"{}\" Тема=\"{}\">{items}</{root}></Документ></Файл>\n",
-        if inventory { "1184001" } else { "1166108" },
+        knd,
         label.unwrap_or(""),
         subject.replace('"', "'"),
     );
     let bytes = encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned();
     let content_id = crate::shared::memory_content(store, b.account_id, &bytes);
-    let (main_type, attachment_type) = if inventory {
-        (
-            "urn:document:fns534-inventory",
-            "urn:document:fns534-inventory-attachment",
-        )
-    } else {
-        (
-            "urn:document:fns534-letter",
-            "urn:document:fns534-letter-attachment",
-        )
+    let docs = kind.documents();
+    let (main_type, attachment_type) = match kind {
+        // The generated description of the package; the files themselves are what is sent.
+        Kind::BusinessRegistration | Kind::PfrReport => (
+            format!("urn:document:{docs}-description"),
+            format!("urn:document:{docs}-attachment"),
+        ),
+        _ => (
+            format!("urn:document:{docs}"),
+            format!("urn:document:{docs}-attachment"),
+        ),
     };
     let mut documents = vec![DraftDocument {
         id: Uuid::new_v4(),
         content_id: Some(content_id),
-        doc_type: Some(main_type.into()),
+        doc_type: Some(main_type),
         filename: Some(format!("{file_id}.xml")),
         content_type: Some("application/xml".into()),
         properties: Default::default(),
@@ -877,13 +947,9 @@ fn built_draft(
     for (d, f, _) in files {
         let warrant = d.builder_data.get("type").and_then(Value::as_str) == Some("warrant");
         let doc_type = if warrant {
-            if inventory {
-                "urn:document:fns534-inventory-warrant"
-            } else {
-                "urn:document:fns534-letter-warrant"
-            }
+            format!("urn:document:{docs}-warrant")
         } else {
-            attachment_type
+            attachment_type.clone()
         };
         let signatures = f
             .signature
@@ -937,10 +1003,6 @@ fn built_draft(
         documents,
         docflow_id: None,
         busy_task: None,
-        docflow_type: Some(if inventory {
-            INVENTORY_DOCFLOW
-        } else {
-            LETTER_DOCFLOW
-        }),
+        docflow_type: Some(kind.docflow_type()),
     }
 }

@@ -85,6 +85,22 @@ impl CheckOutcome {
     }
 }
 
+/// The document a draft cannot go without: the report itself, or the generated description of a
+/// built package.
+pub fn is_main_document(doc_type: Option<&str>) -> bool {
+    matches!(
+        doc_type,
+        Some(
+            "urn:document:fns534-report"
+                | "urn:document:stat-report"
+                | "urn:document:fns534-inventory"
+                | "urn:document:fns534-letter"
+                | "urn:document:business-registration-description"
+                | "urn:document:pfr-report-description"
+        )
+    )
+}
+
 const SRC_FILE_ID: &str = "Файл/Идентификатор файла (@ИдФайл)";
 
 /// Checks a draft. Reads the documents' contents from the spool (blocking I/O: run it off the
@@ -103,7 +119,10 @@ pub fn check(
     let sender_inn = sender.map(|s| s.inn.clone()).unwrap_or_default();
     let sender_kpp = sender.and_then(|s| s.kpp.clone()).unwrap_or_default();
     let representative = sender.and_then(|s| s.is_representative).unwrap_or(false);
-    if ifns.is_none() && togs.is_none() {
+    let other_recipient = recipient.is_some_and(|r| {
+        r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
+    });
+    if ifns.is_none() && togs.is_none() && !other_recipient {
         out.common.push(CheckError::error("Common", "recipient", "Не указан получатель: нужен recipient.ifns-code (ФНС) или recipient.togs-code (Росстат)"));
     }
     if draft.documents.is_empty() {
@@ -113,17 +132,7 @@ pub fn check(
             "В черновике нет документов",
         ));
     }
-    let is_main = |t: &Option<String>| {
-        matches!(
-            t.as_deref(),
-            Some(
-                "urn:document:fns534-report"
-                    | "urn:document:stat-report"
-                    | "urn:document:fns534-inventory"
-                    | "urn:document:fns534-letter"
-            )
-        )
-    };
+    let is_main = |t: &Option<String>| is_main_document(t.as_deref());
     if !draft.documents.is_empty() && !draft.documents.iter().any(|d| is_main(&d.doc_type)) {
         out.common.push(CheckError::error(
             "Common",

@@ -118,10 +118,20 @@ pub fn create_from_draft(
     now: DateTime<Utc>,
 ) -> ApiResult<Uuid> {
     let recipient = draft.meta.recipient.clone().unwrap_or_default();
+    // A built draft knows its docflow type; its recipient is whichever code it carries.
+    let built = draft.docflow_type.and_then(|t| {
+        let cu = recipient
+            .ifns_code
+            .clone()
+            .or(recipient.registration_ifns_code.clone())
+            .or(recipient.sfr_code.clone())
+            .or(recipient.upfr_code.clone())?;
+        Some((t, cu))
+    });
     let (doc_type, cu, prefix) = match (&recipient.ifns_code, &recipient.togs_code) {
-        (Some(ifns), _) if draft.docflow_type.is_some() => {
-            let t = draft.docflow_type.expect("checked");
-            (t, ifns.clone(), t.trim_start_matches("urn:docflow:"))
+        _ if built.is_some() => {
+            let (t, cu) = built.expect("checked");
+            (t, cu, t.trim_start_matches("urn:docflow:"))
         }
         (Some(ifns), _) => (FNS_REPORT, ifns.clone(), "fns534-report"),
         (None, Some(togs)) => (STAT_REPORT, togs.clone(), "stat-report"),
@@ -150,17 +160,10 @@ pub fn create_from_draft(
         })
         .map(|o| o.id)
         .unwrap_or_default();
-    let main = draft.documents.iter().find(|d| {
-        matches!(
-            d.doc_type.as_deref(),
-            Some(
-                "urn:document:fns534-report"
-                    | "urn:document:stat-report"
-                    | "urn:document:fns534-inventory"
-                    | "urn:document:fns534-letter"
-            )
-        )
-    });
+    let main = draft
+        .documents
+        .iter()
+        .find(|d| crate::check::is_main_document(d.doc_type.as_deref()));
     let header = main
         .and_then(|d| d.content_id)
         .and_then(|c| store.contents.get(&c))

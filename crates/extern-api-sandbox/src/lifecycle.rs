@@ -85,6 +85,34 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 ("sent", "neutral")
             }
         }
+        crate::builders::BUSINESS_REGISTRATION_DOCFLOW => {
+            let p = "urn:document:business-registration-";
+            if has(&format!("{p}registration-notice")) {
+                ("finished", "successful")
+            } else if has(&format!("{p}decline-notice")) {
+                ("finished", "failed")
+            } else if has(&format!("{p}receipt")) {
+                ("response-arrived", "neutral")
+            } else {
+                ("sent", "neutral")
+            }
+        }
+        crate::builders::PFR_REPORT_DOCFLOW => {
+            if has("urn:document:pfr-report-protocol") {
+                (
+                    if due("urn:document:pfr-report-protocol") {
+                        "response-arrived"
+                    } else {
+                        "finished"
+                    },
+                    "successful",
+                )
+            } else if has("urn:document:pfr-report-acknowledgement") {
+                ("delivered", "neutral")
+            } else {
+                ("sent", "neutral")
+            }
+        }
         // A letter has no final state of its own: the answer comes as a new incoming letter.
         crate::builders::LETTER_DOCFLOW => {
             if has("urn:document:fns534-letter-receipt") {

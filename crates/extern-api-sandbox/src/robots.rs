@@ -7,7 +7,9 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::builders::{INVENTORY_DOCFLOW, LETTER_DOCFLOW};
+use crate::builders::{
+    BUSINESS_REGISTRATION_DOCFLOW, INVENTORY_DOCFLOW, LETTER_DOCFLOW, PFR_REPORT_DOCFLOW,
+};
 use crate::config::RobotTimings;
 use crate::lifecycle::{self, FNS_REPORT, STAT_REPORT};
 use crate::model::{DocflowDocument, Origin, Signature, Store};
@@ -45,6 +47,11 @@ pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings)
         (STAT_REPORT, "00-88") => &[Step::Receipt, Step::StatDeclined],
         (INVENTORY_DOCFLOW, "0088") => &[Step::Receipt, Step::Declined],
         (INVENTORY_DOCFLOW, _) => &[Step::Receipt, Step::Accepted],
+        // Business registration: the receipt (расписка), then registration or refusal.
+        (BUSINESS_REGISTRATION_DOCFLOW, "0088") => &[Step::Receipt, Step::Declined],
+        (BUSINESS_REGISTRATION_DOCFLOW, _) => &[Step::Receipt, Step::Processed],
+        // PFR: the acknowledgement, then the protocol.
+        (PFR_REPORT_DOCFLOW, _) => &[Step::Receipt, Step::Processed],
         _ => &[Step::Receipt],
     };
     let mut at = sent;
@@ -105,6 +112,41 @@ fn answer(docflow_type: &str, step: Step) -> Answer {
             knd: "1166009",
             reply: Some("fns534-inventory-receipt"),
             transaction: "acceptance-result-negative",
+        },
+        (BUSINESS_REGISTRATION_DOCFLOW, Step::Receipt) => Answer {
+            doc_type: "urn:document:business-registration-receipt",
+            prefix: "RS",
+            knd: "1111061",
+            reply: None,
+            transaction: "receipt",
+        },
+        (BUSINESS_REGISTRATION_DOCFLOW, Step::Processed) => Answer {
+            doc_type: "urn:document:business-registration-registration-notice",
+            prefix: "RN",
+            knd: "1111062",
+            reply: None,
+            transaction: "registration-notice",
+        },
+        (BUSINESS_REGISTRATION_DOCFLOW, Step::Declined) => Answer {
+            doc_type: "urn:document:business-registration-decline-notice",
+            prefix: "RO",
+            knd: "1111063",
+            reply: None,
+            transaction: "decline-notice",
+        },
+        (PFR_REPORT_DOCFLOW, Step::Receipt) => Answer {
+            doc_type: "urn:document:pfr-report-acknowledgement",
+            prefix: "AK",
+            knd: "",
+            reply: None,
+            transaction: "acknowledgement",
+        },
+        (PFR_REPORT_DOCFLOW, Step::Processed) => Answer {
+            doc_type: "urn:document:pfr-report-protocol",
+            prefix: "PR",
+            knd: "",
+            reply: Some("pfr-report-protocol-receipt"),
+            transaction: "protocol",
         },
         (LETTER_DOCFLOW, Step::Receipt) => Answer {
             doc_type: "urn:document:fns534-letter-receipt",

@@ -397,3 +397,118 @@ async fn building_locks_the_builder() {
         409
     );
 }
+
+/// Builds a one-document package of `builder_type` to `recipient`, signs what is unsigned,
+/// sends it and answers the docflow id.
+async fn build_and_send(
+    api: &Api,
+    signer: &Signer,
+    builder_type: &str,
+    recipient: Value,
+    data: Value,
+) -> String {
+    let b = api
+        .post(
+            &api.acc("/drafts/builders"),
+            json!({ "sender": { "inn": INN, "kpp": KPP }, "recipient": recipient, "payer": { "inn": INN }, "builder-type": builder_type, "builder-data": data }),
+        )
+        .await;
+    assert_eq!(b.status, 201, "{}", b.body);
+    let b = b.body["id"].as_str().unwrap().to_string();
+    let d = document(api, &b, json!({})).await;
+    file(
+        api,
+        &b,
+        &d,
+        "application.pdf",
+        b"%PDF-1.4 application",
+        Some(signer),
+    )
+    .await;
+    let result = build(api, &b).await;
+    let draft = result["draft-ids"][0].as_str().unwrap().to_string();
+    let d = api.get(&api.acc(&format!("/drafts/{draft}"))).await.body;
+    for link in d["documents"].as_array().unwrap() {
+        let doc = api
+            .get(
+                link["href"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(api.sandbox.url().as_str()),
+            )
+            .await
+            .body;
+        if doc["signatures"].as_array().unwrap().is_empty() {
+            let content = doc["contents"][0]["content-id"].as_str().unwrap();
+            let bytes = api
+                .get(&api.acc(&format!("/contents/{content}")))
+                .await
+                .bytes;
+            api.sign_document(&draft, doc["id"].as_str().unwrap(), &signer.sign(&bytes))
+                .await;
+        }
+    }
+    let sent = api.run_task(&draft, "send").await;
+    assert!(sent["task-result"]["id"].is_string(), "{sent}");
+    sent["task-result"]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn business_registration_is_registered_or_refused() {
+    let api = Api::start().await;
+    let signer = api.signer(INN, KPP).await;
+    let data = json!({ "registration-info": { "application-code": "Р11001" }, "paper-documents-delivery-type": "No" });
+    let ok = build_and_send(
+        &api,
+        &signer,
+        "urn:drafts-builder:business-registration",
+        json!({ "registration-ifns-code": "0087" }),
+        data.clone(),
+    )
+    .await;
+    let df = api
+        .wait_docflow(&ok, |d| d["status"] == "urn:docflow-common-status:finished")
+        .await;
+    assert_eq!(df["type"], "urn:docflow:business-registration");
+    assert_eq!(state(&df).1, "successful");
+    let refused = build_and_send(
+        &api,
+        &signer,
+        "urn:drafts-builder:business-registration",
+        json!({ "registration-ifns-code": "0088" }),
+        data,
+    )
+    .await;
+    let df = api
+        .wait_docflow(&refused, |d| {
+            d["status"] == "urn:docflow-common-status:finished"
+        })
+        .await;
+    assert_eq!(state(&df).1, "failed");
+}
+
+#[tokio::test]
+async fn pfr_reports_get_a_protocol() {
+    let api = Api::start().await;
+    let signer = api.signer(INN, KPP).await;
+    let id = build_and_send(
+        &api,
+        &signer,
+        "urn:drafts-builder:pfr-report",
+        json!({ "sfr-code": "087-001" }),
+        json!({}),
+    )
+    .await;
+    let df = api
+        .wait_docflow(&id, |d| {
+            d["success-state"] == "urn:docflow-state:successful"
+        })
+        .await;
+    assert_eq!(df["type"], "urn:docflow:pfr-report");
+    let protocol = find(&df, "pfr-report-protocol")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let done = reply(&api, &signer, &df, &protocol, "pfr-report-protocol-receipt").await;
+    assert_eq!(state(&done), ("finished".into(), "successful".into()));
+}
