@@ -973,7 +973,7 @@ fn built_draft(
         documents.push(DraftDocument {
             id: Uuid::new_v4(),
             content_id: f.content_id,
-            doc_type: Some(doc_type.into()),
+            doc_type: Some(doc_type),
             filename: Some(f.file_name.clone()),
             content_type: Some("application/octet-stream".into()),
             properties: Default::default(),
