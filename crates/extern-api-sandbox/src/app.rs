@@ -159,6 +159,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route(&format!("{df}/check-demand"), post(demands::check))
         .route(
+            &format!("{doc}/related"),
+            get(docflow_search::related_docflows),
+        )
+        .route(
+            &format!("{doc}/inventories"),
+            get(docflow_search::inventories),
+        )
+        .route(
+            &format!("{doc}/inventories/{{inventory}}"),
+            get(docflow_search::inventory),
+        )
+        .route(
             &format!("{doc}/decrypted-content"),
             put(docflows::save_decrypted),
         )

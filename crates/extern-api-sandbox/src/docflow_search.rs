@@ -239,3 +239,89 @@ pub async fn search(
         json!({ "skip": f.skip, "take": f.take, "total-count": total, "docflows-page-item": page }),
     ))
 }
+
+/// Docflows answering one incoming document (inventories, letters), newest last.
+fn related<'a>(
+    store: &'a crate::model::Store,
+    account: Uuid,
+    docflow: Uuid,
+    document: Uuid,
+    only: Option<&'a str>,
+) -> impl Iterator<Item = &'a Docflow> + 'a {
+    let (df, doc) = (docflow.to_string(), document.to_string());
+    store
+        .docflow_order
+        .iter()
+        .filter_map(|id| store.docflows.get(id))
+        .filter(move |d| {
+            d.account_id == account
+                && only.is_none_or(|t| d.doc_type == t)
+                && d.description
+                    .get("related-docflow-id")
+                    .and_then(Value::as_str)
+                    == Some(df.as_str())
+                && d.description
+                    .get("related-document-id")
+                    .and_then(Value::as_str)
+                    == Some(doc.as_str())
+        })
+}
+
+fn page(shared: &Shared, items: Vec<&Docflow>) -> Value {
+    json!({ "skip": 0, "take": items.len(), "total-count": items.len(), "docflows-page-item": items.iter().map(|d| render_docflow(shared, d, false)).collect::<Vec<_>>() })
+}
+
+/// `GET …/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/related`
+pub async fn related_docflows(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, df, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    Ok(Json(page(
+        &shared,
+        related(&store, account, df, doc, None).collect(),
+    )))
+}
+
+/// `GET …/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories`
+pub async fn inventories(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, df, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    Ok(Json(page(
+        &shared,
+        related(
+            &store,
+            account,
+            df,
+            doc,
+            Some(crate::builders::INVENTORY_DOCFLOW),
+        )
+        .collect(),
+    )))
+}
+
+/// `GET …/inventories/{inventoryId}`
+pub async fn inventory(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let d = related(
+        &store,
+        account,
+        df,
+        doc,
+        Some(crate::builders::INVENTORY_DOCFLOW),
+    )
+    .find(|d| d.id == id)
+    .ok_or_else(|| ApiError::not_found("inventory"))?;
+    Ok(Json(render_docflow(&shared, d, true)))
+}

@@ -264,6 +264,8 @@ pub fn create_from_draft(
         "payer-inn": if kpp.is_empty() { sender.inn.clone() } else { format!("{}-{kpp}", sender.inn) },
         "okpo": header.okpo,
         "original-draft-id": draft.id,
+        "related-docflow-id": draft.meta.related_document.as_ref().and_then(|r| r.related_docflow_id),
+        "related-document-id": draft.meta.related_document.as_ref().and_then(|r| r.related_document_id),
     });
     let docflow = Docflow {
         id: Uuid::new_v4(),

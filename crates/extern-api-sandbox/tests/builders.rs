@@ -228,6 +228,29 @@ async fn a_demand_answered_with_an_inventory_end_to_end() {
         .to_string();
     let done = reply(&api, &signer, &df, &kv, "fns534-inventory-receipt").await;
     assert_eq!(state(&done), ("finished".into(), "successful".into()));
+    // The demand's attachment lists its inventories.
+    let listed = api
+        .get(&api.acc(&format!(
+            "/docflows/{demand_id}/documents/{attachment}/inventories"
+        )))
+        .await
+        .body;
+    assert_eq!(listed["total-count"], 1);
+    assert_eq!(listed["docflows-page-item"][0]["id"], id.as_str());
+    let one = api
+        .get(&api.acc(&format!(
+            "/docflows/{demand_id}/documents/{attachment}/inventories/{id}"
+        )))
+        .await;
+    assert_eq!(one.status, 200);
+    assert_eq!(
+        api.get(&api.acc(&format!(
+            "/docflows/{demand_id}/documents/{attachment}/related"
+        )))
+        .await
+        .body["total-count"],
+        1
+    );
     // Inventories are hidden from an unfiltered search, and found by type.
     assert_eq!(
         api.get(&api.acc("/docflows?type=fns534-inventory"))
