@@ -45,4 +45,4 @@ pub use extern_api_raw::credentials::Secret;
 pub use replies::SentReply;
 pub use retry::RetryPolicy;
 pub use send_report::{Progress, Recipient, ReportFile, ReportOutcome, ReportRequest, Step};
-pub use signer::{CommandSigner, Signer, SoftwareSigner};
+pub use signer::{CommandSigner, RemoteSigner, Signer, SoftwareSigner};

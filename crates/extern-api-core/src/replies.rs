@@ -49,21 +49,32 @@ impl ExternClient {
             })
             .await?
             .into_inner();
-        let content = base64::engine::general_purpose::STANDARD
-            .decode(reply.content.as_deref().unwrap_or(""))
-            .map_err(|_| Error::Protocol("the generated reply's content is not base64".into()))?;
-        let signature = signer.sign(&content).await?;
-        self.call(Idempotency::Idempotent, async |c| {
-            c.replies_put_reply_signature()
-                .account_id(account_id)
-                .docflow_id(docflow_id)
-                .document_id(due.document_id)
-                .reply_id(reply.id)
-                .body(signature.clone())
-                .send()
-                .await
-        })
-        .await?;
+        match signer.remote() {
+            Some(remote) => {
+                remote
+                    .sign_reply(self, account_id, docflow_id, due.document_id, reply.id)
+                    .await?
+            }
+            None => {
+                let content = base64::engine::general_purpose::STANDARD
+                    .decode(reply.content.as_deref().unwrap_or(""))
+                    .map_err(|_| {
+                        Error::Protocol("the generated reply's content is not base64".into())
+                    })?;
+                let signature = signer.sign(&content).await?;
+                self.call(Idempotency::Idempotent, async |c| {
+                    c.replies_put_reply_signature()
+                        .account_id(account_id)
+                        .docflow_id(docflow_id)
+                        .document_id(due.document_id)
+                        .reply_id(reply.id)
+                        .body(signature.clone())
+                        .send()
+                        .await
+                })
+                .await?;
+            }
+        }
         let send = types::SendReplyRequest {
             sender_ip: Some(sender_ip.to_string()),
         };

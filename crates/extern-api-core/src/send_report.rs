@@ -269,21 +269,24 @@ impl ExternClient {
                 })
                 .await?
                 .into_inner();
-            let signature = signer.sign(&file.content).await?;
-            let sig = types::SignatureRequest {
-                base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
-                is_third_party_signature: Some(false),
-            };
-            self.call(Idempotency::Once, async |c| {
-                c.draft_signatures_add()
-                    .account_id(account)
-                    .draft_id(draft.id)
-                    .document_id(doc.id)
-                    .body(sig.clone())
-                    .send()
-                    .await
-            })
-            .await?;
+            // A cloud signer signs the whole draft on the server once every file is in.
+            if signer.remote().is_none() {
+                let signature = signer.sign(&file.content).await?;
+                let sig = types::SignatureRequest {
+                    base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
+                    is_third_party_signature: Some(false),
+                };
+                self.call(Idempotency::Once, async |c| {
+                    c.draft_signatures_add()
+                        .account_id(account)
+                        .draft_id(draft.id)
+                        .document_id(doc.id)
+                        .body(sig.clone())
+                        .send()
+                        .await
+                })
+                .await?;
+            }
             let name = doc
                 .description
                 .and_then(|d| d.filename)
@@ -295,6 +298,9 @@ impl ExternClient {
             });
         }
 
+        if let Some(remote) = signer.remote() {
+            remote.sign_draft(self, account, draft.id).await?;
+        }
         let policy = PollPolicy {
             first_interval: Duration::from_millis(50),
             ..PollPolicy::default()

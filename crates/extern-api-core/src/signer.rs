@@ -23,6 +23,34 @@ pub trait Signer: Send + Sync {
     fn certificate(&self) -> &[u8];
     /// A detached CMS SignedData over exactly `content`.
     fn sign<'a>(&'a self, content: &'a [u8]) -> SignFuture<'a>;
+    /// A signer whose key the service holds (cloud/DSS) signs drafts and replies on the server
+    /// instead; workflows ask it through this.
+    fn remote(&self) -> Option<&dyn RemoteSigner> {
+        None
+    }
+}
+
+/// An operation on the server that ends when the holder has confirmed it.
+pub type RemoteFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
+
+/// Signing on the server with a cloud certificate (see the extern-api-dss crate).
+pub trait RemoteSigner: Send + Sync {
+    /// Signs every document of a draft.
+    fn sign_draft<'a>(
+        &'a self,
+        client: &'a crate::ExternClient,
+        account: uuid::Uuid,
+        draft: uuid::Uuid,
+    ) -> RemoteFuture<'a>;
+    /// Signs a generated reply.
+    fn sign_reply<'a>(
+        &'a self,
+        client: &'a crate::ExternClient,
+        account: uuid::Uuid,
+        docflow: uuid::Uuid,
+        document: uuid::Uuid,
+        reply: uuid::Uuid,
+    ) -> RemoteFuture<'a>;
 }
 
 enum Key {
