@@ -59,7 +59,7 @@ impl World {
         let client = customize(builder).build().unwrap();
         let signer = issue_signer(&sandbox, INN, KPP).await;
         let accounts = client
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.accounts_get_all().send().await
             })
             .await

@@ -29,7 +29,7 @@ async fn a_hundred_callers_share_one_login() {
         .build()
         .unwrap();
     let calls = (0..100).map(|_| {
-        fresh.call(Idempotency::Idempotent, async |c| {
+        fresh.call(Idempotency::Idempotent, move |c| async move {
             c.accounts_get_all().send().await
         })
     });
@@ -53,7 +53,7 @@ async fn wrong_password_is_an_auth_error_and_secrets_stay_hidden() {
         .build()
         .unwrap();
     let err = client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.accounts_get_all().send().await
         })
         .await
@@ -90,7 +90,7 @@ async fn bearer_and_legacy_credentials() {
         .build()
         .unwrap();
     let accounts = legacy
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.accounts_get_all().send().await
         })
         .await
@@ -102,7 +102,7 @@ async fn bearer_and_legacy_credentials() {
         .build()
         .unwrap();
     let err = forged
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.accounts_get_all().send().await
         })
         .await
@@ -116,7 +116,7 @@ async fn api_errors_carry_the_vendor_id_and_the_trace_id() {
     let missing = uuid::Uuid::new_v4();
     let err = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.docflows_get()
                 .account_id(world.account)
                 .docflow_id(missing)
@@ -313,9 +313,10 @@ async fn draft_with_check_running(world: &World) -> (uuid::Uuid, uuid::Uuid) {
         "sender": { "inn": INN, "kpp": KPP, "ipaddress": "127.0.0.1" }, "recipient": { "ifns-code": "0087" }
     }))
     .unwrap();
+    let meta = &meta;
     let draft = world
         .client
-        .call(Idempotency::Once, async |c| {
+        .call(Idempotency::Once, move |c| async move {
             c.drafts_create()
                 .account_id(world.account)
                 .body(meta.clone())
@@ -327,7 +328,7 @@ async fn draft_with_check_running(world: &World) -> (uuid::Uuid, uuid::Uuid) {
         .into_inner();
     let task = world
         .client
-        .call(Idempotency::Once, async |c| {
+        .call(Idempotency::Once, move |c| async move {
             c.drafts_check()
                 .account_id(world.account)
                 .draft_id(draft.id)

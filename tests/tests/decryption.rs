@@ -77,9 +77,10 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
         let body = types::DecryptedContentRequest {
             content_id: content,
         };
+        let body = &body;
         world
             .client
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.docflows_save_decrypted_content()
                     .account_id(world.account)
                     .docflow_id(docflow_id)
@@ -98,7 +99,7 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
     );
     let check = world
         .client
-        .call(Idempotency::Once, async |c| {
+        .call(Idempotency::Once, move |c| async move {
             c.docflows_check_demand()
                 .account_id(world.account)
                 .docflow_id(docflow_id)

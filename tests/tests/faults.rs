@@ -65,7 +65,7 @@ async fn a_report_survives_injected_faults() {
     );
     let page = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.docflows_search().account_id(world.account).send().await
         })
         .await

@@ -39,7 +39,7 @@ fn client(sandbox: &Sandbox, credentials: Credentials) -> ExternClient {
 
 async fn accounts(client: &ExternClient) -> Result<usize, Error> {
     Ok(client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.accounts_get_all().send().await
         })
         .await?

@@ -39,7 +39,7 @@ async fn a_lost_send_answer_does_not_send_twice() {
     );
     let page = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.docflows_search().account_id(world.account).send().await
         })
         .await

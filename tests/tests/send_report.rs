@@ -66,7 +66,7 @@ async fn inspection_0087_accepts_the_report() {
     // The server agrees.
     let docflow = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.docflows_get()
                 .account_id(world.account)
                 .docflow_id(outcome.docflow_id)
@@ -169,7 +169,7 @@ async fn check_errors_name_the_document() {
     // Nothing was sent.
     let page = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.docflows_search().account_id(world.account).send().await
         })
         .await
@@ -204,7 +204,7 @@ async fn bad_input_is_refused_before_any_request() {
     ));
     let drafts = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.drafts_get_all().account_id(world.account).send().await
         })
         .await
@@ -269,7 +269,7 @@ async fn fifty_concurrent_reports_under_the_twenty_request_limit() {
     assert_eq!(ok, 50, "{failures:?}");
     let page = world
         .client
-        .call(Idempotency::Idempotent, async |c| {
+        .call(Idempotency::Idempotent, move |c| async move {
             c.docflows_search()
                 .account_id(world.account)
                 .take(1000)

@@ -150,7 +150,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => {
             let accounts = setup
                 .client
-                .call(Idempotency::Idempotent, async |c| {
+                .call(Idempotency::Idempotent, move |c| async move {
                     c.accounts_get_all().send().await
                 })
                 .await?

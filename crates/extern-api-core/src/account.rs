@@ -39,7 +39,7 @@ impl ExternClient {
     /// The accounts the user can see.
     pub async fn accounts(&self) -> Result<Vec<types::Account>, Error> {
         Ok(self
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.accounts_get_all().send().await
             })
             .await?
@@ -58,7 +58,7 @@ impl<'a> Account<'a> {
     pub async fn get(&self) -> Result<types::Account, Error> {
         Ok(self
             .client
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.accounts_get().account_id(self.id).send().await
             })
             .await?
@@ -69,7 +69,7 @@ impl<'a> Account<'a> {
     pub async fn organizations(&self) -> Result<Vec<types::Organization>, Error> {
         Ok(self
             .client
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.organizations_search().account_id(self.id).send().await
             })
             .await?
@@ -81,7 +81,7 @@ impl<'a> Account<'a> {
     pub async fn docflow(&self, id: Uuid) -> Result<types::Docflow, Error> {
         Ok(self
             .client
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.docflows_get()
                     .account_id(self.id)
                     .docflow_id(id)
@@ -113,7 +113,7 @@ impl<'a> Account<'a> {
     pub async fn draft(&self, id: Uuid) -> Result<types::Draft, Error> {
         Ok(self
             .client
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.drafts_get().account_id(self.id).draft_id(id).send().await
             })
             .await?
@@ -124,7 +124,7 @@ impl<'a> Account<'a> {
     pub async fn create_draft(&self, meta: &types::DraftMeta) -> Result<types::Draft, Error> {
         Ok(self
             .client
-            .call(Idempotency::Once, async |c| {
+            .call(Idempotency::Once, move |c| async move {
                 c.drafts_create()
                     .account_id(self.id)
                     .body(meta.clone())

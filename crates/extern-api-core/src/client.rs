@@ -105,15 +105,18 @@ impl ExternClient {
 
     /// Runs one API call under the in-flight limit, logging in again once on 401 and repeating
     /// idempotent calls on transient failures (honouring `Retry-After`).
-    pub async fn call<T, F>(
+    ///
+    /// `op` gets its own handle on the generated client (a cheap clone) and may run more than
+    /// once; write it as `move |c| async move { … }` over copies or references, so the whole
+    /// future stays `Send` (async closures over borrowed arguments are not, in today's Rust).
+    pub async fn call<T, F, Fut>(
         &self,
         idempotency: Idempotency,
         op: F,
     ) -> Result<ResponseValue<T>, Error>
     where
-        F: AsyncFn(
-            &extern_api_raw::Client,
-        ) -> Result<ResponseValue<T>, extern_api_raw::Error<types::Error>>,
+        F: Fn(extern_api_raw::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, extern_api_raw::Error<types::Error>>>,
     {
         let mut attempt = 0u32;
         let mut relogged = false;
@@ -126,7 +129,7 @@ impl ExternClient {
                     .acquire()
                     .await
                     .map_err(|_| Error::Cancelled)?;
-                op(&self.inner.raw).await
+                op(self.inner.raw.clone()).await
             };
             let (err, retry_after) = match result {
                 Ok(v) => return Ok(v),

@@ -104,7 +104,9 @@ impl ExternClient {
             let body = std::mem::take(&mut current);
             let answer = match id {
                 None => {
-                    self.call(Idempotency::Once, async |c| {
+                    let range = &range;
+                    let body = &body;
+                    self.call(Idempotency::Once, move |c| async move {
                         c.contents_upload()
                             .account_id(account_id)
                             .content_range(range.clone())
@@ -116,7 +118,9 @@ impl ExternClient {
                 }
                 // Re-sending the same range replaces it, so parts are safe to repeat.
                 Some(id) => {
-                    self.call(Idempotency::Idempotent, async |c| {
+                    let range = &range;
+                    let body = &body;
+                    self.call(Idempotency::Idempotent, move |c| async move {
                         c.contents_upload_part()
                             .account_id(account_id)
                             .content_id(id)
@@ -231,8 +235,9 @@ impl ExternClient {
         let mut total: Option<u64> = None;
         loop {
             let range = format!("bytes={offset}-{}", offset + part - 1);
+            let range = &range;
             let response = self
-                .call(Idempotency::Idempotent, async |c| {
+                .call(Idempotency::Idempotent, move |c| async move {
                     c.contents_download()
                         .account_id(account_id)
                         .content_id(content_id)

@@ -112,8 +112,11 @@ impl ExternClient {
             .iter()
             .map(|s| s.name().to_string())
             .collect();
+        let types = &types;
+        let states = &states;
+        let inn_kpp = &inn_kpp;
         let page = self
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 let mut b = c
                     .docflows_search()
                     .account_id(account_id)

@@ -67,6 +67,34 @@ pub enum Error {
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// A cloud (DSS) signing or decryption did not complete.
+    #[error("cloud operation failed ({failure:?}): {message}")]
+    Cloud {
+        /// What happened, as the vendor classifies it.
+        failure: CloudFailure,
+        /// The server's message or the task's error.
+        message: String,
+    },
+}
+
+/// Why a cloud signing or decryption did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloudFailure {
+    /// The holder denied it (in the app), or the confirmer gave up.
+    CanceledByUser,
+    /// The holder did not confirm in time.
+    Timeout,
+    /// Wrong SMS codes too many times; start a new operation.
+    ExceededConfirmationAttempts,
+    /// Another cloud operation on this draft or docflow awaits confirmation (409).
+    UnconfirmedOperationPending,
+    /// The certificate's key is not held by the service.
+    NotCloudCertificate,
+    /// The service's signing backend failed.
+    Crashed,
+    /// A failure this SDK does not know yet: the vendor's progress value or error id.
+    Other(String),
 }
 
 fn trace(id: &Option<String>) -> String {

@@ -39,10 +39,10 @@ pub use client::{
 };
 pub use contents::{MAX_PART, ProgressFn, TransferOptions};
 pub use decryptor::{Decryptor, SoftwareDecryptor};
-pub use error::Error;
+pub use error::{CloudFailure, Error};
 pub use extern_api_raw as raw;
 pub use extern_api_raw::credentials::Secret;
 pub use replies::SentReply;
 pub use retry::RetryPolicy;
 pub use send_report::{Progress, Recipient, ReportFile, ReportOutcome, ReportRequest, Step};
-pub use signer::{CommandSigner, RemoteSigner, Signer, SoftwareSigner};
+pub use signer::{CommandSigner, RemoteFuture, RemoteSigner, Signer, SoftwareSigner};

@@ -36,8 +36,9 @@ impl ExternClient {
         let body = types::GenerateReplyRequest {
             certificate_base64: certificate,
         };
+        let body = &body;
         let reply = self
-            .call(Idempotency::Once, async |c| {
+            .call(Idempotency::Once, move |c| async move {
                 c.replies_generate_reply()
                     .account_id(account_id)
                     .docflow_id(docflow_id)
@@ -62,7 +63,8 @@ impl ExternClient {
                         Error::Protocol("the generated reply's content is not base64".into())
                     })?;
                 let signature = signer.sign(&content).await?;
-                self.call(Idempotency::Idempotent, async |c| {
+                let signature = &signature;
+                self.call(Idempotency::Idempotent, move |c| async move {
                     c.replies_put_reply_signature()
                         .account_id(account_id)
                         .docflow_id(docflow_id)
@@ -78,8 +80,9 @@ impl ExternClient {
         let send = types::SendReplyRequest {
             sender_ip: Some(sender_ip.to_string()),
         };
+        let send = &send;
         let docflow = self
-            .call(Idempotency::Once, async |c| {
+            .call(Idempotency::Once, move |c| async move {
                 c.replies_send_reply()
                     .account_id(account_id)
                     .docflow_id(docflow_id)

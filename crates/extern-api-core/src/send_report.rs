@@ -231,8 +231,9 @@ impl ExternClient {
         };
         let account = request.account_id;
         let meta = draft_meta(request, signer);
+        let meta = &meta;
         let draft = self
-            .call(Idempotency::Once, async |c| {
+            .call(Idempotency::Once, move |c| async move {
                 c.drafts_create()
                     .account_id(account)
                     .body(meta.clone())
@@ -258,8 +259,9 @@ impl ExternClient {
                 description,
                 signature: None,
             };
+            let body = &body;
             let doc = self
-                .call(Idempotency::Once, async |c| {
+                .call(Idempotency::Once, move |c| async move {
                     c.draft_documents_add()
                         .account_id(account)
                         .draft_id(draft.id)
@@ -276,7 +278,8 @@ impl ExternClient {
                     base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
                     is_third_party_signature: Some(false),
                 };
-                self.call(Idempotency::Once, async |c| {
+                let sig = &sig;
+                self.call(Idempotency::Once, move |c| async move {
                     c.draft_signatures_add()
                         .account_id(account)
                         .draft_id(draft.id)
@@ -331,7 +334,7 @@ impl ExternClient {
         draft_id: Uuid,
         mut docflow: types::Docflow,
         signer: &dyn Signer,
-        notify: &dyn Fn(Step),
+        notify: &(dyn Fn(Step) + Sync),
     ) -> Result<ReportOutcome, Error> {
         let account = request.account_id;
         let started = Instant::now();
@@ -390,7 +393,7 @@ impl ExternClient {
             interval = (interval * 2).min(request.follow_interval);
             let id = docflow.id;
             docflow = self
-                .call(Idempotency::Idempotent, async |c| {
+                .call(Idempotency::Idempotent, move |c| async move {
                     c.docflows_get()
                         .account_id(account)
                         .docflow_id(id)
@@ -413,7 +416,7 @@ impl ExternClient {
     ) -> Result<serde_json::Value, Error> {
         let started = match task {
             DraftTask::Check => {
-                self.call(Idempotency::Once, async |c| {
+                self.call(Idempotency::Once, move |c| async move {
                     c.drafts_check()
                         .account_id(account)
                         .draft_id(draft)
@@ -424,7 +427,7 @@ impl ExternClient {
                 .await
             }
             DraftTask::Send => {
-                self.call(Idempotency::Once, async |c| {
+                self.call(Idempotency::Once, move |c| async move {
                     c.drafts_send()
                         .account_id(account)
                         .draft_id(draft)
@@ -446,7 +449,7 @@ impl ExternClient {
                 match self.find_send(account, draft).await? {
                     Some(id) => id,
                     None => {
-                        self.call(Idempotency::Once, async |c| {
+                        self.call(Idempotency::Once, move |c| async move {
                             c.drafts_send()
                                 .account_id(account)
                                 .draft_id(draft)
@@ -465,7 +468,7 @@ impl ExternClient {
         };
         let done = tasks::wait(policy, || async {
             Ok(self
-                .call(Idempotency::Idempotent, async |c| {
+                .call(Idempotency::Idempotent, move |c| async move {
                     c.drafts_get_task()
                         .account_id(account)
                         .draft_id(draft)
@@ -491,7 +494,7 @@ impl ExternClient {
     ) -> Result<serde_json::Value, Error> {
         let done = tasks::wait(policy, || async {
             Ok(self
-                .call(Idempotency::Idempotent, async |c| {
+                .call(Idempotency::Idempotent, move |c| async move {
                     c.drafts_get_task()
                         .account_id(account)
                         .draft_id(draft)
@@ -522,7 +525,7 @@ impl ExternClient {
     /// The send task a draft already has, if the server took the send.
     async fn find_send(&self, account: Uuid, draft: Uuid) -> Result<Option<Uuid>, Error> {
         let page = self
-            .call(Idempotency::Idempotent, async |c| {
+            .call(Idempotency::Idempotent, move |c| async move {
                 c.drafts_get_tasks()
                     .account_id(account)
                     .draft_id(draft)
