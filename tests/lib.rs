@@ -10,6 +10,8 @@ use extern_api_core::{
 };
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 
+pub mod holder;
+
 pub const INN: &str = "6676130154";
 pub const KPP: &str = "667601001";
 /// The vendor's sample report (see `crates/extern-api-core/examples/fixtures/README.md`).
