@@ -63,8 +63,8 @@ async fn sms_codes_sign_the_draft_and_every_receipt() {
         .await
         .unwrap();
     assert_finished(&outcome);
-    let seen = seen.lock().unwrap();
-    let ops: Vec<&CloudOperation> = seen.requests.iter().map(|r| &r.operation).collect();
+    let requests = seen.lock().unwrap().requests.clone();
+    let ops: Vec<&CloudOperation> = requests.iter().map(|r| &r.operation).collect();
     assert!(
         matches!(ops[0], CloudOperation::SignDraft { draft, .. } if *draft == outcome.draft_id)
     );
@@ -74,11 +74,7 @@ async fn sms_codes_sign_the_draft_and_every_receipt() {
             .count(),
         3
     );
-    assert!(
-        seen.requests
-            .iter()
-            .all(|r| r.confirm_type == ConfirmType::Sms)
-    );
+    assert!(requests.iter().all(|r| r.confirm_type == ConfirmType::Sms));
     // The signatures on the sent documents are the cloud certificate's.
     let docflow = world
         .client
