@@ -40,6 +40,17 @@ pub enum CloudOperation {
     },
 }
 
+/// What a prompt shows the holder, e.g. "sign draft 8e3cf3cb-…".
+impl std::fmt::Display for CloudOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SignDraft { draft, .. } => write!(f, "sign draft {draft}"),
+            Self::SignReply { reply, .. } => write!(f, "sign reply {reply}"),
+            Self::Decrypt { document, .. } => write!(f, "decrypt document {document}"),
+        }
+    }
+}
+
 /// How the service asks the holder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
