@@ -23,6 +23,23 @@ pub trait Decryptor: Send + Sync + std::fmt::Debug {
     fn certificate(&self) -> &[u8];
     /// The plain content of a DER `ContentInfo` holding `EnvelopedData`.
     fn decrypt<'a>(&'a self, enveloped: &'a [u8]) -> DecryptFuture<'a>;
+    /// A decryptor whose key the service holds (cloud/DSS) decrypts documents on the server
+    /// instead; workflows ask it through this.
+    fn remote(&self) -> Option<&dyn RemoteDecryptor> {
+        None
+    }
+}
+
+/// Decryption on the server with a cloud certificate (see the extern-api-dss crate).
+pub trait RemoteDecryptor: Send + Sync {
+    /// Decrypts a docflow's document and stores the plain content on it.
+    fn decrypt_document<'a>(
+        &'a self,
+        client: &'a crate::ExternClient,
+        account: uuid::Uuid,
+        docflow: uuid::Uuid,
+        document: uuid::Uuid,
+    ) -> crate::signer::RemoteFuture<'a>;
 }
 
 /// Decrypts with an RSA private key held in memory (PKCS#8 PEM).

@@ -20,6 +20,7 @@ pub mod check;
 mod client;
 mod contents;
 pub mod decryptor;
+pub mod demand;
 pub mod docflow;
 pub mod docflow_search;
 mod error;
@@ -38,7 +39,7 @@ pub use client::{
     TEST_SITE,
 };
 pub use contents::{MAX_PART, ProgressFn, TransferOptions};
-pub use decryptor::{Decryptor, SoftwareDecryptor};
+pub use decryptor::{Decryptor, RemoteDecryptor, SoftwareDecryptor};
 pub use error::{CloudFailure, Error};
 pub use extern_api_raw as raw;
 pub use extern_api_raw::credentials::Secret;

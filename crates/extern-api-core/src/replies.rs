@@ -50,10 +50,43 @@ impl ExternClient {
             })
             .await?
             .into_inner();
+        let docflow = self
+            .sign_and_send_reply(
+                account_id,
+                docflow_id,
+                due.document_id,
+                &reply,
+                signer,
+                sender_ip,
+            )
+            .await?;
+        tracing::info!(%docflow_id, reply_type = %due.reply_type, "reply sent");
+        Ok((
+            SentReply {
+                document_id: due.document_id,
+                reply_type: due.reply_type.clone(),
+                reply_id: reply.id,
+            },
+            docflow,
+        ))
+    }
+
+    /// Signs a generated reply (locally, or on the server for a cloud signer) and sends it;
+    /// answers the docflow after.
+    pub async fn sign_and_send_reply(
+        &self,
+        account_id: Uuid,
+        docflow_id: Uuid,
+        document_id: Uuid,
+        reply: &types::ReplyDocument,
+        signer: &dyn Signer,
+        sender_ip: &str,
+    ) -> Result<types::Docflow, Error> {
+        let reply_id = reply.id;
         match signer.remote() {
             Some(remote) => {
                 remote
-                    .sign_reply(self, account_id, docflow_id, due.document_id, reply.id)
+                    .sign_reply(self, account_id, docflow_id, document_id, reply_id)
                     .await?
             }
             None => {
@@ -68,8 +101,8 @@ impl ExternClient {
                     c.replies_put_reply_signature()
                         .account_id(account_id)
                         .docflow_id(docflow_id)
-                        .document_id(due.document_id)
-                        .reply_id(reply.id)
+                        .document_id(document_id)
+                        .reply_id(reply_id)
                         .body(signature.clone())
                         .send()
                         .await
@@ -86,26 +119,20 @@ impl ExternClient {
                 c.replies_send_reply()
                     .account_id(account_id)
                     .docflow_id(docflow_id)
-                    .document_id(due.document_id)
-                    .reply_id(reply.id)
+                    .document_id(document_id)
+                    .reply_id(reply_id)
                     .body(send.clone())
                     .send()
                     .await
             })
             .await?
             .into_inner();
-        tracing::info!(%docflow_id, reply_type = %due.reply_type, "reply sent");
-        Ok((
-            SentReply {
-                document_id: due.document_id,
-                reply_type: due.reply_type.clone(),
-                reply_id: reply.id,
-            },
-            docflow,
-        ))
+        Ok(docflow)
     }
 
-    /// Answers every reply the docflow waits for, and returns what was sent and the docflow after.
+    /// Answers every reply the docflow waits for — receipts and other automatic answers, never a
+    /// demand's acceptance or decline (see [`ExternClient::answer_demand`]) — and returns what
+    /// was sent and the docflow after.
     pub async fn answer_due_replies(
         &self,
         account_id: Uuid,
@@ -116,7 +143,12 @@ impl ExternClient {
         let mut sent = Vec::new();
         let mut current = docflow;
         // Each answer may change which replies are due: re-read them after every send.
-        while let Some(due) = current.due_replies().into_iter().next() {
+        // Alternatives that need a decision (a demand's acceptance or decline) are left to the caller.
+        while let Some(due) = current
+            .due_replies()
+            .into_iter()
+            .find(|d| !crate::demand::needs_decision(&d.reply_type))
+        {
             let (reply, after) = self
                 .answer_reply(account_id, current.id, &due, signer, sender_ip)
                 .await?;

@@ -1,13 +1,17 @@
 //! [`CloudSigner`]: a certificate whose key the vendor's cloud holds, usable wherever core takes
-//! a [`Signer`] — `send_report` and reply answering ask it to sign on the server.
+//! a [`Signer`] or a [`Decryptor`] — `send_report`, reply answering and `answer_demand` ask it to
+//! sign or decrypt on the server.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use extern_api_core::decryptor::DecryptFuture;
 use extern_api_core::raw::types;
 use extern_api_core::tasks::PollPolicy;
-use extern_api_core::{Error, ExternClient, RemoteFuture, RemoteSigner, Signer};
+use extern_api_core::{
+    Decryptor, Error, ExternClient, RemoteDecryptor, RemoteFuture, RemoteSigner, Signer,
+};
 use uuid::Uuid;
 
 use crate::confirmer::{CloudOperation, Confirmer};
@@ -177,6 +181,43 @@ impl RemoteSigner for CloudSigner {
     ) -> RemoteFuture<'a> {
         Box::pin(async move {
             CloudSigner::sign_reply(self, client, account, docflow, document, reply)
+                .await
+                .map(drop)
+        })
+    }
+}
+
+impl Decryptor for CloudSigner {
+    fn certificate(&self) -> &[u8] {
+        &self.certificate
+    }
+
+    /// A cloud key never leaves the service: documents are decrypted on the server.
+    fn decrypt<'a>(&'a self, _enveloped: &'a [u8]) -> DecryptFuture<'a> {
+        Box::pin(async {
+            Err(Error::Signing(
+                "a cloud certificate decrypts on the server: use it through answer_demand, \
+                 decrypt_docflow or CloudSigner::decrypt_document"
+                    .into(),
+            ))
+        })
+    }
+
+    fn remote(&self) -> Option<&dyn RemoteDecryptor> {
+        Some(self)
+    }
+}
+
+impl RemoteDecryptor for CloudSigner {
+    fn decrypt_document<'a>(
+        &'a self,
+        client: &'a ExternClient,
+        account: Uuid,
+        docflow: Uuid,
+        document: Uuid,
+    ) -> RemoteFuture<'a> {
+        Box::pin(async move {
+            CloudSigner::decrypt_document(self, client, account, docflow, document)
                 .await
                 .map(drop)
         })
