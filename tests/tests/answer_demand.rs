@@ -1,9 +1,13 @@
 //! Answering FNS demands with core's `answer_demand` against the sandbox: receipt, decryption
 //! (local or cloud), check, acceptance or decline.
 
+use std::time::Duration;
+
 use extern_api_core::demand::{DemandDecision, DemandTerms};
 use extern_api_core::docflow::DocflowExt;
-use extern_api_core::{Error, Signer};
+use extern_api_core::inventory::{InventoryDocument, InventoryRequest};
+use extern_api_core::urn::{DocflowStatus, SuccessState};
+use extern_api_core::{Error, ReportFile, Signer};
 use extern_api_dss::CloudSigner;
 use extern_api_tests::holder::{Behaviour, SandboxHolder, cloud_certificate};
 use extern_api_tests::*;
@@ -219,4 +223,147 @@ async fn only_demands_are_answered_as_demands() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+}
+
+fn scan(name: &str) -> ReportFile {
+    ReportFile {
+        name: Some(name.into()),
+        content: bytes::Bytes::from(format!("%PDF-1.4 scan of {name}").into_bytes()),
+    }
+}
+
+#[tokio::test]
+async fn documents_asked_for_go_in_an_inventory_followed_to_its_end() {
+    let world = World::start().await;
+    let decryptor = issue_decryptor(&world.sandbox).await;
+    let id = generate_demand(&world.sandbox, serde_json::json!({ "knds": ["1165050"] })).await;
+    world
+        .client
+        .answer_demand(
+            world.account,
+            id,
+            &world.signer,
+            &decryptor,
+            DemandDecision::Accept,
+            "127.0.0.1",
+        )
+        .await
+        .unwrap();
+    let mut contract = InventoryDocument::scanned(vec![scan("contract.pdf"), scan("annex.pdf")]);
+    contract.claim_item_number = Some("1.1".into());
+    contract.name = Some("Договор поставки".into());
+    let notes = InventoryDocument::scanned(vec![ReportFile {
+        name: Some("notes.docx".into()),
+        content: bytes::Bytes::from_static(b"PK not a scan"),
+    }]);
+    let mut request = InventoryRequest::new(
+        world.account,
+        id,
+        INN,
+        Some(KPP.into()),
+        vec![contract, notes],
+    );
+    request.follow_interval = Duration::from_millis(20);
+    request.deadline = Duration::from_secs(60);
+    let outcome = world
+        .client
+        .send_inventory(&request, &world.signer, None)
+        .await
+        .unwrap();
+    assert_eq!(outcome.refused.len(), 1);
+    assert_eq!(outcome.refused[0].index, 1, "the .docx scan");
+    assert_eq!(outcome.inventories.len(), 1);
+    let inventory = &outcome.inventories[0];
+    assert!(inventory.finished);
+    assert_eq!(inventory.status, DocflowStatus::Finished);
+    assert_eq!(inventory.success, SuccessState::Successful);
+    assert!(
+        inventory
+            .replies
+            .iter()
+            .any(|r| r.reply_type == "fns534-inventory-receipt"),
+        "{:?}",
+        inventory.replies
+    );
+    // The inventory is tied to the demand's attachment.
+    let docflow = world
+        .client
+        .account(world.account)
+        .docflow(inventory.docflow_id)
+        .await
+        .unwrap();
+    assert_eq!(docflow.docflow_type().name(), "fns534-inventory");
+}
+
+#[tokio::test]
+async fn labels_split_inventories_and_a_cloud_certificate_signs_them() {
+    let world = World::start().await;
+    let certificate = cloud_certificate(&world.sandbox, "myDSS").await;
+    let holder = SandboxHolder::new(&world.sandbox, Behaviour::App { deny: false });
+    let mut poll = extern_api_core::tasks::PollPolicy::with_deadline(Duration::from_secs(30));
+    poll.first_interval = Duration::from_millis(20);
+    poll.max_interval = Duration::from_millis(100);
+    let cloud = CloudSigner::new(certificate, holder).poll_policy(poll);
+    let id = generate_demand(&world.sandbox, serde_json::json!({})).await;
+    world
+        .client
+        .answer_demand(
+            world.account,
+            id,
+            &cloud,
+            &cloud,
+            DemandDecision::Accept,
+            "127.0.0.1",
+        )
+        .await
+        .unwrap();
+    let documents = ["2023", "2024"]
+        .iter()
+        .map(|year| {
+            let mut d = InventoryDocument::scanned(vec![scan(&format!("act-{year}.pdf"))]);
+            d.label = Some(year.to_string());
+            d
+        })
+        .collect();
+    let mut request = InventoryRequest::new(world.account, id, INN, Some(KPP.into()), documents);
+    request.follow_interval = Duration::from_millis(20);
+    request.deadline = Duration::from_secs(60);
+    let outcome = world
+        .client
+        .send_inventory(&request, &cloud, None)
+        .await
+        .unwrap();
+    assert!(outcome.refused.is_empty());
+    assert_eq!(outcome.inventories.len(), 2, "one per label");
+    assert!(
+        outcome
+            .inventories
+            .iter()
+            .all(|i| i.finished && i.success == SuccessState::Successful)
+    );
+}
+
+#[tokio::test]
+async fn an_inventory_without_usable_files_is_refused_before_any_request() {
+    let world = World::start().await;
+    let id = generate_demand(&world.sandbox, serde_json::json!({})).await;
+    for documents in [
+        vec![],
+        vec![InventoryDocument::scanned(vec![])],
+        vec![InventoryDocument::scanned(vec![ReportFile::new(
+            &b"%PDF"[..],
+        )])],
+        vec![InventoryDocument::scanned(vec![ReportFile {
+            name: Some("empty.pdf".into()),
+            content: bytes::Bytes::new(),
+        }])],
+    ] {
+        let request = InventoryRequest::new(world.account, id, INN, Some(KPP.into()), documents);
+        let err = world
+            .client
+            .send_inventory(&request, &world.signer, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    }
 }

@@ -24,6 +24,7 @@ pub mod demand;
 pub mod docflow;
 pub mod docflow_search;
 mod error;
+pub mod inventory;
 mod replies;
 mod retry;
 mod send_report;

@@ -304,43 +304,63 @@ impl ExternClient {
         if let Some(remote) = signer.remote() {
             remote.sign_draft(self, account, draft.id).await?;
         }
+        let plan = Following {
+            account,
+            sender_ip: &request.sender_ip,
+            deadline: request.deadline,
+            interval: request.follow_interval,
+        };
+        self.check_send_follow(&plan, draft.id, &names, signer, &notify)
+            .await
+    }
+
+    /// Checks a signed draft, sends it and follows the docflow to its final state, answering
+    /// the replies that fall due. `names` pairs document ids with file names for error reports.
+    pub(crate) async fn check_send_follow(
+        &self,
+        plan: &Following<'_>,
+        draft_id: Uuid,
+        names: &[(String, String)],
+        signer: &dyn Signer,
+        notify: &(dyn Fn(Step) + Sync),
+    ) -> Result<ReportOutcome, Error> {
+        let account = plan.account;
         let policy = PollPolicy {
             first_interval: Duration::from_millis(50),
             ..PollPolicy::default()
         };
         let check = self
-            .run_draft_task(account, draft.id, DraftTask::Check, &policy)
+            .run_draft_task(account, draft_id, DraftTask::Check, &policy)
             .await?;
-        let protocol = CheckProtocol::from_json(&check["data"], &names);
+        let protocol = CheckProtocol::from_json(&check["data"], names);
         if protocol.has_errors() {
             return Err(Error::CheckFailed(protocol));
         }
         notify(Step::Checked);
 
         let sent = self
-            .run_draft_task(account, draft.id, DraftTask::Send, &policy)
+            .run_draft_task(account, draft_id, DraftTask::Send, &policy)
             .await?;
-        let docflow: types::Docflow = send_result(sent, &names)?;
+        let docflow: types::Docflow = send_result(sent, names)?;
         notify(Step::Sent {
             docflow_id: docflow.id,
         });
-        self.follow(request, draft.id, docflow, signer, &notify)
-            .await
+        self.follow(plan, draft_id, docflow, signer, notify).await
     }
 
     async fn follow(
         &self,
-        request: &ReportRequest,
+        plan: &Following<'_>,
         draft_id: Uuid,
         mut docflow: types::Docflow,
         signer: &dyn Signer,
         notify: &(dyn Fn(Step) + Sync),
     ) -> Result<ReportOutcome, Error> {
-        let account = request.account_id;
+        let account = plan.account;
         let started = Instant::now();
         let mut replies = Vec::new();
         let mut last = None;
-        let mut interval = request.follow_interval.min(Duration::from_millis(100));
+        let mut interval = plan.interval.min(Duration::from_millis(100));
         loop {
             let state = (docflow.status(), docflow.success_state());
             if last.as_ref() != Some(&state) {
@@ -352,7 +372,7 @@ impl ExternClient {
             }
             if !docflow.due_replies().is_empty() {
                 let (sent, after) = self
-                    .answer_due_replies(account, docflow, signer, &request.sender_ip)
+                    .answer_due_replies(account, docflow, signer, plan.sender_ip)
                     .await?;
                 for r in &sent {
                     notify(Step::ReplySent {
@@ -364,7 +384,7 @@ impl ExternClient {
                 continue;
             }
             let finished = state.0.is_final();
-            if finished || started.elapsed() >= request.deadline {
+            if finished || started.elapsed() >= plan.deadline {
                 let documents = docflow.summaries();
                 let rejections = documents
                     .iter()
@@ -374,7 +394,10 @@ impl ExternClient {
                             DocumentType::Fns534ReportAcceptanceNegative
                                 | DocumentType::StatReportProtocolNegative
                                 | DocumentType::Error
-                        )
+                        ) || d
+                            .document_type
+                            .name()
+                            .ends_with("acceptance-result-negative")
                     })
                     .cloned()
                     .collect();
@@ -390,7 +413,7 @@ impl ExternClient {
                 });
             }
             tokio::time::sleep(interval).await;
-            interval = (interval * 2).min(request.follow_interval);
+            interval = (interval * 2).min(plan.interval);
             let id = docflow.id;
             docflow = self
                 .call(Idempotency::Idempotent, move |c| async move {
@@ -581,6 +604,14 @@ fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta 
         }),
         ..Default::default()
     }
+}
+
+/// Where and how long a sent draft is followed.
+pub(crate) struct Following<'a> {
+    pub account: Uuid,
+    pub sender_ip: &'a str,
+    pub deadline: Duration,
+    pub interval: Duration,
 }
 
 /// The send task's result: a docflow — or, the vendor's quirk, an error object in a `succeed` task.
