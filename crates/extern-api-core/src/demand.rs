@@ -188,7 +188,7 @@ impl ExternClient {
         Ok(done)
     }
 
-    async fn open_locally(
+    pub(crate) async fn open_locally(
         &self,
         account_id: Uuid,
         sealed: Uuid,

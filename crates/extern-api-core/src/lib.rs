@@ -15,6 +15,8 @@
 #![warn(missing_docs)]
 
 mod account;
+pub mod archive;
+pub mod archive_store;
 mod auth;
 pub mod check;
 mod client;
