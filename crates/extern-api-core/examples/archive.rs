@@ -74,7 +74,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     options.concurrency = 8;
     options.decryptor = Some(Arc::new(decryptor));
     options.progress = Some(Arc::new(|r: &ArchiveReport| {
-        if r.docflows % 10 == 0 {
+        if r.docflows.is_multiple_of(10) {
             println!(
                 "  {} docflows, {} bytes written",
                 r.docflows, r.bytes_written
