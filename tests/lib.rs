@@ -77,17 +77,25 @@ impl World {
     }
 }
 
-/// A certificate and key issued by the sandbox's test tools.
-pub async fn issue_signer(sandbox: &Sandbox, inn: &str, kpp: &str) -> SoftwareSigner {
+/// A certificate (DER) of `inn`/`kpp` and its PKCS#8 PEM key, issued by the sandbox's test
+/// tools (`algorithm`: `ecdsa` or `rsa`).
+pub async fn issue_certificate(
+    sandbox: &Sandbox,
+    inn: &str,
+    kpp: &str,
+    algorithm: &str,
+) -> (Vec<u8>, String) {
     let issued: serde_json::Value = reqwest::Client::new()
         .post(format!(
             "{}/test-tools/v1/generate-certificate",
             sandbox.url()
         ))
         .header("X-Kontur-Apikey", &sandbox.config().api_key)
-        .json(&serde_json::json!({ "inn": inn, "kpp": kpp, "fio": "Иванов Иван Иванович" }))
+        .json(&serde_json::json!({ "inn": inn, "kpp": kpp, "fio": "Иванов Иван Иванович", "algorithm": algorithm }))
         .send()
         .await
+        .unwrap()
+        .error_for_status()
         .unwrap()
         .json()
         .await
@@ -95,7 +103,33 @@ pub async fn issue_signer(sandbox: &Sandbox, inn: &str, kpp: &str) -> SoftwareSi
     let cert = base64::engine::general_purpose::STANDARD
         .decode(issued["certificate"].as_str().unwrap())
         .unwrap();
-    SoftwareSigner::from_pem(issued["private-key"].as_str().unwrap(), cert).unwrap()
+    (cert, issued["private-key"].as_str().unwrap().to_string())
+}
+
+/// A signer of `inn`/`kpp` (ECDSA) issued by the sandbox.
+pub async fn issue_signer(sandbox: &Sandbox, inn: &str, kpp: &str) -> SoftwareSigner {
+    let (cert, key) = issue_certificate(sandbox, inn, kpp, "ecdsa").await;
+    SoftwareSigner::from_pem(&key, cert).unwrap()
+}
+
+/// An RSA certificate of the seeded organization with its key, able to decrypt what the
+/// sandbox encrypts for the organization.
+pub async fn issue_decryptor(sandbox: &Sandbox) -> extern_api_core::SoftwareDecryptor {
+    let (cert, key) = issue_certificate(sandbox, INN, KPP, "rsa").await;
+    extern_api_core::SoftwareDecryptor::from_pem(&key, cert).unwrap()
+}
+
+/// `count` reports sent to inspection 0087 through the sandbox's test tools.
+pub async fn generate_docflows(sandbox: &Sandbox, count: u32) {
+    reqwest::Client::new()
+        .post(format!("{}/test-tools/v1/generate-docflows", sandbox.url()))
+        .header("X-Kontur-Apikey", &sandbox.config().api_key)
+        .json(&serde_json::json!({ "count": count, "ifns-code": "0087" }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
 }
 
 /// The sample report, re-stamped for inspection `code` (ИдФайл and file name).
@@ -204,27 +238,4 @@ pub async fn generate_demand(sandbox: &Sandbox, body: serde_json::Value) -> uuid
         .await
         .unwrap();
     generated["docflow-id"].as_str().unwrap().parse().unwrap()
-}
-
-/// An RSA certificate of the seeded organization with its key, able to decrypt what the
-/// sandbox encrypts for the organization.
-pub async fn issue_decryptor(sandbox: &Sandbox) -> extern_api_core::SoftwareDecryptor {
-    let issued: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/test-tools/v1/generate-certificate",
-            sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &sandbox.config().api_key)
-        .json(&serde_json::json!({ "inn": INN, "kpp": KPP, "algorithm": "rsa" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let cert = base64::engine::general_purpose::STANDARD
-        .decode(issued["certificate"].as_str().unwrap())
-        .unwrap();
-    extern_api_core::SoftwareDecryptor::from_pem(issued["private-key"].as_str().unwrap(), cert)
-        .unwrap()
 }

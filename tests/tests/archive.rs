@@ -14,21 +14,6 @@ use extern_api_core::{TransferOptions, urn::DocflowType};
 use extern_api_tests::*;
 use futures::TryStreamExt;
 
-async fn generate_docflows(world: &World, count: u32) {
-    reqwest::Client::new()
-        .post(format!(
-            "{}/test-tools/v1/generate-docflows",
-            world.sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &world.sandbox.config().api_key)
-        .json(&serde_json::json!({ "count": count, "ifns-code": "0087" }))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-}
-
 fn temp_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("archive-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -45,7 +30,7 @@ fn options(concurrency: usize) -> ArchiveOptions {
 async fn an_interrupted_archive_of_a_thousand_docflows_resumes_complete_and_identical() {
     let world = World::start().await;
     let t0 = std::time::Instant::now();
-    generate_docflows(&world, 1000).await;
+    generate_docflows(&world.sandbox, 1000).await;
     println!("generated in {:?}", t0.elapsed());
     // The robots answer at once in tests; let them settle so docflows stop changing.
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -4,10 +4,9 @@
 
 use std::io::Read;
 
-use base64::Engine;
 use extern_api_core::raw::prelude::*;
 use extern_api_core::raw::types;
-use extern_api_core::{Decryptor, Idempotency, SoftwareDecryptor, TransferOptions};
+use extern_api_core::{Decryptor, Idempotency, TransferOptions};
 use extern_api_tests::*;
 
 #[tokio::test]
@@ -15,24 +14,7 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
     let world = World::start().await;
     let http = reqwest::Client::new();
     let key = world.sandbox.config().api_key.clone();
-    let issued: serde_json::Value = http
-        .post(format!(
-            "{}/test-tools/v1/generate-certificate",
-            world.sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &key)
-        .json(&serde_json::json!({ "inn": INN, "kpp": KPP, "algorithm": "rsa" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let cert = base64::engine::general_purpose::STANDARD
-        .decode(issued["certificate"].as_str().unwrap())
-        .unwrap();
-    let decryptor =
-        SoftwareDecryptor::from_pem(issued["private-key"].as_str().unwrap(), cert).unwrap();
+    let decryptor = issue_decryptor(&world.sandbox).await;
     let generated: serde_json::Value = http
         .post(format!(
             "{}/test-tools/v1/generate-demand",

@@ -27,21 +27,6 @@ impl Rng {
     }
 }
 
-async fn generate_docflows(world: &World, count: u32) {
-    reqwest::Client::new()
-        .post(format!(
-            "{}/test-tools/v1/generate-docflows",
-            world.sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &world.sandbox.config().api_key)
-        .json(&serde_json::json!({ "count": count, "ifns-code": "0087" }))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-}
-
 /// Every event id in the feed, in order.
 async fn whole_feed(world: &World) -> Vec<String> {
     let mut ids = Vec::new();
@@ -108,7 +93,7 @@ async fn killed_and_restarted_ten_times_the_monitor_loses_no_event() {
     let handled = Arc::new(Mutex::new(Vec::<String>::new()));
     for kill in 0..10 {
         // The feed grows while the monitor is down and while it runs.
-        generate_docflows(&world, 3).await;
+        generate_docflows(&world.sandbox, 3).await;
         let cursors: Arc<dyn CursorStore> = Arc::new(SqliteCursorStore::open(&file).unwrap());
         let client = world.client.clone();
         let seen = handled.clone();
@@ -209,7 +194,7 @@ async fn killed_and_restarted_ten_times_the_monitor_loses_no_event() {
 #[tokio::test]
 async fn filters_pick_events_and_receipts_are_answered_on_the_way() {
     let world = World::start().await;
-    generate_docflows(&world, 3).await;
+    generate_docflows(&world.sandbox, 3).await;
     let cursors: Arc<dyn CursorStore> = Arc::new(MemoryCursorStore::default());
     let mut options = quick("receipts");
     options.filter.docflow_types = vec!["urn:docflow:fns534-report".into()];
@@ -279,7 +264,7 @@ async fn filters_pick_events_and_receipts_are_answered_on_the_way() {
 #[tokio::test]
 async fn a_failing_handler_keeps_its_event_for_the_next_run() {
     let world = World::start().await;
-    generate_docflows(&world, 1).await;
+    generate_docflows(&world.sandbox, 1).await;
     let feed = whole_feed(&world).await;
     assert!(feed.len() >= 2);
     let cursors: Arc<dyn CursorStore> = Arc::new(MemoryCursorStore::default());

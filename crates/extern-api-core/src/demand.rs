@@ -5,7 +5,6 @@
 
 use std::io::Read;
 
-use base64::Engine;
 use extern_api_raw::prelude::*;
 use extern_api_raw::types;
 use uuid::Uuid;
@@ -288,25 +287,9 @@ impl ExternClient {
         signer: &dyn Signer,
         sender_ip: &str,
     ) -> Result<types::Docflow, Error> {
-        let body = types::GenerateReplyRequest {
-            certificate_base64: base64::engine::general_purpose::STANDARD
-                .encode(signer.certificate()),
-        };
-        let body = &body;
         let reply = self
-            .call(Idempotency::Once, move |c| async move {
-                c.replies_generate_reply()
-                    .account_id(account_id)
-                    .docflow_id(docflow_id)
-                    .document_id(due.document_id)
-                    .document_type(due.reply_type.clone())
-                    .decline_notice_error_code(codes.to_vec())
-                    .body(body.clone())
-                    .send()
-                    .await
-            })
-            .await?
-            .into_inner();
+            .generate_reply(account_id, docflow_id, due, codes, signer)
+            .await?;
         self.sign_and_send_reply(
             account_id,
             docflow_id,

@@ -411,22 +411,8 @@ impl ExternClient {
             let mut bytes = Vec::new();
             self.download(account, content, &mut bytes, &Default::default())
                 .await?;
-            let signature = signer.sign(&bytes).await?;
-            let sig = types::SignatureRequest {
-                base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
-                is_third_party_signature: Some(false),
-            };
-            let sig = &sig;
-            self.call(Idempotency::Once, move |c| async move {
-                c.draft_signatures_add()
-                    .account_id(account)
-                    .draft_id(draft)
-                    .document_id(document)
-                    .body(sig.clone())
-                    .send()
-                    .await
-            })
-            .await?;
+            self.sign_draft_document(account, draft, document, &bytes, signer)
+                .await?;
         }
         if let Some(remote) = signer.remote() {
             remote.sign_draft(self, account, draft).await?;

@@ -32,24 +32,9 @@ impl ExternClient {
         signer: &dyn Signer,
         sender_ip: &str,
     ) -> Result<(SentReply, types::Docflow), Error> {
-        let certificate = base64::engine::general_purpose::STANDARD.encode(signer.certificate());
-        let body = types::GenerateReplyRequest {
-            certificate_base64: certificate,
-        };
-        let body = &body;
         let reply = self
-            .call(Idempotency::Once, move |c| async move {
-                c.replies_generate_reply()
-                    .account_id(account_id)
-                    .docflow_id(docflow_id)
-                    .document_id(due.document_id)
-                    .document_type(due.reply_type.clone())
-                    .body(body.clone())
-                    .send()
-                    .await
-            })
-            .await?
-            .into_inner();
+            .generate_reply(account_id, docflow_id, due, &[], signer)
+            .await?;
         let docflow = self
             .sign_and_send_reply(
                 account_id,
@@ -69,6 +54,39 @@ impl ExternClient {
             },
             docflow,
         ))
+    }
+
+    /// Has the service generate a due reply for `signer`'s certificate; `decline_codes` go with a
+    /// demand's decline.
+    pub(crate) async fn generate_reply(
+        &self,
+        account_id: Uuid,
+        docflow_id: Uuid,
+        due: &DueReply,
+        decline_codes: &[String],
+        signer: &dyn Signer,
+    ) -> Result<types::ReplyDocument, Error> {
+        let body = types::GenerateReplyRequest {
+            certificate_base64: base64::engine::general_purpose::STANDARD
+                .encode(signer.certificate()),
+        };
+        let body = &body;
+        Ok(self
+            .call(Idempotency::Once, move |c| async move {
+                let mut request = c
+                    .replies_generate_reply()
+                    .account_id(account_id)
+                    .docflow_id(docflow_id)
+                    .document_id(due.document_id)
+                    .document_type(due.reply_type.clone())
+                    .body(body.clone());
+                if !decline_codes.is_empty() {
+                    request = request.decline_notice_error_code(decline_codes.to_vec());
+                }
+                request.send().await
+            })
+            .await?
+            .into_inner())
     }
 
     /// Signs a generated reply (locally, or on the server for a cloud signer) and sends it;

@@ -273,22 +273,8 @@ impl ExternClient {
                 .into_inner();
             // A cloud signer signs the whole draft on the server once every file is in.
             if signer.remote().is_none() {
-                let signature = signer.sign(&file.content).await?;
-                let sig = types::SignatureRequest {
-                    base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
-                    is_third_party_signature: Some(false),
-                };
-                let sig = &sig;
-                self.call(Idempotency::Once, move |c| async move {
-                    c.draft_signatures_add()
-                        .account_id(account)
-                        .draft_id(draft.id)
-                        .document_id(doc.id)
-                        .body(sig.clone())
-                        .send()
-                        .await
-                })
-                .await?;
+                self.sign_draft_document(account, draft.id, doc.id, &file.content, signer)
+                    .await?;
             }
             let name = doc
                 .description
@@ -312,6 +298,34 @@ impl ExternClient {
         };
         self.check_send_follow(&plan, draft.id, &names, signer, &notify)
             .await
+    }
+
+    /// Signs `content` locally and stores the signature on the draft's document.
+    pub(crate) async fn sign_draft_document(
+        &self,
+        account: Uuid,
+        draft: Uuid,
+        document: Uuid,
+        content: &[u8],
+        signer: &dyn Signer,
+    ) -> Result<(), Error> {
+        let signature = signer.sign(content).await?;
+        let sig = types::SignatureRequest {
+            base64_content: base64::engine::general_purpose::STANDARD.encode(&signature),
+            is_third_party_signature: Some(false),
+        };
+        let sig = &sig;
+        self.call(Idempotency::Once, move |c| async move {
+            c.draft_signatures_add()
+                .account_id(account)
+                .draft_id(draft)
+                .document_id(document)
+                .body(sig.clone())
+                .send()
+                .await
+        })
+        .await?;
+        Ok(())
     }
 
     /// Checks a signed draft, sends it and follows the docflow to its final state, answering
