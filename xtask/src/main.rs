@@ -3,12 +3,14 @@
 //! - `import <vendor-file> --out <path>`: a vendor Swagger 2.0 / OpenAPI 3.0 document → our OpenAPI 3.0.3 form.
 //! - `codegen [--spec <path>] [--check]`: the description → `crates/extern-api-raw/src/generated.rs`.
 //! - `fetch --url <url> --out <path>`: download a vendor document (needs network access to the vendor).
+//! - `bench [--quick]`: release builds measured against their baselines, printed as a table.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
+mod bench;
 mod codegen;
 mod encoding;
 mod fetch;
@@ -19,7 +21,8 @@ mod swagger2;
 const USAGE: &str = "usage:
   cargo xtask import <vendor-file> --out <path>
   cargo xtask codegen [--spec <path>] [--out <path>] [--check]
-  cargo xtask fetch --url <url> --out <path>";
+  cargo xtask fetch --url <url> --out <path>
+  cargo xtask bench [--quick]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -63,6 +66,11 @@ fn run(args: Vec<String>) -> Result<()> {
             flags.done()?;
             fetch::run(&url, &out)
         }
+        "bench" => {
+            let quick = flags.switch("--quick");
+            flags.done()?;
+            bench::run(&workspace_root(), quick)
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -86,7 +94,7 @@ struct Flags {
 }
 
 impl Flags {
-    const SWITCHES: &'static [&'static str] = &["--check"];
+    const SWITCHES: &'static [&'static str] = &["--check", "--quick"];
 
     fn parse(args: &[String]) -> Result<Self> {
         let mut named = Vec::new();

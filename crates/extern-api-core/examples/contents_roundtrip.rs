@@ -141,6 +141,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{}",
         serde_json::json!({
             "bytes": bytes,
+            "account": account,
+            "content_id": id,
             "upload_mib_s": mib_f / up,
             "download_mib_s": mib_f / down,
             "peak_rss_kib": peak_rss_kib(),
