@@ -239,3 +239,34 @@ pub async fn generate_demand(sandbox: &Sandbox, body: serde_json::Value) -> uuid
         .unwrap();
     generated["docflow-id"].as_str().unwrap().parse().unwrap()
 }
+
+/// Every event id in the feed, in order.
+pub async fn whole_feed(world: &World) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut from: Option<String> = None;
+    loop {
+        let page = world
+            .client
+            .events_page(from.as_deref(), 1000)
+            .await
+            .unwrap();
+        if page.api_events.is_empty() {
+            return ids;
+        }
+        ids.extend(page.api_events.iter().map(|e| e.id.clone()));
+        from = ids.last().cloned();
+    }
+}
+
+/// The feed once the robots have stopped adding to it (unchanged for 400 ms).
+pub async fn quiet_feed(world: &World) -> Vec<String> {
+    let mut last = whole_feed(world).await;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let now = whole_feed(world).await;
+        if now == last && !now.is_empty() {
+            return now;
+        }
+        last = now;
+    }
+}

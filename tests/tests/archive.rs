@@ -32,8 +32,8 @@ async fn an_interrupted_archive_of_a_thousand_docflows_resumes_complete_and_iden
     let t0 = std::time::Instant::now();
     generate_docflows(&world.sandbox, 1000).await;
     println!("generated in {:?}", t0.elapsed());
-    // The robots answer at once in tests; let them settle so docflows stop changing.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Let the robots settle, so docflows stop changing.
+    quiet_feed(&world).await;
     let dir = temp_dir();
     let store = Arc::new(DirectoryArchive::new(&dir));
 
