@@ -270,8 +270,11 @@ impl Sandbox {
             .context("starting the sandbox")?;
         let stdout = child.stdout.take().context("sandbox stdout")?;
         // It prints its URL once listening.
+        let mut lines = BufReader::new(stdout);
         let mut first = String::new();
-        BufReader::new(stdout).read_line(&mut first)?;
+        lines.read_line(&mut first)?;
+        // Keep reading what it prints later: a closed pipe would kill it on its next line.
+        std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
         std::thread::sleep(Duration::from_millis(50));
         Ok(Self { child })
     }
