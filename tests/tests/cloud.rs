@@ -343,3 +343,87 @@ async fn the_cloud_decrypts_a_demand_with_codes_from_a_channel() {
     drop(signer);
     assert_eq!(ui.await.unwrap(), 3);
 }
+
+/// Two cloud signings of different replies in one docflow cannot run at once: the second is
+/// refused (409) with a typed error while the first awaits the holder.
+#[tokio::test]
+async fn replies_of_one_docflow_are_signed_one_at_a_time() {
+    use base64::Engine;
+    use extern_api_core::docflow::DocflowExt;
+    use extern_api_core::raw::prelude::*;
+    use extern_api_core::raw::types;
+
+    let world = World::start().await;
+    let certificate = cloud_certificate(&world.sandbox, "myDSS").await;
+    generate_docflows(&world.sandbox, 1).await;
+    quiet_feed(&world).await;
+    let item = world
+        .client
+        .docflow_page(world.account, &Default::default(), 0)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let docflow = world
+        .client
+        .account(world.account)
+        .docflow(item.id)
+        .await
+        .unwrap();
+    let due = docflow.due_replies();
+    assert!(due.len() >= 2, "{due:?}");
+    let body = types::GenerateReplyRequest {
+        certificate_base64: base64::engine::general_purpose::STANDARD.encode(&certificate),
+    };
+    let body = &body;
+    let mut replies = Vec::new();
+    for d in &due[..2] {
+        let reply = world
+            .client
+            .call(extern_api_core::Idempotency::Once, move |c| async move {
+                c.replies_generate_reply()
+                    .account_id(world.account)
+                    .docflow_id(item.id)
+                    .document_id(d.document_id)
+                    .document_type(d.reply_type.clone())
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        replies.push((d.document_id, reply.id));
+    }
+    let holder = SandboxHolder::new(&world.sandbox, Behaviour::Silent);
+    let asked = holder.seen.clone();
+    let first = cloud_signer(certificate.clone(), holder);
+    let client = world.client.clone();
+    let (account, docflow_id, (doc, reply)) = (world.account, item.id, replies[0]);
+    let pending = tokio::spawn(async move {
+        first
+            .sign_reply(&client, account, docflow_id, doc, reply)
+            .await
+    });
+    while asked.lock().unwrap().requests.is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let second = cloud_signer(
+        certificate,
+        SandboxHolder::new(&world.sandbox, Behaviour::App { deny: false }),
+    );
+    let (doc, reply) = replies[1];
+    let refused = second
+        .sign_reply(&world.client, account, docflow_id, doc, reply)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        cloud_failure(refused),
+        CloudFailure::UnconfirmedOperationPending
+    );
+    world.sandbox.advance_clock(Duration::from_secs(301));
+    assert_eq!(
+        cloud_failure(pending.await.unwrap().unwrap_err()),
+        CloudFailure::Timeout
+    );
+}
