@@ -8,7 +8,13 @@
 //! - Long operations as tasks polled to a deadline ([`tasks`]); contents moved in bounded parts
 //!   ([`TransferOptions`]); signing behind the [`Signer`] trait.
 //! - Typed URNs that never fail on values the server adds later ([`urn`]).
-//! - Workflows: [`ExternClient::send_report`] sends a report and follows it to its end.
+//! - Workflows: [`ExternClient::send_report`] sends a report and follows it to its end;
+//!   [`ExternClient::answer_demand`] and [`ExternClient::send_inventory`] answer the tax
+//!   service's requirements ([`demand`], [`inventory`]); [`ExternClient::monitor`] follows the
+//!   events feed with a durable cursor ([`monitor`], [`cursor_store`]);
+//!   [`ExternClient::archive_account`] mirrors docflows into an [`archive_store::ArchiveStore`].
+//! - Signing and decryption by keys the service holds (cloud/DSS) plug in through
+//!   [`RemoteSigner`] and [`RemoteDecryptor`] (the extern-api-dss crate).
 //!
 //! Everything the generated client offers stays reachable through [`ExternClient::raw`].
 
