@@ -112,11 +112,10 @@ async fn killed_and_restarted_ten_times_the_monitor_loses_no_event() {
     // Let the robots finish, then a last run catches up with the whole feed.
     let expected = quiet_feed(&world).await;
     let cursors: Arc<dyn CursorStore> = Arc::new(SqliteCursorStore::open(&file).unwrap());
-    let mut options = quick("kill-test");
+    let options = quick("kill-test");
     let stop = options.cancel.clone();
     let seen = handled.clone();
     let last = expected.last().cloned().unwrap();
-    options.cancel = stop.clone();
     tokio::time::timeout(
         Duration::from_secs(60),
         world
@@ -276,9 +275,8 @@ async fn a_failing_handler_keeps_its_event_for_the_next_run() {
         Some(feed[0].clone())
     );
     // The next run starts with the failed event.
-    let mut options = quick("failing");
+    let options = quick("failing");
     let stop = options.cancel.clone();
-    options.cancel = stop.clone();
     let first = Arc::new(Mutex::new(None));
     let got = first.clone();
     world

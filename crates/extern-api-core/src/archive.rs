@@ -161,24 +161,18 @@ impl ExternClient {
                     "plain"
                 };
                 let path = format!("{dir}/{content_id}.{kind}");
-                // Contents never change under an id: a complete entry is kept as it is.
-                let size = match store.size(&path).await? {
-                    Some(size) => size,
-                    None => {
-                        let mut entry = store.create(&path).await?;
-                        self.download(
-                            account_id,
-                            content_id,
-                            &mut entry,
-                            &TransferOptions::default(),
-                        )
-                        .await?;
-                        let size = entry.commit().await?;
-                        report.entries_written += 1;
-                        report.bytes_written += size;
-                        size
-                    }
+                let fetch = async {
+                    let mut entry = store.create(&path).await?;
+                    self.download(
+                        account_id,
+                        content_id,
+                        &mut entry,
+                        &TransferOptions::default(),
+                    )
+                    .await?;
+                    entry.commit().await
                 };
+                let size = kept_or_written(store, &path, &mut report, fetch).await?;
                 entries.push(ManifestEntry {
                     path,
                     size,
@@ -192,16 +186,11 @@ impl ExternClient {
                 && let Some(sealed) = sealed.content_id
             {
                 let path = format!("{dir}/decrypted");
-                let size = match store.size(&path).await? {
-                    Some(size) => size,
-                    None => {
-                        let plain = self.open_locally(account_id, sealed, decryptor).await?;
-                        let size = write(store, &path, &plain).await?;
-                        report.entries_written += 1;
-                        report.bytes_written += size;
-                        size
-                    }
+                let fetch = async {
+                    let plain = self.open_locally(account_id, sealed, decryptor).await?;
+                    write(store, &path, &plain).await
                 };
+                let size = kept_or_written(store, &path, &mut report, fetch).await?;
                 entries.push(ManifestEntry {
                     path,
                     size,
@@ -210,33 +199,28 @@ impl ExternClient {
             }
             for signature in &doc.signatures {
                 let path = format!("{dir}/signatures/{}.p7s", signature.id);
-                let size = match store.size(&path).await? {
-                    Some(size) => size,
-                    None => {
-                        let (document_id, signature_id) = (doc.id, signature.id);
-                        let encoded = self
-                            .call(Idempotency::Idempotent, move |c| async move {
-                                c.docflows_get_document_signature_content()
-                                    .account_id(account_id)
-                                    .docflow_id(docflow_id)
-                                    .document_id(document_id)
-                                    .signature_id(signature_id)
-                                    .send()
-                                    .await
-                            })
-                            .await?
-                            .into_inner();
-                        let bytes = base64::engine::general_purpose::STANDARD
-                            .decode(encoded.trim())
-                            .map_err(|_| {
-                                Error::Protocol(format!("signature {signature_id} is not base64"))
-                            })?;
-                        let size = write(store, &path, &bytes).await?;
-                        report.entries_written += 1;
-                        report.bytes_written += size;
-                        size
-                    }
+                let (document_id, signature_id) = (doc.id, signature.id);
+                let fetch = async {
+                    let encoded = self
+                        .call(Idempotency::Idempotent, move |c| async move {
+                            c.docflows_get_document_signature_content()
+                                .account_id(account_id)
+                                .docflow_id(docflow_id)
+                                .document_id(document_id)
+                                .signature_id(signature_id)
+                                .send()
+                                .await
+                        })
+                        .await?
+                        .into_inner();
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(encoded.trim())
+                        .map_err(|_| {
+                            Error::Protocol(format!("signature {signature_id} is not base64"))
+                        })?;
+                    write(store, &path, &bytes).await
                 };
+                let size = kept_or_written(store, &path, &mut report, fetch).await?;
                 entries.push(ManifestEntry {
                     path,
                     size,
@@ -275,6 +259,24 @@ async fn complete(store: &dyn ArchiveStore, manifest: &Manifest) -> Result<bool,
         }
     }
     Ok(true)
+}
+
+/// The size of the complete entry at `path`; `fetch` (not started otherwise) writes it first
+/// when it is missing. Entries never change under their path (contents and signatures keep their
+/// ids), so a complete one is kept as it is.
+async fn kept_or_written(
+    store: &dyn ArchiveStore,
+    path: &str,
+    report: &mut ArchiveReport,
+    fetch: impl std::future::Future<Output = Result<u64, Error>>,
+) -> Result<u64, Error> {
+    if let Some(size) = store.size(path).await? {
+        return Ok(size);
+    }
+    let size = fetch.await?;
+    report.entries_written += 1;
+    report.bytes_written += size;
+    Ok(size)
 }
 
 async fn write(store: &dyn ArchiveStore, path: &str, bytes: &[u8]) -> Result<u64, Error> {

@@ -82,14 +82,14 @@ impl SqliteCursorStore {
         f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, Error> {
         let conn = self.conn.clone();
-        let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
             let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
             f(&conn)
         })
         .await
-        .map_err(|e| Error::io(&path, std::io::Error::other(e)))?
-        .map_err(|e| Error::io(&self.path, std::io::Error::other(e)))
+        .map_err(std::io::Error::other)
+        .and_then(|r| r.map_err(std::io::Error::other))
+        .map_err(|e| Error::io(&self.path, e))
     }
 }
 

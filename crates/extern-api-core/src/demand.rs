@@ -334,7 +334,6 @@ impl ExternClient {
             DemandDecision::Decline(codes) => Some(codes),
             DemandDecision::FollowCheck => (!check_codes.is_empty()).then(|| check_codes.clone()),
         };
-        let docflow = self.account(account_id).docflow(docflow_id).await?;
         let docflow = self
             .answer_demand_check(
                 account_id,

@@ -6,6 +6,16 @@ use uuid::Uuid;
 
 use crate::urn::{DocflowStatus, DocflowType, DocumentType, SuccessState};
 
+/// The id a resource link ends with (`…/documents/{id}`, `…/contents/{id}`).
+pub fn link_id(link: &types::Link) -> Option<Uuid> {
+    link.href
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// A reply the docflow waits for: the `reply` link of one of its documents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueReply {

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::client::{ExternClient, Idempotency};
 use crate::docflow::DocflowExt;
 use crate::error::Error;
-use crate::send_report::{Following, Progress, ReportFile, ReportOutcome, Step};
+use crate::send_report::{Following, Progress, ReportFile, ReportOutcome, Step, notifier};
 use crate::signer::Signer;
 use crate::tasks::{self, PollPolicy};
 use crate::validate::{self, InvalidInput};
@@ -171,12 +171,7 @@ impl ExternClient {
         progress: Option<Arc<dyn Progress>>,
     ) -> Result<InventoryOutcome, Error> {
         request.validate()?;
-        let notify = |s: Step| {
-            tracing::info!(step = ?s);
-            if let Some(p) = &progress {
-                p.step(&s);
-            }
-        };
+        let notify = notifier(progress.as_deref());
         let account = request.account_id;
         let demand = self
             .account(account)
@@ -372,13 +367,7 @@ impl ExternClient {
         let built = self.account(account).draft(draft).await?;
         let mut names = Vec::new();
         for link in &built.documents {
-            let Some(document) = link
-                .href
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .and_then(|s| s.parse::<Uuid>().ok())
-            else {
+            let Some(document) = crate::docflow::link_id(link) else {
                 continue;
             };
             let doc = self

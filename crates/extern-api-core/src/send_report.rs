@@ -223,12 +223,7 @@ impl ExternClient {
         progress: Option<Arc<dyn Progress>>,
     ) -> Result<ReportOutcome, Error> {
         request.validate()?;
-        let notify = |s: Step| {
-            tracing::info!(step = ?s);
-            if let Some(p) = &progress {
-                p.step(&s);
-            }
-        };
+        let notify = notifier(progress.as_deref());
         let account = request.account_id;
         let meta = draft_meta(request, signer);
         let meta = &meta;
@@ -617,6 +612,16 @@ fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta 
             ..Default::default()
         }),
         ..Default::default()
+    }
+}
+
+/// Logs each step and passes it to the caller's observer, if any.
+pub(crate) fn notifier(progress: Option<&dyn Progress>) -> impl Fn(Step) + Sync + '_ {
+    move |s: Step| {
+        tracing::info!(step = ?s);
+        if let Some(p) = progress {
+            p.step(&s);
+        }
     }
 }
 

@@ -122,14 +122,7 @@ impl CloudSigner {
         links
             .iter()
             .filter(|l| l.rel.as_deref() == Some("decrypted-content"))
-            .find_map(|l| {
-                l.href
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()?
-                    .parse()
-                    .ok()
-            })
+            .find_map(extern_api_core::docflow::link_id)
             .ok_or_else(|| {
                 Error::Protocol("the decryption ended without a decrypted-content link".into())
             })
