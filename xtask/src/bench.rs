@@ -2,10 +2,11 @@
 //! side by side with their baselines on this machine, printed as one table (ours, baseline,
 //! ratio, goal). `--quick` runs every figure at small sizes and asserts nothing numeric.
 //!
-//! Figures so far: per-call overhead (core vs bare reqwest), throughput at 20 in flight (core vs
-//! wrk), contents (1 GiB through core: peak RSS, and download speed vs curl), and the sandbox
-//! (wrk throughput, resident memory with many docflows). The events and send_report figures
-//! are not measured yet.
+//! Figures: per-call overhead (core vs bare reqwest), throughput at 20 in flight (core vs wrk),
+//! contents (1 GiB through core: peak RSS, upload and download speed vs curl), events (the
+//! monitor vs a Python httpx loop), send_report (calls per report, and 1 000 reports at 20 in
+//! flight vs the request-bound minimum), and the sandbox (resident memory holding a million
+//! docflows, wrk throughput).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -20,21 +21,33 @@ struct Sizes {
     calls: usize,
     wrk_seconds: u32,
     contents_mib: u64,
+    reports: usize,
+    /// Docflows the sandbox is made to hold; each adds at least one event to the feed.
     docflows: u64,
+    events: u64,
 }
 
 const QUICK: Sizes = Sizes {
     calls: 500,
     wrk_seconds: 2,
     contents_mib: 64,
-    docflows: 2_000,
+    reports: 60,
+    docflows: 20_000,
+    events: 20_000,
 };
 const FULL: Sizes = Sizes {
     calls: 10_000,
     wrk_seconds: 10,
     contents_mib: 1024,
-    docflows: 100_000,
+    reports: 1_000,
+    docflows: 1_000_000,
+    events: 1_000_000,
 };
+
+/// The sandbox for the send_report figure: tasks and robots answer at once, so that what is
+/// left is the requests themselves.
+const IMMEDIATE: &str =
+    "task-delay-ms = 0\n[robots]\nreceipt-ms = 0\nacceptance-ms = 0\nprocessing-ms = 0\n";
 
 /// One line of the table.
 struct Row {
@@ -75,11 +88,11 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     let wrk = ensure_wrk();
     let port = 20_000 + (std::process::id() % 20_000) as u16;
     let base = format!("http://127.0.0.1:{port}");
-    let mut sandbox = Sandbox::start(&bin, port)?;
-    let client = |args: &[&str]| -> Result<Value> {
+    let mut sandbox = Sandbox::start(&bin, port, None)?;
+    let client_at = |base: &str, args: &[&str]| -> Result<Value> {
         let out = Command::new(bin.join("examples/bench_client"))
             .args(args)
-            .env("EXTERN_BASE_URL", &base)
+            .env("EXTERN_BASE_URL", base)
             .output()
             .context("bench_client")?;
         if !out.status.success() {
@@ -90,6 +103,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         }
         Ok(serde_json::from_slice(&out.stdout)?)
     };
+    let client = |args: &[&str]| client_at(&base, args);
     let setup = client(&["setup"])?;
     let token = setup["token"].as_str().unwrap_or_default().to_string();
     let url = format!("{base}{}", setup["path"].as_str().unwrap_or_default());
@@ -162,19 +176,99 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         ratio: curl.map_or("–".into(), |v| format!("{:.2}×", down / v)),
         goal: "≥ 0.8×".into(),
     });
+    let up = f(&c["upload_mib_s"]);
+    let curl = curl_upload(
+        &format!(
+            "{base}/v1/{}/contents",
+            c["account"].as_str().unwrap_or_default()
+        ),
+        &token,
+        sizes.contents_mib,
+        &root.join("target/bench"),
+    );
     rows.push(Row {
-        figure: "contents upload: MiB/s".into(),
-        ours: format!("{:.0}", f(&c["upload_mib_s"])),
-        baseline: "not measured yet".into(),
-        ratio: "–".into(),
+        figure: "contents upload (8 MiB parts): MiB/s".into(),
+        ours: format!("{up:.0}"),
+        baseline: curl.map_or("curl missing".into(), |v| format!("{v:.0} (curl)")),
+        ratio: curl.map_or("–".into(), |v| format!("{:.2}×", up / v)),
         goal: "≥ 0.8×".into(),
     });
 
-    // 6. The sandbox: throughput, and memory with many docflows.
-    let held = sandbox.generate(&base, sizes.docflows)?;
-    let rss = sandbox.rss_mib();
+    // 5. send_report, on a second sandbox whose tasks and robots answer at once.
+    let config = root.join("target/bench/immediate.toml");
+    std::fs::write(&config, IMMEDIATE)?;
+    let fast_port = port + 1;
+    let fast_base = format!("http://127.0.0.1:{fast_port}");
+    let fast = Sandbox::start(&bin, fast_port, Some(&config))?;
+    let r = client_at(&fast_base, &["reports", &sizes.reports.to_string()])?;
+    drop(fast);
+    let per_report = f(&r["calls_per_report_besides_polls"]);
+    let receipts = r["calls"]["replies_send_reply"]["count"]
+        .as_f64()
+        .unwrap_or(0.0)
+        / sizes.reports as f64;
     rows.push(Row {
-        figure: format!("sandbox resident memory with {held} docflows: MiB"),
+        figure: "send_report: HTTP calls per report besides polls".into(),
+        ours: format!("{per_report:.1}"),
+        baseline: format!(
+            "{:.1} to send + 3 for each of {receipts:.1} receipts",
+            per_report - 3.0 * receipts
+        ),
+        ratio: "–".into(),
+        goal: "≤ 8".into(),
+    });
+    let wall = f(&r["seconds"]);
+    let minimum = f(&r["busy_seconds"]) / 20.0;
+    rows.push(Row {
+        figure: format!(
+            "{} reports at 20 in flight, to finished: seconds",
+            sizes.reports
+        ),
+        ours: format!("{wall:.2}"),
+        baseline: format!("{minimum:.2} (Σ call latency / 20)"),
+        ratio: format!("{:.2}×", wall / minimum),
+        goal: "≤ 1.3×".into(),
+    });
+
+    // 6. The sandbox holding many docflows (4. reads the feed they made).
+    let generating = Instant::now();
+    let held = sandbox.generate(&base, sizes.docflows)?;
+    let generated_s = generating.elapsed().as_secs_f64();
+    // The robots answer the new docflows within seconds; let them, then measure.
+    std::thread::sleep(Duration::from_secs(5));
+    let rss = sandbox.rss_mib();
+
+    // 4. Events: the monitor vs a plain Python httpx loop over the same feed.
+    let events = sizes.events.to_string();
+    let ours = client(&["events", &events])?;
+    let python = ensure_httpx().then(|| {
+        python_events(
+            &root.join("xtask/bench/events_httpx.py"),
+            &base,
+            &token,
+            &events,
+        )
+    });
+    let ours_rate = f(&ours["events_per_s"]);
+    let python_rate = match python {
+        Some(Ok(v)) => Some(f(&v["events_per_s"])),
+        Some(Err(e)) => {
+            eprintln!("the httpx baseline failed: {e:#}");
+            None
+        }
+        None => None,
+    };
+    rows.push(Row {
+        figure: format!("{} events through the monitor: events/s", sizes.events),
+        ours: format!("{ours_rate:.0}"),
+        baseline: python_rate.map_or("httpx missing".into(), |v| format!("{v:.0} (Python httpx)")),
+        ratio: python_rate.map_or("–".into(), |v| format!("{:.2}×", ours_rate / v)),
+        goal: "≥ 20×".into(),
+    });
+    rows.push(Row {
+        figure: format!(
+            "sandbox resident memory with {held} docflows (generated in {generated_s:.0} s): MiB"
+        ),
         ours: format!("{rss:.0}"),
         baseline: "–".into(),
         ratio: "–".into(),
@@ -255,15 +349,93 @@ fn curl_download(url: &str, token: &str, mib: u64) -> Option<f64> {
         .then(|| mib as f64 / started.elapsed().as_secs_f64())
 }
 
+/// Whether Python's httpx is importable, installing it with pip when it is not.
+fn ensure_httpx() -> bool {
+    let importable = || {
+        Command::new("python3")
+            .args(["-c", "import httpx"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if importable() {
+        return true;
+    }
+    eprintln!("Python httpx is missing: trying `python3 -m pip install httpx`…");
+    let _ = Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "httpx"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let ok = importable();
+    if !ok {
+        eprintln!("could not install httpx; `python3 -m pip install httpx` enables the baseline");
+    }
+    ok
+}
+
+fn python_events(script: &Path, base: &str, token: &str, events: &str) -> Result<Value> {
+    let out = Command::new("python3")
+        .arg(script)
+        .args([base, token, events])
+        .output()
+        .context("python3")?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+/// curl's upload speed: `mib` MiB as 8 MiB parts (the size core uses), one curl per part, in
+/// MiB/s. The first part creates the content, the others go to its URL.
+fn curl_upload(url: &str, token: &str, mib: u64, scratch: &Path) -> Option<f64> {
+    const PART: u64 = 8 * 1024 * 1024;
+    std::fs::create_dir_all(scratch).ok()?;
+    let part = scratch.join("part.bin");
+    std::fs::write(&part, vec![0x5a_u8; PART as usize]).ok()?;
+    let total = mib * 1024 * 1024;
+    let started = Instant::now();
+    let mut content_url = None::<String>;
+    for first in (0..total).step_by(PART as usize) {
+        let last = (first + PART).min(total) - 1;
+        let mut curl = Command::new("curl");
+        curl.args(["-sf", "-H"])
+            .arg(format!("Authorization: Bearer {token}"))
+            .arg("-H")
+            .arg(format!("Content-Range: bytes {first}-{last}/{total}"))
+            .arg("-H")
+            .arg("Content-Type: application/octet-stream")
+            .arg("--data-binary")
+            .arg(format!("@{}", part.display()));
+        match &content_url {
+            None => curl.arg(url),
+            Some(u) => curl.args(["-X", "PUT"]).arg(u),
+        };
+        let out = curl.output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        if content_url.is_none() {
+            let answer: Value = serde_json::from_slice(&out.stdout).ok()?;
+            content_url = Some(format!("{url}/{}", answer["id"].as_str()?));
+        }
+    }
+    Some(mib as f64 / started.elapsed().as_secs_f64())
+}
+
 /// The sandbox binary, killed on drop.
 struct Sandbox {
     child: Child,
 }
 
 impl Sandbox {
-    fn start(bin: &Path, port: u16) -> Result<Self> {
-        let mut child = Command::new(bin.join("extern-api-sandbox"))
-            .args(["--listen", &format!("127.0.0.1:{port}")])
+    fn start(bin: &Path, port: u16, config: Option<&Path>) -> Result<Self> {
+        let mut command = Command::new(bin.join("extern-api-sandbox"));
+        command.args(["--listen", &format!("127.0.0.1:{port}")]);
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -963,7 +963,7 @@ fn built_draft(
                     .unwrap_or_default();
                 Signature {
                     id: Uuid::new_v4(),
-                    bytes: s.clone(),
+                    bytes: s.clone().into(),
                     thumbprint,
                     title,
                     signer_type: "organization-representative",

@@ -195,7 +195,7 @@ pub fn check(
             let verified = content
                 .reader()
                 .map_err(|e| PkiError::Malformed(e.to_string()))
-                .and_then(|reader| ca.verify_detached(&sig.bytes, reader, now));
+                .and_then(|reader| ca.verify_detached(sig.bytes.stored(), reader, now));
             match verified {
                 Ok(info) => {
                     if !representative && info.inn.as_deref() != Some(sender_inn.as_str()) {

@@ -485,7 +485,12 @@ fn codes(
         for sig in &doc.signatures {
             let ok = content
                 .reader()
-                .map(|r| shared.ca.verify_detached(&sig.bytes, r, now).is_ok())
+                .map(|r| {
+                    shared
+                        .ca
+                        .verify_detached(sig.bytes.stored(), r, now)
+                        .is_ok()
+                })
                 .unwrap_or(false);
             if !ok && !codes.contains(&BAD_SIGNATURE) {
                 codes.push(BAD_SIGNATURE);

@@ -15,7 +15,9 @@ use crate::drafts::render_signature;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
 use crate::lifecycle::{FNS_REPORT, STAT_REPORT};
-use crate::model::{Docflow, DocflowDocument, Draft, Origin, Signature, Store};
+use crate::model::{
+    Docflow, DocflowDocument, Draft, Origin, OwnSigner, Signature, SignatureBytes, Store,
+};
 use crate::report_file::{self, HEAD_BYTES};
 use crate::robots;
 use crate::shared::Shared;
@@ -233,7 +235,7 @@ pub fn create_from_draft(
                 id: Uuid::new_v4(),
                 thumbprint: crate::pki::thumbprint(&shared.operator.certificate_der),
                 title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
-                bytes: shared.operator.sign_detached(&xml).into(),
+                bytes: SignatureBytes::deferred(OwnSigner::Operator, content_id),
                 signer_type: "provider-representative",
             }]
         } else {
@@ -429,7 +431,7 @@ pub async fn signature_content(
     let store = shared.lock();
     let s = find_signature(find(&store, account, id)?, doc, sig)?;
     Ok(Json(json!(
-        base64::engine::general_purpose::STANDARD.encode(&s.bytes)
+        base64::engine::general_purpose::STANDARD.encode(shared.signature_bytes(&store, &s.bytes))
     )))
 }
 

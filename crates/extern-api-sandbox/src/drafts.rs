@@ -558,5 +558,5 @@ pub async fn signature_content(
         .iter()
         .find(|s| s.id == sig)
         .ok_or_else(|| ApiError::not_found("signature"))?;
-    Ok(Json(json!(B64.encode(&s.bytes))))
+    Ok(Json(json!(B64.encode(s.bytes.stored()))))
 }

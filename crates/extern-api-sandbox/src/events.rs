@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::State;
-use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::docflows::docflow_path;
@@ -41,7 +42,7 @@ pub async fn list(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Query(q): Query<EventsQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let take = match q.take {
         None => DEFAULT_TAKE,
         Some(n) if n >= 0 => (n as usize).min(MAX_TAKE),
@@ -68,35 +69,73 @@ pub async fn list(
         .collect();
     // Events are numbered 1, 2, … in order: the first after `from` is at index `from`.
     let start = (from as usize).min(store.events.len());
-    let page: Vec<Value> = store.events[start..]
+    let page: Vec<ApiEvent> = store.events[start..]
         .iter()
         .filter(|e| accounts.contains(&e.account_id))
         .take(take)
         .map(|e| {
             let docflow = store.docflows.get(&e.docflow_id);
-            json!({
-                "id": event_id(e.seq),
-                "inn": docflow.map(|d| d.inn.as_str()),
-                "kpp": docflow.map(|d| d.kpp.as_str()),
-                "docflow-type": docflow.map(|d| d.doc_type.as_str()),
-                "docflow-link": { "rel": "docflow", "href": shared.url(&docflow_path(e.account_id, e.docflow_id)) },
-                "new-state": format!("urn:transaction:{}", e.new_state),
-                "event-date-time": e.at.to_rfc3339(),
-                "docflow-id": e.docflow_id,
-                "account-id": e.account_id,
-            })
+            ApiEvent {
+                id: event_id(e.seq),
+                inn: docflow.map(|d| d.inn.as_str()),
+                kpp: docflow.map(|d| d.kpp.as_str()),
+                docflow_type: docflow.map(|d| d.doc_type.as_str()),
+                docflow_link: Link {
+                    rel: "docflow",
+                    href: shared.url(&docflow_path(e.account_id, e.docflow_id)),
+                },
+                new_state: format!("urn:transaction:{}", e.new_state),
+                event_date_time: e.at.to_rfc3339(),
+                docflow_id: e.docflow_id,
+                account_id: e.account_id,
+            }
         })
         .collect();
-    let next = page
-        .last()
-        .and_then(|e| e["id"].as_str())
-        .map(String::from)
-        .unwrap_or(from_id.clone());
-    Ok(Json(json!({
-        "first-event-id": from_id,
-        "next-event-id": next,
-        "requested-count": take,
-        "returned-count": page.len(),
-        "api-events": page,
-    })))
+    let next = page.last().map_or(from_id.clone(), |e| e.id.clone());
+    // Rendered while the store is borrowed: the page borrows its strings from it.
+    let body = serde_json::to_vec(&EventsPage {
+        first_event_id: &from_id,
+        next_event_id: &next,
+        requested_count: take,
+        returned_count: page.len(),
+        api_events: &page,
+    })
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+/// A page of the feed as the service spells it. Typed rather than built as a `Value`: pages of
+/// a thousand events are the hottest answer of a monitor's catch-up.
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct EventsPage<'a> {
+    first_event_id: &'a str,
+    next_event_id: &'a str,
+    requested_count: usize,
+    returned_count: usize,
+    api_events: &'a [ApiEvent<'a>],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct ApiEvent<'a> {
+    id: String,
+    inn: Option<&'a str>,
+    kpp: Option<&'a str>,
+    docflow_type: Option<&'a str>,
+    docflow_link: Link,
+    new_state: String,
+    event_date_time: String,
+    docflow_id: uuid::Uuid,
+    account_id: uuid::Uuid,
+}
+
+#[derive(Serialize)]
+struct Link {
+    rel: &'static str,
+    href: String,
 }

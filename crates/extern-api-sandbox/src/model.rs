@@ -53,10 +53,67 @@ pub struct SignerCertificate {
 pub struct Signature {
     pub id: Uuid,
     /// Shared on clone: a draft's signatures move into its docflow without a copy.
-    pub bytes: bytes::Bytes,
+    pub bytes: SignatureBytes,
     pub thumbprint: String,
     pub title: String,
     pub signer_type: &'static str,
+}
+
+/// Which of the sandbox's own signers made a signature.
+#[derive(Debug, Clone, Copy)]
+pub enum OwnSigner {
+    Operator,
+    Inspection,
+}
+
+/// A signature's bytes. The sandbox's own signatures of the documents its operator and robots
+/// generate are made on first read from the signed content and then kept: most are never read,
+/// and signing is the dearest step of holding many docflows (time and memory alike).
+#[derive(Debug, Clone)]
+pub enum SignatureBytes {
+    Stored(bytes::Bytes),
+    Deferred(std::sync::Arc<DeferredSignature>),
+}
+
+/// A signature of `content_id` by `by`, made when first asked for (see [`SignatureBytes`]).
+#[derive(Debug)]
+pub struct DeferredSignature {
+    pub by: OwnSigner,
+    pub content_id: Uuid,
+    pub made: std::sync::OnceLock<bytes::Bytes>,
+}
+
+impl SignatureBytes {
+    /// A signature the sandbox makes itself, later.
+    pub fn deferred(by: OwnSigner, content_id: Uuid) -> Self {
+        Self::Deferred(std::sync::Arc::new(DeferredSignature {
+            by,
+            content_id,
+            made: std::sync::OnceLock::new(),
+        }))
+    }
+}
+
+impl SignatureBytes {
+    /// The bytes of a signature someone uploaded (drafts, builders, demands): always stored.
+    pub fn stored(&self) -> &[u8] {
+        match self {
+            Self::Stored(b) => b,
+            Self::Deferred(d) => d.made.get().map_or(&[], |b| b),
+        }
+    }
+}
+
+impl From<Vec<u8>> for SignatureBytes {
+    fn from(v: Vec<u8>) -> Self {
+        Self::Stored(v.into())
+    }
+}
+
+impl From<bytes::Bytes> for SignatureBytes {
+    fn from(v: bytes::Bytes) -> Self {
+        Self::Stored(v)
+    }
 }
 
 #[derive(Debug, Clone)]

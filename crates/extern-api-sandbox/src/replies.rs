@@ -342,6 +342,8 @@ pub async fn send(
     let content_id = shared.put_content(store, account, &reply.content);
     let (cert, info) = pki::signer_certificate(&signature)
         .map_err(|e| ApiError::bad_request("invalidSignature", e.to_string()))?;
+    // Docflows gain documents one at a time: grow by one, not double (memory of many held).
+    docflow.documents.reserve_exact(1);
     docflow.documents.push(DocflowDocument {
         id: Uuid::new_v4(),
         origin: Origin::Sender,

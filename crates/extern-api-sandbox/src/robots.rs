@@ -12,7 +12,7 @@ use crate::builders::{
 };
 use crate::config::RobotTimings;
 use crate::lifecycle::{self, FNS_REPORT, STAT_REPORT};
-use crate::model::{DocflowDocument, Origin, Signature, Store};
+use crate::model::{DocflowDocument, Origin, OwnSigner, Signature, SignatureBytes, Store};
 use crate::pki;
 use crate::shared::Shared;
 
@@ -257,7 +257,8 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
             let xml = robot_document(&filename, a.knd, &report_name, &docflow.cu, due);
             let content_id = shared.put_content(store, docflow.account_id, &xml);
             let sealed = crate::sealing::seal(store, docflow.account_id, &docflow.inn, &xml);
-            let sig = shared.inspection.sign_detached(&xml);
+            // Docflows gain documents one at a time: grow by one, not double (memory of many held).
+            docflow.documents.reserve_exact(1);
             docflow.documents.push(DocflowDocument {
                 id: Uuid::new_v4(),
                 origin: Origin::Authority,
@@ -270,7 +271,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                     id: Uuid::new_v4(),
                     thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
                     title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
-                    bytes: sig.into(),
+                    bytes: SignatureBytes::deferred(OwnSigner::Inspection, content_id),
                     signer_type: "cu-representative",
                 }],
                 replies_due: a.reply.into_iter().map(String::from).collect(),

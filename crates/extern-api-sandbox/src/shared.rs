@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::SandboxConfig;
 use crate::contents::{Content, PartData};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Account, Organization, Store};
+use crate::model::{Account, Organization, OwnSigner, SignatureBytes, Store};
 use crate::pki::{Authority, SandboxSigner, Subject};
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
@@ -124,6 +124,29 @@ impl Shared {
     /// content (see [`memory_content`]).
     pub fn put_content(&self, store: &mut Store, account_id: Uuid, bytes: &[u8]) -> Uuid {
         memory_content(store, account_id, bytes)
+    }
+
+    /// The bytes of a signature, making a deferred one now (see [`SignatureBytes`]).
+    pub fn signature_bytes(&self, store: &Store, bytes: &SignatureBytes) -> bytes::Bytes {
+        match bytes {
+            SignatureBytes::Stored(b) => b.clone(),
+            SignatureBytes::Deferred(d) => d
+                .made
+                .get_or_init(|| {
+                    let signer = match d.by {
+                        OwnSigner::Operator => &self.operator,
+                        OwnSigner::Inspection => &self.inspection,
+                    };
+                    let mut content = Vec::new();
+                    if let Some(c) = store.contents.get(&d.content_id) {
+                        use std::io::Read;
+                        // The sandbox's own documents are small and in memory.
+                        let _ = c.reader().and_then(|mut r| r.read_to_end(&mut content));
+                    }
+                    signer.sign_detached(&content).into()
+                })
+                .clone(),
+        }
     }
 
     /// 404 for an unknown account, 403 for one the caller does not belong to.
