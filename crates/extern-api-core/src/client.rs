@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use extern_api_raw::hooks::Inner;
 use extern_api_raw::{ResponseValue, types};
-use tokio::sync::Semaphore;
 
 use crate::auth::{Auth, Credentials, OidcTokens};
 use crate::error::{self, Error};
 use crate::retry::RetryPolicy;
+use crate::transport::{Retryable, Transport, TransportOptions};
 
 /// The vendor's production API.
 pub const PRODUCTION: &str = "https://extern-api.kontur.ru";
@@ -55,9 +55,7 @@ struct ClientInner {
     raw: extern_api_raw::Client,
     base_url: String,
     auth: Auth,
-    limit: Semaphore,
-    retry: RetryPolicy,
-    timeout: Duration,
+    transport: Transport,
 }
 
 /// Builds an [`ExternClient`].
@@ -66,11 +64,7 @@ pub struct ExternClientBuilder {
     base_url: String,
     identity_url: Option<String>,
     credentials: Option<Credentials>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    max_in_flight: usize,
-    retry: RetryPolicy,
+    transport: TransportOptions,
 }
 
 impl ExternClient {
@@ -80,11 +74,7 @@ impl ExternClient {
             base_url: PRODUCTION.into(),
             identity_url: None,
             credentials: None,
-            timeout: Duration::from_secs(100),
-            connect_timeout: Duration::from_secs(10),
-            user_agent: concat!("extern-api-rust/", env!("CARGO_PKG_VERSION")).into(),
-            max_in_flight: 20,
-            retry: RetryPolicy::default(),
+            transport: TransportOptions::default(),
         }
     }
 
@@ -118,22 +108,23 @@ impl ExternClient {
         F: Fn(extern_api_raw::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, extern_api_raw::Error<types::Error>>>,
     {
-        let mut attempt = 0u32;
+        let timeout = self.inner.transport.timeout();
         let mut relogged = false;
         loop {
             let started = Instant::now();
-            let result = {
-                let _permit = self
-                    .inner
-                    .limit
-                    .acquire()
-                    .await
-                    .map_err(|_| Error::Cancelled)?;
-                op(self.inner.raw.clone()).await
-            };
-            let (err, retry_after) = match result {
+            let result = self
+                .inner
+                .transport
+                .run(idempotency, || async {
+                    match op(self.inner.raw.clone()).await {
+                        Ok(v) => Ok(v),
+                        Err(e) => Err(Attempt(error::from_raw(e, timeout).await)),
+                    }
+                })
+                .await;
+            let Attempt((err, _)) = match result {
                 Ok(v) => return Ok(v),
-                Err(e) => error::from_raw(e, self.inner.timeout).await,
+                Err(attempt) => attempt,
             };
             if err.status() == Some(401)
                 && !relogged
@@ -144,18 +135,26 @@ impl ExternClient {
                 relogged = true;
                 continue;
             }
-            if idempotency == Idempotency::Idempotent
-                && err.is_transient()
-                && attempt < self.inner.retry.max_retries
-            {
-                let wait = retry_after.unwrap_or_else(|| self.inner.retry.delay(attempt));
-                tracing::debug!(%err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-                continue;
-            }
             return Err(err);
         }
+    }
+}
+
+/// A failed attempt of a call: the error and the wait the server asked for.
+struct Attempt((Error, Option<Duration>));
+
+impl Retryable for Attempt {
+    fn is_transient(&self) -> bool {
+        self.0.0.is_transient()
+    }
+    fn retry_after(&self) -> Option<Duration> {
+        self.0.1
+    }
+}
+
+impl std::fmt::Display for Attempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.0.fmt(f)
     }
 }
 
@@ -181,31 +180,31 @@ impl ExternClientBuilder {
 
     /// The longest any one request may take (default 100 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.transport.timeout = timeout;
         self
     }
 
     /// The longest a connection may take to open (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.transport.connect_timeout = timeout;
         self
     }
 
     /// Prepended to this crate's own user agent.
     pub fn user_agent(mut self, product: impl AsRef<str>) -> Self {
-        self.user_agent = format!("{} {}", product.as_ref(), self.user_agent);
+        self.transport.user_agent = format!("{} {}", product.as_ref(), self.transport.user_agent);
         self
     }
 
     /// Requests in flight at once (default 20, the vendor's limit per client).
     pub fn max_in_flight(mut self, n: usize) -> Self {
-        self.max_in_flight = n.max(1);
+        self.transport.max_in_flight = n.max(1);
         self
     }
 
     /// How idempotent calls are repeated after transient failures.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.transport.retry = policy;
         self
     }
 
@@ -232,15 +231,8 @@ impl ExternClientBuilder {
                 TEST_SITE => TEST_IDENTITY.into(),
                 other => other.into(),
             });
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(&self.user_agent)
-            .pool_max_idle_per_host(self.max_in_flight)
-            .build()
-            .map_err(|e| Error::Transport {
-                message: format!("cannot build the HTTP client: {e}"),
-            })?;
+        let transport = Transport::new(&self.transport)?;
+        let http = transport.http().clone();
         let auth = Auth::new(http.clone(), &identity_url, &credentials)?;
         let raw = extern_api_raw::Client::new_with_client(
             &base_url,
@@ -252,9 +244,7 @@ impl ExternClientBuilder {
                 raw,
                 base_url,
                 auth,
-                limit: Semaphore::new(self.max_in_flight),
-                retry: self.retry,
-                timeout: self.timeout,
+                transport,
             }),
         })
     }

@@ -40,6 +40,7 @@ mod retry;
 mod send_report;
 pub mod signer;
 pub mod tasks;
+pub mod transport;
 pub mod urn;
 pub mod validate;
 

@@ -262,6 +262,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         );
     public
         .merge(api)
+        .merge(crate::realty::router(shared.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Contents parts stream to disk under their own limit; other bodies stay small.

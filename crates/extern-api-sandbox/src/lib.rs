@@ -42,6 +42,7 @@ mod lifecycle;
 mod logins;
 mod model;
 pub mod pki;
+mod realty;
 mod replies;
 pub mod report_file;
 mod robots;
@@ -88,6 +89,7 @@ impl Sandbox {
                 let now = ticker.clock.now();
                 let mut store = ticker.lock();
                 robots::run_due(&ticker, &mut store, now);
+                realty::run_due(&ticker, &mut store, now);
                 cloud::expire(&mut store, now);
             }
         });

@@ -254,6 +254,8 @@ pub struct Store {
     pub events: Vec<Event>,
     /// Docflows whose robot has a step due, by when it is due.
     pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,
+    /// Kontur.Reestro (`/realty/v1/`).
+    pub realty: crate::realty::RealtyStore,
     /// Certificate logins waiting for their second step, by thumbprint.
     pub challenges: HashMap<String, crate::logins::Challenge>,
     /// Partners whose JWTs log their users in.

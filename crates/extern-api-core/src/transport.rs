@@ -1,0 +1,121 @@
+//! The HTTP transport the Extern client runs on, open to sibling clients of other Kontur APIs
+//! (reestro-api): one connection pool with timeouts and a user agent, a limit on requests in
+//! flight, and the retry loop for idempotent calls. Each client keeps its own error type and
+//! tells the loop what is worth repeating through [`Retryable`].
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use crate::{Error, Idempotency, RetryPolicy};
+
+/// What the retry loop needs to know of a client's error.
+pub trait Retryable {
+    /// Worth repeating an idempotent call after: transport failures, 408, 429, 502–504.
+    fn is_transient(&self) -> bool;
+    /// The wait the server asked for (`Retry-After`), if any.
+    fn retry_after(&self) -> Option<Duration>;
+}
+
+/// How a [`Transport`] is set up. The defaults are the vendor's: 100 s per request, 20 in flight.
+#[derive(Clone, Debug)]
+pub struct TransportOptions {
+    /// The whole request, answer included.
+    pub timeout: Duration,
+    /// Connecting only.
+    pub connect_timeout: Duration,
+    /// Sent with every request.
+    pub user_agent: String,
+    /// Requests in flight at most (the services answer 429 beyond their own limit).
+    pub max_in_flight: usize,
+    /// Repeats of idempotent calls.
+    pub retry: RetryPolicy,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(100),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!("extern-api-rust/", env!("CARGO_PKG_VERSION")).into(),
+            max_in_flight: 20,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// A connection pool, an in-flight limit and a retry policy. Share it behind an `Arc`.
+#[derive(Debug)]
+pub struct Transport {
+    http: reqwest::Client,
+    limit: Semaphore,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+impl Transport {
+    /// Builds the pool.
+    pub fn new(options: &TransportOptions) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .user_agent(&options.user_agent)
+            .pool_max_idle_per_host(options.max_in_flight)
+            .build()
+            .map_err(|e| Error::Transport {
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(Self {
+            http,
+            limit: Semaphore::new(options.max_in_flight.max(1)),
+            retry: options.retry.clone(),
+            timeout: options.timeout,
+        })
+    }
+
+    /// The pool, for building requests.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The per-request timeout (for error messages).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Runs `op` under the in-flight limit, repeating it on transient failures when the call is
+    /// idempotent (waiting as `Retry-After` asks, or by the policy's backoff). `op` may run
+    /// several times, so it builds its request afresh each time.
+    pub async fn run<T, E, F, Fut>(&self, idempotency: Idempotency, op: F) -> Result<T, E>
+    where
+        E: Retryable + std::fmt::Display,
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let mut attempt = 0u32;
+        loop {
+            let result = {
+                // The semaphore is never closed, so a permit always comes.
+                let _permit = self.limit.acquire().await.ok();
+                op().await
+            };
+            match result {
+                Ok(v) => return Ok(v),
+                Err(err)
+                    if idempotency == Idempotency::Idempotent
+                        && err.is_transient()
+                        && attempt < self.retry.max_retries =>
+                {
+                    let wait = err
+                        .retry_after()
+                        .unwrap_or_else(|| self.retry.delay(attempt));
+                    tracing::debug!(%err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+}
