@@ -142,6 +142,29 @@ impl Sandbox {
             .advance(chrono::Duration::from_std(by).unwrap_or_default());
         let mut store = self.shared.lock();
         robots::run_due(&self.shared, &mut store, now);
+        realty::run_due(&self.shared, &mut store, now);
+    }
+
+    /// The seeded user's account (the `accountId` of a Reestro session, among others).
+    pub fn account_id(&self) -> uuid::Uuid {
+        self.shared
+            .lock()
+            .accounts
+            .first()
+            .map(|a| a.id)
+            .unwrap_or_default()
+    }
+
+    /// The seeded account's main organization (the `portal.orgid` of `ReestroAuth`).
+    pub fn organization_id(&self) -> uuid::Uuid {
+        let store = self.shared.lock();
+        let account = store.accounts.first().map(|a| a.id);
+        store
+            .organizations
+            .iter()
+            .find(|o| Some(o.account_id) == account && o.is_main)
+            .map(|o| o.id)
+            .unwrap_or_default()
     }
 }
 
