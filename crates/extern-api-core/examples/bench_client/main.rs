@@ -233,7 +233,13 @@ async fn reports(
     let (client, request) = (Arc::new(client), Arc::new(request));
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let workers: Vec<_> = (0..20)
+    // More reports than lanes: while some wait on a task or a robot, the others use the lanes.
+    // The client itself keeps HTTP requests at 20 in flight (its default limit).
+    let reports_at_once: usize = std::env::var("BENCH_REPORTS_AT_ONCE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let workers: Vec<_> = (0..reports_at_once)
         .map(|_| {
             let (client, request, signer, next) = (
                 client.clone(),
@@ -270,6 +276,7 @@ async fn reports(
             "unfinished": unfinished,
             "seconds": wall,
             "busy_seconds": busy,
+            "cpu_seconds": cpu_seconds(),
             "calls_per_report_besides_polls": moving as f64 / n as f64,
             "calls": by_operation
                 .iter()
@@ -278,4 +285,18 @@ async fn reports(
         })
     );
     Ok(())
+}
+
+/// This process's CPU time (user + system), from /proc (Linux; NaN elsewhere).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(f64::NAN)
 }
