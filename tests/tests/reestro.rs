@@ -584,3 +584,198 @@ async fn the_newer_reestro_auth_scheme_and_bad_keys() {
     );
     assert!(!shown.contains("secret-key-123"), "{shown}");
 }
+
+#[tokio::test]
+async fn an_expired_session_is_opened_again_once() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    client.news(None).await.unwrap();
+    // Past the session's lifetime on the sandbox clock: the server answers 401 and the client
+    // opens a new session by itself.
+    sandbox.advance_clock(Duration::from_secs(sandbox.config().token_ttl_secs + 1));
+    client.news(None).await.unwrap();
+    // A portal session id cannot be renewed: its 401 reaches the caller.
+    let stale = ReestroClient::builder()
+        .base_url(sandbox.url())
+        .auth(ReestroAuth::PortalSid("no-such-session".into()))
+        .build()
+        .unwrap();
+    assert_eq!(stale.news(None).await.unwrap_err().status(), Some(401));
+}
+
+#[tokio::test]
+async fn contents_round_trip_and_sign_a_statement_by_content_id() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let scan = bytes::Bytes::from((0..200_000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+    let pointer = client
+        .upload_content(scan.clone(), reestro_api::ContentType::Pdf)
+        .await
+        .unwrap();
+    let mut back = Vec::new();
+    let n = client
+        .download_content(pointer.id, &mut back)
+        .await
+        .unwrap();
+    assert_eq!((n, back.as_slice()), (scan.len() as u64, scan.as_ref()));
+    let err = client
+        .upload_content(bytes::Bytes::new(), reestro_api::ContentType::Xml)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+
+    // A statement signed by uploading the signature first and attaching it by its id.
+    let request = sale_request(&sandbox).await;
+    let created = client
+        .create_docflow(&CreateDocflow {
+            request_id: None,
+            options: sale(),
+        })
+        .await
+        .unwrap();
+    for r in created.signature_requirements() {
+        let signer = &request
+            .signers
+            .iter()
+            .find(|s| reestro_api::validate::digits(&s.snils) == r.snils())
+            .unwrap()
+            .signer;
+        let statement = r.files[0].id;
+        let bytes = client
+            .file_bytes(created.docflow_id, statement, 1 << 20)
+            .await
+            .unwrap();
+        let signature = signer.sign(&bytes).await.unwrap();
+        let uploaded = client
+            .upload_content(signature.into(), reestro_api::ContentType::Pkcs7Signature)
+            .await
+            .unwrap();
+        client
+            .add_signature_from_content(created.docflow_id, statement, uploaded.id)
+            .await
+            .unwrap();
+    }
+    client.send_docflow(created.docflow_id).await.unwrap();
+    let charged = client
+        .wait_docflow(
+            created.docflow_id,
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            |d| !d.payment_requirements().is_empty(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(charged.payment_requirements().len(), 2);
+}
+
+/// A sale signed, sent and charged: (client, docflow id, fees).
+async fn charged_sale(
+    sandbox: &Sandbox,
+) -> (
+    ReestroClient,
+    uuid::Uuid,
+    Vec<reestro_api::model::PaymentRequirement>,
+) {
+    let client = client(sandbox);
+    let request = sale_request(sandbox).await;
+    let created = client
+        .create_docflow(&CreateDocflow {
+            request_id: None,
+            options: sale(),
+        })
+        .await
+        .unwrap();
+    client
+        .sign_statements(&created, &request.signers)
+        .await
+        .unwrap();
+    client.send_docflow(created.docflow_id).await.unwrap();
+    let charged = client
+        .wait_docflow(
+            created.docflow_id,
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            |d| !d.payment_requirements().is_empty(),
+        )
+        .await
+        .unwrap();
+    (
+        client,
+        created.docflow_id,
+        charged.payment_requirements().to_vec(),
+    )
+}
+
+async fn act(client: &ReestroClient, action: reestro_api::options::ActionKind, target: uuid::Uuid) {
+    let created = client
+        .create_docflow(&CreateDocflow {
+            request_id: None,
+            options: DocflowOptions::Action(reestro_api::options::Action {
+                action,
+                docflow_id: target,
+                cause: "the buyer changed their mind".into(),
+                participants: Vec::new(),
+            }),
+        })
+        .await
+        .unwrap();
+    client
+        .wait_docflow(
+            created.docflow_id,
+            Duration::from_secs(10),
+            Duration::from_millis(20),
+            |d| d.state == DocflowState::Completed,
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn actions_cancel_suspend_and_resume_an_earlier_docflow() {
+    use reestro_api::options::ActionKind;
+    let sandbox = sandbox().await;
+    let (url, key) = (sandbox.url(), sandbox.config().api_key.clone());
+
+    let (client, cancelled, _) = charged_sale(&sandbox).await;
+    act(&client, ActionKind::Cancel, cancelled).await;
+    let d = client.docflow(cancelled).await.unwrap();
+    assert_eq!(d.state, DocflowState::Error);
+    assert_eq!(d.error.unwrap().code, "cancelled");
+
+    let (client, held, fees) = charged_sale(&sandbox).await;
+    act(&client, ActionKind::Suspend, held).await;
+    for fee in &fees {
+        pay(&url, &key, &fee.uin).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        client.docflow(held).await.unwrap().state,
+        DocflowState::Sent,
+        "paid but held"
+    );
+    act(&client, ActionKind::Resume, held).await;
+    client
+        .wait_docflow(
+            held,
+            Duration::from_secs(10),
+            Duration::from_millis(20),
+            |d| d.state == DocflowState::Completed,
+        )
+        .await
+        .unwrap();
+
+    // An action on a docflow of nobody's is refused with the path of the option.
+    let err = client
+        .create_docflow(&CreateDocflow {
+            request_id: None,
+            options: DocflowOptions::Action(reestro_api::options::Action {
+                action: ActionKind::Cancel,
+                docflow_id: uuid::Uuid::new_v4(),
+                cause: "?".into(),
+                participants: Vec::new(),
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.target(), Some("actionRequest.options.docflowId"));
+}

@@ -54,11 +54,13 @@ pub async fn login(
     }
     let user_id = Uuid::new_v5(&Uuid::NAMESPACE_OID, login.as_bytes());
     let session_id = crate::auth::random_token();
+    let ttl = chrono::Duration::seconds(shared.config.token_ttl_secs as i64);
     store.realty.sessions.insert(
         session_id.clone(),
         Session {
             user_id,
             account_id,
+            expires: shared.clock.now() + ttl,
         },
     );
     Ok(Json(json!({ "userId": user_id, "sessionId": session_id })))
@@ -85,13 +87,18 @@ fn session(shared: &Shared, headers: &axum::http::HeaderMap) -> RealtyResult<Ses
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| RealtyError::unauthorized("no Authorization header"))?;
     let store = shared.lock();
+    let now = shared.clock.now();
     let by_sid = |sid: &str| {
-        store
+        let session = store
             .realty
             .sessions
             .get(sid.trim())
             .cloned()
-            .ok_or_else(|| RealtyError::unauthorized("the session is unknown or closed"))
+            .ok_or_else(|| RealtyError::unauthorized("the session is unknown or closed"))?;
+        if session.expires <= now {
+            return Err(RealtyError::unauthorized("the session expired"));
+        }
+        Ok(session)
     };
     if let Some(sid) = value.strip_prefix("auth.sid ") {
         return by_sid(sid);
@@ -128,5 +135,7 @@ fn session(shared: &Shared, headers: &axum::http::HeaderMap) -> RealtyResult<Ses
     Ok(Session {
         user_id: Uuid::new_v5(&Uuid::NAMESPACE_OID, login.as_bytes()),
         account_id: org.account_id,
+        // An api key does not expire; the session it stands for lasts this request.
+        expires: now,
     })
 }

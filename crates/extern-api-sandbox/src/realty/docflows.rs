@@ -327,6 +327,7 @@ pub async fn create(
         files,
         results: Vec::new(),
         error: None,
+        paused: false,
     };
     Ok(insert(&shared, &mut store, docflow, now))
 }

@@ -24,6 +24,8 @@ pub struct RealtyStore {
 pub struct Session {
     pub user_id: Uuid,
     pub account_id: Uuid,
+    /// On the sandbox clock (the seeded token lifetime): a later request gets 401.
+    pub expires: DateTime<Utc>,
 }
 
 /// Where a docflow stands; the robot moves it on.
@@ -83,6 +85,8 @@ pub struct RealtyDocflow {
     pub files: Vec<RealtyFile>,
     pub results: Vec<Uuid>,
     pub error: Option<Value>,
+    /// Suspended by an `action_request`: the robot leaves it until resumed.
+    pub paused: bool,
 }
 
 impl RealtyDocflow {

@@ -35,8 +35,16 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
         let Some(mut d) = store.realty.docflows.remove(&id) else {
             continue;
         };
+        if d.paused {
+            // Resuming schedules it again.
+            store.realty.docflows.insert(id, d);
+            continue;
+        }
+        let before = d.stage;
         let again = step(shared, store, &mut d, at);
-        push_news(shared, &mut store.realty, &d, at);
+        if d.stage != before {
+            push_news(shared, &mut store.realty, &d, at);
+        }
         store.realty.docflows.insert(id, d);
         if again {
             schedule(shared, &mut store.realty, id, at);
@@ -86,11 +94,56 @@ fn step(shared: &Shared, store: &mut Store, d: &mut RealtyDocflow, at: DateTime<
                 d.stage = Stage::Failed;
                 return false;
             }
+            if d.docflow_type == "action_request" {
+                act(shared, store, d, at);
+            }
             results(shared, store, d, &number, at);
             d.stage = Stage::Completed;
             false
         }
         _ => false,
+    }
+}
+
+/// What a completed `action_request` does to its docflow: cancel ends it in `error`, suspend
+/// holds its robot, resume lets it go on.
+fn act(shared: &Shared, store: &mut Store, action: &RealtyDocflow, at: DateTime<Utc>) {
+    let Some(target) = action.options["docflowId"]
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok())
+    else {
+        return;
+    };
+    let kind = action.options["actionType"].as_str().unwrap_or_default();
+    let cause = action.options["cause"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let Some(d) = store.realty.docflows.get_mut(&target) else {
+        return;
+    };
+    if matches!(d.stage, Stage::Completed | Stage::Failed) {
+        return;
+    }
+    match kind {
+        "cancel" => {
+            d.stage = Stage::Failed;
+            d.paused = false;
+            d.error = Some(json!({
+                "code": "cancelled",
+                "message": format!("Отменено по заявлению: {cause}"),
+                "target": "api",
+                "errors": [],
+            }));
+            let d = d.clone();
+            push_news(shared, &mut store.realty, &d, at);
+        }
+        "suspend" => d.paused = true,
+        "resume" if d.paused => {
+            d.paused = false;
+            schedule(shared, &mut store.realty, target, at);
+        }
+        _ => {}
     }
 }
 
