@@ -85,13 +85,24 @@ pub async fn issue_certificate(
     kpp: &str,
     algorithm: &str,
 ) -> (Vec<u8>, String) {
+    issue_certificate_for(sandbox, inn, Some(kpp), "Иванов Иван Иванович", algorithm).await
+}
+
+/// A certificate in the name of `fio` (a person's, when `kpp` is `None`) with its PEM key.
+pub async fn issue_certificate_for(
+    sandbox: &Sandbox,
+    inn: &str,
+    kpp: Option<&str>,
+    fio: &str,
+    algorithm: &str,
+) -> (Vec<u8>, String) {
     let issued: serde_json::Value = reqwest::Client::new()
         .post(format!(
             "{}/test-tools/v1/generate-certificate",
             sandbox.url()
         ))
         .header("X-Kontur-Apikey", &sandbox.config().api_key)
-        .json(&serde_json::json!({ "inn": inn, "kpp": kpp, "fio": "Иванов Иван Иванович", "algorithm": algorithm }))
+        .json(&serde_json::json!({ "inn": inn, "kpp": kpp, "fio": fio, "algorithm": algorithm }))
         .send()
         .await
         .unwrap()

@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine;
 use extern_api_core::cursor_store::{CursorStore, SqliteCursorStore};
 use extern_api_core::{Signer, SoftwareSigner};
 use extern_api_sandbox::{Sandbox, SandboxConfig};
@@ -47,25 +46,36 @@ fn quick(number: &str) -> ExtractRequest {
 
 /// A person's signer: a certificate the sandbox issues in their name.
 async fn person_signer(sandbox: &Sandbox, full_name: &str) -> Arc<dyn Signer> {
-    let issued: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/test-tools/v1/generate-certificate",
-            sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &sandbox.config().api_key)
-        .json(&serde_json::json!({ "inn": "500100732259", "fio": full_name }))
-        .send()
+    let (cert, key) =
+        extern_api_tests::issue_certificate_for(sandbox, "500100732259", None, full_name, "ecdsa")
+            .await;
+    Arc::new(SoftwareSigner::from_pem(&key, cert).unwrap())
+}
+
+/// Waits (10 s at most) until `done` holds for the docflow.
+async fn until(
+    client: &ReestroClient,
+    id: uuid::Uuid,
+    done: impl Fn(&reestro_api::model::Docflow) -> bool,
+) -> Result<reestro_api::model::Docflow, Error> {
+    client
+        .wait_docflow(id, Duration::from_secs(10), Duration::from_millis(40), done)
         .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let cert = base64::engine::general_purpose::STANDARD
-        .decode(issued["certificate"].as_str().unwrap())
-        .unwrap();
-    Arc::new(SoftwareSigner::from_pem(issued["private-key"].as_str().unwrap(), cert).unwrap())
+}
+
+/// Signs every statement of a suspended docflow, sends it, and waits for the fees.
+async fn sign_send_until_charged(
+    client: &ReestroClient,
+    created: &reestro_api::model::Docflow,
+    signers: &[ParticipantSigner],
+) -> reestro_api::model::Docflow {
+    client.sign_statements(created, signers).await.unwrap();
+    client.send_docflow(created.docflow_id).await.unwrap();
+    until(client, created.docflow_id, |d| {
+        !d.payment_requirements().is_empty()
+    })
+    .await
+    .unwrap()
 }
 
 fn seller() -> Person {
@@ -271,10 +281,7 @@ async fn each_requirement_kind_is_shown_step_by_step() {
     let client = client(&sandbox);
     let request = sale_request(&sandbox).await;
     let created = client
-        .create_docflow(&CreateDocflow {
-            request_id: Some("sale-1".into()),
-            options: sale(),
-        })
+        .create_docflow(&CreateDocflow::new(sale()).with_request_id("sale-1"))
         .await
         .unwrap();
     assert_eq!(created.state, DocflowState::Suspended);
@@ -286,28 +293,12 @@ async fn each_requirement_kind_is_shown_step_by_step() {
     assert!(signatures.iter().all(|r| r.files[0].kind == "statement"));
     // The same request id answers the same docflow: creates are safe to repeat.
     let again = client
-        .create_docflow(&CreateDocflow {
-            request_id: Some("sale-1".into()),
-            options: sale(),
-        })
+        .create_docflow(&CreateDocflow::new(sale()).with_request_id("sale-1"))
         .await
         .unwrap();
     assert_eq!(again.docflow_id, created.docflow_id);
 
-    client
-        .sign_statements(&created, &request.signers)
-        .await
-        .unwrap();
-    client.send_docflow(created.docflow_id).await.unwrap();
-    let charged = client
-        .wait_docflow(
-            created.docflow_id,
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            |d| !d.payment_requirements().is_empty(),
-        )
-        .await
-        .unwrap();
+    let charged = sign_send_until_charged(&client, &created, &request.signers).await;
     assert_eq!(charged.state, DocflowState::Suspended);
     assert!(charged.signature_requirements().is_empty());
     let fees = charged.payment_requirements().to_vec();
@@ -319,15 +310,11 @@ async fn each_requirement_kind_is_shown_step_by_step() {
         DocflowState::Suspended
     );
     pay(&sandbox.url(), &sandbox.config().api_key, &fees[1].uin).await;
-    let done = client
-        .wait_docflow(
-            created.docflow_id,
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            |d| d.state == DocflowState::Completed,
-        )
-        .await
-        .unwrap();
+    let done = until(&client, created.docflow_id, |d| {
+        d.state == DocflowState::Completed
+    })
+    .await
+    .unwrap();
     assert!(done.result.unwrap().files.len() >= 2);
 }
 
@@ -347,10 +334,7 @@ async fn registrations_without_participants_or_signers_are_refused_before_any_re
         extra: Default::default(),
     });
     let err = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: nobody,
-        })
+        .create_docflow(&CreateDocflow::new(nobody))
         .await
         .unwrap_err();
     assert!(
@@ -366,10 +350,7 @@ async fn registrations_without_participants_or_signers_are_refused_before_any_re
         other_documents: Vec::new(),
     });
     let err = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: no_buyer,
-        })
+        .create_docflow(&CreateDocflow::new(no_buyer))
         .await
         .unwrap_err();
     assert_eq!(err.target(), Some("buyers"));
@@ -409,10 +390,7 @@ async fn unsigned_or_wrongly_signed_statements_are_refused_by_the_server() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
     let created = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: sale(),
-        })
+        .create_docflow(&CreateDocflow::new(sale()))
         .await
         .unwrap();
     let err = client.send_docflow(created.docflow_id).await.unwrap_err();
@@ -433,15 +411,11 @@ async fn unsigned_or_wrongly_signed_statements_are_refused_by_the_server() {
     ];
     client.sign_statements(&created, &wrong).await.unwrap();
     client.send_docflow(created.docflow_id).await.unwrap();
-    let err = client
-        .wait_docflow(
-            created.docflow_id,
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            |d| d.state == DocflowState::Completed,
-        )
-        .await
-        .unwrap_err();
+    let err = until(&client, created.docflow_id, |d| {
+        d.state == DocflowState::Completed
+    })
+    .await
+    .unwrap_err();
     let Error::DocflowFailed { error, .. } = &err else {
         panic!("{err:?}")
     };
@@ -627,10 +601,7 @@ async fn contents_round_trip_and_sign_a_statement_by_content_id() {
     // A statement signed by uploading the signature first and attaching it by its id.
     let request = sale_request(&sandbox).await;
     let created = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: sale(),
-        })
+        .create_docflow(&CreateDocflow::new(sale()))
         .await
         .unwrap();
     for r in created.signature_requirements() {
@@ -656,15 +627,11 @@ async fn contents_round_trip_and_sign_a_statement_by_content_id() {
             .unwrap();
     }
     client.send_docflow(created.docflow_id).await.unwrap();
-    let charged = client
-        .wait_docflow(
-            created.docflow_id,
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            |d| !d.payment_requirements().is_empty(),
-        )
-        .await
-        .unwrap();
+    let charged = until(&client, created.docflow_id, |d| {
+        !d.payment_requirements().is_empty()
+    })
+    .await
+    .unwrap();
     assert_eq!(charged.payment_requirements().len(), 2);
 }
 
@@ -679,26 +646,10 @@ async fn charged_sale(
     let client = client(sandbox);
     let request = sale_request(sandbox).await;
     let created = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: sale(),
-        })
+        .create_docflow(&CreateDocflow::new(sale()))
         .await
         .unwrap();
-    client
-        .sign_statements(&created, &request.signers)
-        .await
-        .unwrap();
-    client.send_docflow(created.docflow_id).await.unwrap();
-    let charged = client
-        .wait_docflow(
-            created.docflow_id,
-            Duration::from_secs(10),
-            Duration::from_millis(50),
-            |d| !d.payment_requirements().is_empty(),
-        )
-        .await
-        .unwrap();
+    let charged = sign_send_until_charged(&client, &created, &request.signers).await;
     (
         client,
         created.docflow_id,
@@ -708,26 +659,21 @@ async fn charged_sale(
 
 async fn act(client: &ReestroClient, action: reestro_api::options::ActionKind, target: uuid::Uuid) {
     let created = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: DocflowOptions::Action(reestro_api::options::Action {
+        .create_docflow(&CreateDocflow::new(DocflowOptions::Action(
+            reestro_api::options::Action {
                 action,
                 docflow_id: target,
                 cause: "the buyer changed their mind".into(),
                 participants: Vec::new(),
-            }),
-        })
+            },
+        )))
         .await
         .unwrap();
-    client
-        .wait_docflow(
-            created.docflow_id,
-            Duration::from_secs(10),
-            Duration::from_millis(20),
-            |d| d.state == DocflowState::Completed,
-        )
-        .await
-        .unwrap();
+    until(client, created.docflow_id, |d| {
+        d.state == DocflowState::Completed
+    })
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -754,27 +700,20 @@ async fn actions_cancel_suspend_and_resume_an_earlier_docflow() {
         "paid but held"
     );
     act(&client, ActionKind::Resume, held).await;
-    client
-        .wait_docflow(
-            held,
-            Duration::from_secs(10),
-            Duration::from_millis(20),
-            |d| d.state == DocflowState::Completed,
-        )
+    until(&client, held, |d| d.state == DocflowState::Completed)
         .await
         .unwrap();
 
     // An action on a docflow of nobody's is refused with the path of the option.
     let err = client
-        .create_docflow(&CreateDocflow {
-            request_id: None,
-            options: DocflowOptions::Action(reestro_api::options::Action {
+        .create_docflow(&CreateDocflow::new(DocflowOptions::Action(
+            reestro_api::options::Action {
                 action: ActionKind::Cancel,
                 docflow_id: uuid::Uuid::new_v4(),
                 cause: "?".into(),
                 participants: Vec::new(),
-            }),
-        })
+            },
+        )))
         .await
         .unwrap_err();
     assert_eq!(err.target(), Some("actionRequest.options.docflowId"));

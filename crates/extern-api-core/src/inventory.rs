@@ -2,7 +2,7 @@
 //! the service's DraftsBuilder from the caller's scanned and formalized documents, tied to the
 //! demand's attachment. The service validates each document (refusals are reported, not fatal),
 //! splits the package at its limits and by label, and generates the inventory XML; each built
-//! draft is then signed, checked, sent and followed to its final state like a report.
+//! draft is then signed, sent (the send checks it) and followed to its final state like a report.
 
 use std::sync::Arc;
 use std::time::Duration;

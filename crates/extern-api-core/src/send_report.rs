@@ -1,8 +1,9 @@
 //! The main workflow: send a report and follow it to its end.
 //!
-//! Create the draft → upload each file → add it → sign it → check (typed protocol on errors) →
-//! send as a task (never twice: a lost answer is looked up, not repeated) → follow the docflow,
-//! answering every reply that falls due, until it is finished or the deadline passes.
+//! Create the draft → upload each file → add it with its signature (one call) → send as a task,
+//! which checks the draft itself (a typed protocol on errors; never sent twice: a lost answer is
+//! looked up, not repeated) → follow the docflow, answering every reply that falls due, until it
+//! is finished or the deadline passes. Four calls to a docflow, besides task polls.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

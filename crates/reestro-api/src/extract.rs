@@ -83,13 +83,13 @@ impl ReestroClient {
         dir: &Path,
     ) -> Result<ExtractOutcome, Error> {
         let created = self
-            .create_docflow(&CreateDocflow {
-                request_id: Some(Uuid::new_v4().to_string()),
-                options: DocflowOptions::ObjectRequest(ObjectRequest {
+            .create_docflow(
+                &CreateDocflow::new(DocflowOptions::ObjectRequest(ObjectRequest {
                     kind: request.kind,
                     cadastral_number: request.cadastral_number.clone(),
-                }),
-            })
+                }))
+                .with_request_id(Uuid::new_v4().to_string()),
+            )
             .await?;
         tracing::info!(docflow = %created.docflow_id, "extract requested");
         let docflow = self

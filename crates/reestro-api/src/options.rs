@@ -22,6 +22,22 @@ pub struct CreateDocflow {
     pub options: DocflowOptions,
 }
 
+impl CreateDocflow {
+    /// A create without a request id (not repeated on transient failures).
+    pub fn new(options: DocflowOptions) -> Self {
+        Self {
+            request_id: None,
+            options,
+        }
+    }
+
+    /// With a request id: a repeated create answers the docflow already made.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
 /// A docflow type with its options.
 #[derive(Clone, Debug)]
 #[non_exhaustive]

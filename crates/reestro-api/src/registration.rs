@@ -148,10 +148,10 @@ impl ReestroClient {
             }
         };
         let created = self
-            .create_docflow(&CreateDocflow {
-                request_id: Some(Uuid::new_v4().to_string()),
-                options: request.options.clone(),
-            })
+            .create_docflow(
+                &CreateDocflow::new(request.options.clone())
+                    .with_request_id(Uuid::new_v4().to_string()),
+            )
             .await?;
         let id = created.docflow_id;
         notify(RegistrationStep::Created { docflow_id: id });
