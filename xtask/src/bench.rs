@@ -119,6 +119,18 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         ratio: format!("{:.3}×", core / bare),
         goal: "≤ 1.05×".into(),
     });
+    let per_call = |cpu: f64| cpu / sizes.calls as f64 * 1e6;
+    let (core_cpu, bare_cpu) = (
+        per_call(f(&o["core_cpu_s"])),
+        per_call(f(&o["reqwest_cpu_s"])),
+    );
+    rows.push(Row {
+        figure: "the same GETs: client CPU per call (runtime included), µs".into(),
+        ours: format!("{core_cpu:.0}"),
+        baseline: format!("{bare_cpu:.0} (reqwest)"),
+        ratio: format!("{:.2}×", core_cpu / bare_cpu),
+        goal: "–".into(),
+    });
 
     // 2. Throughput at 20 in flight.
     let t = client(&["throughput", &(sizes.calls * 2).to_string()])?;
