@@ -195,6 +195,65 @@ async fn contents_round_trip_in_many_parts() {
 }
 
 #[tokio::test]
+async fn a_download_that_breaks_off_continues_where_it_stopped() {
+    use extern_api_sandbox::{FaultConfig, FaultRule};
+    // The first three content reads lose the second half of their body, the next one its
+    // whole body: the client continues from the last byte it wrote each time.
+    let faults = FaultConfig {
+        seed: 11,
+        rules: vec![
+            FaultRule {
+                path: "/contents/".into(),
+                method: "GET".into(),
+                truncate: 1.0,
+                limit: 3,
+                ..Default::default()
+            },
+            FaultRule {
+                path: "/contents/".into(),
+                method: "GET".into(),
+                reset: 1.0,
+                limit: 1,
+                ..Default::default()
+            },
+        ],
+    };
+    let world = World::start_with(
+        SandboxConfig {
+            faults,
+            ..SandboxConfig::for_tests()
+        },
+        |b| b,
+    )
+    .await;
+    let data: Vec<u8> = (0..3_000_017u32).map(|i| (i * 31 % 251) as u8).collect();
+    let id = world
+        .client
+        .upload(world.account, data.as_slice(), &TransferOptions::default())
+        .await
+        .unwrap();
+    let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = reports.clone();
+    let options = TransferOptions {
+        part_size: 1024 * 1024,
+        progress: Some(Arc::new(move |done, total| {
+            seen.lock().unwrap().push((done, total))
+        })),
+    };
+    let mut back = Vec::new();
+    let n = world
+        .client
+        .download(world.account, id, &mut back, &options)
+        .await
+        .unwrap();
+    assert_eq!(n, data.len() as u64);
+    assert!(back == data, "the bytes are intact");
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(reports.last(), Some(&(n, Some(n))));
+    assert!(reports.windows(2).all(|w| w[0].0 < w[1].0), "{reports:?}");
+}
+
+#[tokio::test]
 async fn files_upload_and_download_atomically() {
     let world = World::start().await;
     let dir = std::env::temp_dir().join(format!("extern-api-files-{}", uuid::Uuid::new_v4()));

@@ -1,5 +1,6 @@
 //! Moving bytes through the contents service: uploads from any `AsyncRead` in parts, downloads
-//! to any `AsyncWrite` by ranges. Memory stays bounded by the part size whatever the file size.
+//! streamed to any `AsyncWrite` by 64 MiB ranges, continued where a body broke off. Memory stays
+//! bounded by the part size whatever the file size.
 
 use std::sync::Arc;
 
@@ -19,7 +20,8 @@ pub type ProgressFn = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 /// Transfer settings.
 #[derive(Clone)]
 pub struct TransferOptions {
-    /// Bytes per request (1 KiB ..= 64 MiB; default 8 MiB).
+    /// Bytes per upload request, and between two progress calls of a download (1 KiB ..=
+    /// 64 MiB; default 8 MiB). Memory holds one upload part; downloads stream.
     pub part_size: usize,
     /// Called with (bytes done, total if known) after each part.
     pub progress: Option<ProgressFn>,
@@ -221,7 +223,10 @@ impl ExternClient {
         .await
     }
 
-    /// Writes a content to `writer` range by range and answers its size.
+    /// Writes a content to `writer` and answers its size. Bytes stream through (memory does
+    /// not grow with the range), so each request asks for the largest range the vendor serves
+    /// (64 MiB); progress is reported every `part_size` bytes. A body that breaks off is
+    /// continued from where it stopped (up to [`RESUMES`] times in a row without progress).
     pub async fn download(
         &self,
         account_id: Uuid,
@@ -230,11 +235,13 @@ impl ExternClient {
         options: &TransferOptions,
     ) -> Result<u64, Error> {
         use futures::StreamExt;
-        let part = options.part()? as u64;
+        let step = options.part()? as u64;
         let mut offset = 0u64;
+        let mut reported = 0u64;
         let mut total: Option<u64> = None;
+        let mut failures = 0u32;
         loop {
-            let range = format!("bytes={offset}-{}", offset + part - 1);
+            let range = format!("bytes={offset}-{}", offset + MAX_PART as u64 - 1);
             let range = &range;
             let response = self
                 .call(Idempotency::Idempotent, move |c| async move {
@@ -253,30 +260,62 @@ impl ExternClient {
                     .get(reqwest::header::CONTENT_RANGE)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.rsplit('/').next())
-                    .and_then(|t| t.parse().ok());
+                    .and_then(|t| t.parse().ok())
+                    .or_else(|| whole.then(|| response.content_length()).flatten());
             }
+            // A server that ignores `Range` answers from the start: skip what is written.
+            let mut skip = if whole { offset } else { 0 };
             let mut stream = response.into_inner().into_inner();
             let mut got = 0u64;
+            let mut broken = None;
             while let Some(chunk) = stream.next().await {
-                let chunk =
-                    chunk.map_err(|e| crate::error::transport(e, std::time::Duration::ZERO))?;
+                let mut chunk = match chunk {
+                    Ok(c) => c,
+                    Err(e) => {
+                        broken = Some(e);
+                        break;
+                    }
+                };
+                let dropped = skip.min(chunk.len() as u64);
+                skip -= dropped;
+                let chunk = chunk.split_off(dropped as usize);
                 writer
                     .write_all(&chunk)
                     .await
                     .map_err(|e| Error::io("download target", e))?;
                 got += chunk.len() as u64;
+                if let Some(p) = &options.progress
+                    && offset + got - reported >= step
+                {
+                    reported = offset + got;
+                    p(reported, total);
+                }
             }
             offset += got;
-            if let Some(p) = &options.progress {
-                p(offset, total);
+            if let Some(e) = broken {
+                failures = if got > 0 { 1 } else { failures + 1 };
+                if failures > RESUMES {
+                    return Err(crate::error::transport(e, std::time::Duration::ZERO));
+                }
+                tracing::debug!(error = %e, offset, "download broke off: continuing");
+                tokio::time::sleep(std::time::Duration::from_millis(50 << failures)).await;
+                continue;
             }
-            if whole || got == 0 || total.is_none_or(|t| offset >= t) {
+            if (whole && skip == 0) || got == 0 || total.is_none_or(|t| offset >= t) {
                 writer
                     .flush()
                     .await
                     .map_err(|e| Error::io("download target", e))?;
+                if let Some(p) = &options.progress
+                    && reported < offset
+                {
+                    p(offset, total);
+                }
                 return Ok(offset);
             }
         }
     }
 }
+
+/// Broken-off download bodies continued in a row without any byte arriving in between.
+pub const RESUMES: u32 = 4;

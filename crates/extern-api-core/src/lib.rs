@@ -50,7 +50,7 @@ pub use client::{
     ExternClient, ExternClientBuilder, Idempotency, PRODUCTION, PRODUCTION_IDENTITY, TEST_IDENTITY,
     TEST_SITE,
 };
-pub use contents::{MAX_PART, ProgressFn, TransferOptions};
+pub use contents::{MAX_PART, ProgressFn, RESUMES, TransferOptions};
 pub use decryptor::{Decryptor, RemoteDecryptor, SoftwareDecryptor};
 pub use error::{CloudFailure, Error};
 pub use extern_api_raw as raw;
