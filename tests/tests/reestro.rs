@@ -223,6 +223,19 @@ async fn malformed_cadastral_numbers_are_refused_locally_and_by_the_server() {
     let body: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(body["code"], "validation");
     assert_eq!(body["target"], "objectRequest.options.cadastralNumber");
+    // An id that is not a GUID names nothing: 404, in Reestro's shape too.
+    let answer = reqwest::Client::new()
+        .get(format!("{}/realty/v1/docflows/not-a-guid", sandbox.url()))
+        .header(
+            "Authorization",
+            format!("auth.sid {}", session["sessionId"].as_str().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 404);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], "notFound");
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::cadastre::{is_cadastral_number, is_snils};
 use super::error::{RealtyError, RealtyResult};
+use super::extract::Path;
 use super::model::{RealtyDocflow, RealtyFile, RealtyStore, Session, Signatory, Stage};
 use crate::model::Store;
 use crate::shared::Shared;

@@ -7,6 +7,7 @@ mod auth;
 mod cadastre;
 mod docflows;
 mod error;
+mod extract;
 mod model;
 mod news;
 mod robot;
@@ -55,14 +56,14 @@ pub fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
 async fn create_or_send(
     state: axum::extract::State<Arc<Shared>>,
     session: axum::Extension<model::Session>,
-    axum::extract::Path(slug): axum::extract::Path<String>,
+    extract::Path(slug): extract::Path<String>,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, error::RealtyError> {
     use axum::response::IntoResponse;
     match uuid::Uuid::parse_str(&slug) {
-        Ok(id) => Ok(docflows::send(state, session, axum::extract::Path(id))
+        Ok(id) => Ok(docflows::send(state, session, extract::Path(id))
             .await?
             .into_response()),
-        Err(_) => docflows::create(state, session, axum::extract::Path(slug), body).await,
+        Err(_) => docflows::create(state, session, extract::Path(slug), body).await,
     }
 }

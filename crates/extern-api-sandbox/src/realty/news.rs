@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{RealtyError, RealtyResult};
+use super::extract::Query;
 use super::model::Session;
 use crate::shared::Shared;
 
