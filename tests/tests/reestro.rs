@@ -605,6 +605,20 @@ async fn contents_round_trip_and_sign_a_statement_by_content_id() {
         .await
         .unwrap();
     assert_eq!((n, back.as_slice()), (scan.len() as u64, scan.as_ref()));
+    // The same bytes streamed from a file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scan.pdf");
+    std::fs::write(&path, &scan).unwrap();
+    let streamed = client
+        .upload_file(&path, reestro_api::ContentType::Pdf)
+        .await
+        .unwrap();
+    let mut again = Vec::new();
+    client
+        .download_content(streamed.id, &mut again)
+        .await
+        .unwrap();
+    assert!(again == scan.as_ref());
     let err = client
         .upload_content(bytes::Bytes::new(), reestro_api::ContentType::Xml)
         .await

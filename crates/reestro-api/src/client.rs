@@ -330,6 +330,41 @@ impl ReestroClient {
         decode(r).await
     }
 
+    /// `POST /contents` streaming a file (scans of applied documents can be large): memory holds
+    /// one read buffer, not the file.
+    pub async fn upload_file(
+        &self,
+        path: &std::path::Path,
+        content_type: ContentType,
+    ) -> Result<ContentPointer, Error> {
+        let len = tokio::fs::metadata(path).await?.len();
+        if len == 0 {
+            return Err(Error::invalid(
+                "content",
+                format!("{} is empty", path.display()),
+            ));
+        }
+        let url = self.url("/contents");
+        let r = self
+            .send(Idempotency::Once, |h| {
+                // Opened afresh for each attempt (a 401 sends it again with a new session).
+                let body = match std::fs::File::open(path) {
+                    Ok(f) => reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(
+                        tokio::fs::File::from_std(f),
+                    )),
+                    Err(e) => reqwest::Body::wrap_stream(futures::stream::once(async move {
+                        Err::<Bytes, _>(e)
+                    })),
+                };
+                h.post(&url)
+                    .header(reqwest::header::CONTENT_TYPE, content_type.mime())
+                    .header(reqwest::header::CONTENT_LENGTH, len)
+                    .body(body)
+            })
+            .await?;
+        decode(r).await
+    }
+
     /// `GET /contents/{id}` into `out`, chunk by chunk; answers the byte count.
     pub async fn download_content(
         &self,
