@@ -276,20 +276,31 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         )
     });
     let ours_rate = f(&ours["events_per_s"]);
-    let python_rate = match python {
-        Some(Ok(v)) => Some(f(&v["events_per_s"])),
+    let python_ok = match python {
+        Some(Ok(v)) => Some(v),
         Some(Err(e)) => {
             eprintln!("the httpx baseline failed: {e:#}");
             None
         }
         None => None,
     };
+    let python_rate = python_ok.as_ref().map(|v| f(&v["events_per_s"]));
     rows.push(Row {
         figure: format!("{} events through the monitor: events/s", sizes.events),
         ours: format!("{ours_rate:.0}"),
         baseline: python_rate.map_or("httpx missing".into(), |v| format!("{v:.0} (Python httpx)")),
         ratio: python_rate.map_or("–".into(), |v| format!("{:.2}×", ours_rate / v)),
         goal: "≥ 20×".into(),
+    });
+    let per_thousand = |v: &Value| f(&v["cpu_seconds"]) / f(&v["events"]) * 1e6;
+    let ours_cpu = per_thousand(&ours);
+    let python_cpu = python_ok.as_ref().map(per_thousand);
+    rows.push(Row {
+        figure: "the same events: client CPU per 1000 events, ms".into(),
+        ours: format!("{ours_cpu:.2}"),
+        baseline: python_cpu.map_or("httpx missing".into(), |v| format!("{v:.2} (Python httpx)")),
+        ratio: python_cpu.map_or("–".into(), |v| format!("{:.1}× less", v / ours_cpu)),
+        goal: "–".into(),
     });
     rows.push(Row {
         figure: format!(

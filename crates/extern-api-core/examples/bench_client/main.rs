@@ -183,7 +183,7 @@ async fn main() -> Result<(), Failure> {
             options.page_size = 1000;
             let cancel = options.cancel.clone();
             let mut seen = 0usize;
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), cpu_seconds());
             let run = client.monitor(cursors, options, |_event| {
                 seen += 1;
                 if seen >= n {
@@ -195,9 +195,10 @@ async fn main() -> Result<(), Failure> {
                 .await
                 .map_err(|_| "the feed has fewer events than asked for")??;
             let secs = started.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu;
             println!(
                 "{}",
-                serde_json::json!({ "events": seen, "seconds": secs, "events_per_s": seen as f64 / secs })
+                serde_json::json!({ "events": seen, "seconds": secs, "events_per_s": seen as f64 / secs, "cpu_seconds": cpu })
             );
         }
         "reports" => reports(&base, client, account, n).await?,
