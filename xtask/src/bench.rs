@@ -260,8 +260,8 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     let generating = Instant::now();
     let held = sandbox.generate(&base, sizes.docflows)?;
     let generated_s = generating.elapsed().as_secs_f64();
-    // The robots answer the new docflows within seconds; let them, then measure.
-    std::thread::sleep(Duration::from_secs(5));
+    // The robots answer the new docflows (a million take a while): measure once they are done.
+    sandbox.wait_idle(Duration::from_secs(600));
     let rss = sandbox.rss_mib();
 
     // 4. Events: the monitor vs a plain Python httpx loop over the same feed.
@@ -504,6 +504,20 @@ impl Sandbox {
             made += batch;
         }
         Ok(made)
+    }
+
+    /// Waits until the sandbox uses under 5 % of a CPU over half a second (its robots are
+    /// done), or `limit` passes.
+    fn wait_idle(&self, limit: Duration) {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            let before = self.cpu_seconds();
+            std::thread::sleep(Duration::from_millis(500));
+            if self.cpu_seconds() - before < 0.025 {
+                return;
+            }
+        }
+        eprintln!("the sandbox was still busy after {limit:?}; measuring anyway");
     }
 
     /// CPU time (user + system) so far, from /proc.

@@ -73,15 +73,26 @@ async fn docflow(
     Ok(first().await?.ok_or("no docflow generated")?)
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Failure> {
-    let base = std::env::var("EXTERN_BASE_URL").map_err(|_| "set EXTERN_BASE_URL")?;
+fn main() -> Result<(), Failure> {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "setup".into());
     let n: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1000);
+    // A monitor is one sequential loop: a runtime on one thread spares it the cross-thread
+    // wake-ups a multi-threaded one pays per request. The rest run on the usual runtime.
+    let runtime = match mode.as_str() {
+        "events" => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+        _ => tokio::runtime::Runtime::new()?,
+    };
+    runtime.block_on(run(&mode, n))
+}
+
+async fn run(mode: &str, n: usize) -> Result<(), Failure> {
+    let base = std::env::var("EXTERN_BASE_URL").map_err(|_| "set EXTERN_BASE_URL")?;
     let (client, account) = client(&base).await?;
     let id = docflow(&base, &client, account).await?;
-    match mode.as_str() {
+    match mode {
         "setup" => {
             let token = client
                 .tokens()
