@@ -564,6 +564,29 @@ async fn the_newer_reestro_auth_scheme_and_bad_keys() {
         .unwrap();
     let err = bad.news(None).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
+    // One transport for both APIs: the Extern client's pool and in-flight limit.
+    let c = sandbox.config();
+    let extern_client = extern_api_core::ExternClient::builder()
+        .base_url(sandbox.url())
+        .credentials(extern_api_core::Credentials::password(
+            c.client_id.clone(),
+            c.api_key.clone(),
+            c.login.clone(),
+            c.password.clone(),
+        ))
+        .build()
+        .unwrap();
+    let shared = ReestroClient::builder()
+        .base_url(sandbox.url())
+        .transport(extern_client.transport())
+        .auth(ReestroAuth::api_key(
+            c.api_key.clone(),
+            sandbox.organization_id(),
+        ))
+        .build()
+        .unwrap();
+    shared.news(None).await.unwrap();
+    extern_client.accounts().await.unwrap();
     // Secrets stay out of Debug output.
     let shown = format!(
         "{:?}",

@@ -55,7 +55,7 @@ struct ClientInner {
     raw: extern_api_raw::Client,
     base_url: String,
     auth: Auth,
-    transport: Transport,
+    transport: Arc<Transport>,
 }
 
 /// Builds an [`ExternClient`].
@@ -86,6 +86,13 @@ impl ExternClient {
     /// The API base URL.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The transport (connections, in-flight limit, retries), to share with a client of another
+    /// Kontur API — e.g. `ReestroClient::builder().transport(client.transport())` — so that both
+    /// count against one limit.
+    pub fn transport(&self) -> Arc<Transport> {
+        self.inner.transport.clone()
     }
 
     /// The OIDC token cache, when the client logs in with a password or refresh token.
@@ -231,7 +238,7 @@ impl ExternClientBuilder {
                 TEST_SITE => TEST_IDENTITY.into(),
                 other => other.into(),
             });
-        let transport = Transport::new(&self.transport)?;
+        let transport = Arc::new(Transport::new(&self.transport)?);
         let http = transport.http().clone();
         let auth = Auth::new(http.clone(), &identity_url, &credentials)?;
         let raw = extern_api_raw::Client::new_with_client(
