@@ -258,9 +258,18 @@ pub struct FilePointer {
 pub struct PaymentRequirement {
     /// The payment's unique identifier (УИН) to quote when paying.
     pub uin: String,
-    /// The amount, a string (spelled `summ` on the wire).
-    #[serde(rename = "summ")]
+    /// The amount as the server wrote it (spelled `summ` on the wire; a string in the docs, a
+    /// number read as its text).
+    #[serde(rename = "summ", deserialize_with = "text_or_number")]
     pub sum: String,
+}
+
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    })
 }
 
 /// What a completed docflow produced.
@@ -343,4 +352,34 @@ pub struct CadastreSuggestion {
     /// The rest of the answer (object, subject, region ids, street, house, apartment, notes).
     #[serde(flatten)]
     pub details: serde_json::Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_and_odd_answers_decode() {
+        let d: Docflow = serde_json::from_value(serde_json::json!({
+            "docflowId": "6b4a3a52-6c1c-4a53-9e0f-1c2b3d4e5f60",
+            "docflowType": "encumbranceRequest",
+            "state": " verified",
+            "somethingNew": { "x": 1 },
+            "requirements": {
+                "signature": [{ "person": { "surname": "Петров", "name": "Пётр", "snils": "112-233-445 95" },
+                                "files": { "id": "0b4a3a52-6c1c-4a53-9e0f-1c2b3d4e5f60", "type": "statement" } }],
+                "payment": [{ "uin": "00000000700486290714", "summ": 700 }]
+            }
+        }))
+        .unwrap();
+        assert_eq!(d.docflow_type, DocflowType::Encumbrance);
+        assert_eq!(d.state, DocflowState::Unknown("verified".into()));
+        assert_eq!(
+            d.signature_requirements()[0].files.len(),
+            1,
+            "one object read as a list"
+        );
+        assert_eq!(d.signature_requirements()[0].snils(), "11223344595");
+        assert_eq!(d.payment_requirements()[0].sum, "700");
+    }
 }
