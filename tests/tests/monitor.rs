@@ -290,3 +290,104 @@ async fn a_failing_handler_keeps_its_event_for_the_next_run() {
         .unwrap();
     assert_eq!(first.lock().unwrap().clone(), Some(feed[1].clone()));
 }
+
+/// A store that counts its saves.
+#[derive(Default)]
+struct CountingStore {
+    inner: MemoryCursorStore,
+    saves: std::sync::atomic::AtomicUsize,
+}
+
+impl CursorStore for CountingStore {
+    fn load<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> extern_api_core::cursor_store::CursorFuture<'a, Option<String>> {
+        self.inner.load(name)
+    }
+    fn save<'a>(
+        &'a self,
+        name: &'a str,
+        event_id: &'a str,
+    ) -> extern_api_core::cursor_store::CursorFuture<'a, ()> {
+        self.saves
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.save(name, event_id)
+    }
+}
+
+#[tokio::test]
+async fn saving_every_tenth_event_still_stops_before_a_failed_one() {
+    // Robots an hour away: the feed holds still while the test reads it.
+    let hour = 3_600_000;
+    let world = World::start_with(
+        SandboxConfig {
+            robots: RobotTimings {
+                receipt_ms: hour,
+                acceptance_ms: hour,
+                processing_ms: hour,
+            },
+            ..SandboxConfig::for_tests()
+        },
+        |b| b,
+    )
+    .await;
+    generate_docflows(&world.sandbox, 45).await;
+    let feed = whole_feed(&world).await;
+    assert!(feed.len() >= 45);
+    let store = Arc::new(CountingStore::default());
+    let mut options = quick("every-tenth");
+    options.page_size = 100;
+    options.save_every = 10;
+    // The handler fails on the 25th event: events 1–24 are passed, saved at the 20th and, before
+    // the error, at the 24th.
+    let failing = feed[24].clone();
+    let mut seen = 0;
+    let err = world
+        .client
+        .monitor(store.clone(), options.clone(), |e: ApiEvent| {
+            seen += 1;
+            let fail = e.id == failing;
+            async move {
+                if fail {
+                    Err(std::io::Error::other("no room"))
+                } else {
+                    Ok(())
+                }
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MonitorError::Handler { ref event_id, .. } if *event_id == failing));
+    assert_eq!(seen, 25);
+    assert_eq!(
+        store.load("every-tenth").await.unwrap().as_deref(),
+        Some(feed[23].as_str())
+    );
+    assert_eq!(store.saves.load(std::sync::atomic::Ordering::Relaxed), 3);
+
+    // The next run starts at the failed event and saves every tenth, then at the page's end.
+    let before = store.saves.load(std::sync::atomic::Ordering::Relaxed);
+    let cancel = options.cancel.clone();
+    let last = feed.last().unwrap().clone();
+    let mut again = Vec::new();
+    world
+        .client
+        .monitor(store.clone(), options, |e: ApiEvent| {
+            if e.id == last {
+                cancel.cancel();
+            }
+            again.push(e.id);
+            async { Ok::<_, std::io::Error>(()) }
+        })
+        .await
+        .unwrap();
+    assert_eq!(again.first(), Some(&failing));
+    let handled = again.len();
+    let saves = store.saves.load(std::sync::atomic::Ordering::Relaxed) - before;
+    assert!(
+        saves <= handled / 10 + 1,
+        "{saves} saves for {handled} events"
+    );
+    assert_eq!(store.load("every-tenth").await.unwrap(), Some(last));
+}

@@ -302,6 +302,32 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         ratio: python_cpu.map_or("–".into(), |v| format!("{:.1}× less", v / ours_cpu)),
         goal: "–".into(),
     });
+    // With a durable cursor: SQLite, saved after every event or every hundredth.
+    let durable = (sizes.events / 20).to_string();
+    for every in ["1", "100"] {
+        let file = root.join(format!("target/bench/cursors-{every}.sqlite"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        let out = Command::new(bin.join("examples/bench_client"))
+            .args(["events", &durable])
+            .env("EXTERN_BASE_URL", &base)
+            .env("BENCH_CURSORS", format!("sqlite:{}", file.display()))
+            .env("BENCH_SAVE_EVERY", every)
+            .output()
+            .context("bench_client events (sqlite)")?;
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        rows.push(Row {
+            figure: format!(
+                "{durable} events, SQLite cursor saved every {}: events/s",
+                if every == "1" { "event" } else { "100 events" }
+            ),
+            ours: format!("{:.0}", f(&v["events_per_s"])),
+            baseline: "–".into(),
+            ratio: "–".into(),
+            goal: "–".into(),
+        });
+    }
     rows.push(Row {
         figure: format!(
             "sandbox resident memory with {held} docflows (generated in {generated_s:.0} s): MiB"

@@ -63,7 +63,7 @@ impl SqliteCursorStore {
         let conn = rusqlite::Connection::open(&path).map_err(bad)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = FULL;
+             PRAGMA synchronous = NORMAL;
              CREATE TABLE IF NOT EXISTS extern_api_cursors (
                  name TEXT PRIMARY KEY,
                  event_id TEXT NOT NULL,
@@ -111,12 +111,12 @@ impl CursorStore for SqliteCursorStore {
     fn save<'a>(&'a self, name: &'a str, event_id: &'a str) -> CursorFuture<'a, ()> {
         let (name, event_id) = (name.to_string(), event_id.to_string());
         Box::pin(self.blocking(move |c| {
-            c.execute(
+            c.prepare_cached(
                 "INSERT INTO extern_api_cursors (name, event_id) VALUES (?1, ?2)
                  ON CONFLICT(name) DO UPDATE SET event_id = excluded.event_id,
                      saved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                [&name, &event_id],
-            )
+            )?
+            .execute([&name, &event_id])
             .map(drop)
         }))
     }

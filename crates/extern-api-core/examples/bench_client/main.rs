@@ -189,9 +189,19 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
             );
         }
         "events" => {
-            let cursors: Arc<dyn CursorStore> = Arc::new(MemoryCursorStore::default());
+            // `BENCH_CURSORS=sqlite:<file>` keeps the cursor durable in SQLite, as a real monitor does.
+            let cursors: Arc<dyn CursorStore> = match std::env::var("BENCH_CURSORS") {
+                Ok(v) if v.starts_with("sqlite:") => Arc::new(
+                    extern_api_core::cursor_store::SqliteCursorStore::open(&v[7..])?,
+                ),
+                _ => Arc::new(MemoryCursorStore::default()),
+            };
             let mut options = MonitorOptions::new("bench");
             options.page_size = 1000;
+            options.save_every = std::env::var("BENCH_SAVE_EVERY")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
             let cancel = options.cancel.clone();
             let mut seen = 0usize;
             let (started, cpu) = (Instant::now(), cpu_seconds());
