@@ -252,8 +252,8 @@ pub struct FilePointer {
     pub content_link: Option<String>,
 }
 
-/// A state fee Rosreestr charged. Currency and format are not documented: roubles as the
-/// server spells them.
+/// A state fee Rosreestr charged. Currency and format are not documented (roubles in practice):
+/// the amount is kept as the server spells it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct PaymentRequirement {
     /// The payment's unique identifier (УИН) to quote when paying.

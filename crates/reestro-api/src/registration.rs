@@ -122,7 +122,7 @@ impl ReestroClient {
     /// let outcome = client
     ///     .register(&request, None, |docflow, fees| async move {
     ///         for fee in &fees {
-    ///             println!("pay {} roubles with UIN {} for {docflow}", fee.sum, fee.uin);
+    ///             println!("pay {} with UIN {} for {docflow}", fee.sum, fee.uin);
     ///         }
     ///         Ok(())
     ///     })
