@@ -223,6 +223,28 @@ async fn malformed_cadastral_numbers_are_refused_locally_and_by_the_server() {
     let body: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(body["code"], "validation");
     assert_eq!(body["target"], "objectRequest.options.cadastralNumber");
+    // A participant's SNILS with a wrong check number: refused with its path.
+    let mut options = sale().to_json();
+    options["buyer"]["individualOwnership"]["snils"] = serde_json::json!("087-654-303 01");
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/realty/v1/docflows/right_movement_request",
+            sandbox.url()
+        ))
+        .header(
+            "Authorization",
+            format!("auth.sid {}", session["sessionId"].as_str().unwrap()),
+        )
+        .json(&serde_json::json!({ "options": options }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(
+        body["target"],
+        "rightMovementRequest.options.buyer.individualOwnership.snils"
+    );
     // An id that is not a GUID names nothing: 404, in Reestro's shape too.
     let answer = reqwest::Client::new()
         .get(format!("{}/realty/v1/docflows/not-a-guid", sandbox.url()))

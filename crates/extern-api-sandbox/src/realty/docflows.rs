@@ -286,7 +286,8 @@ pub async fn create(
                 "a registration needs its participants (persons with surname, name and snils)",
             ));
         }
-        for (path, person) in found {
+        // Every participant is checked before anything is stored for any of them.
+        for (path, person) in &found {
             let snils = person["snils"].as_str().unwrap_or_default();
             if !is_snils(snils) {
                 return Err(RealtyError::validation(
@@ -294,6 +295,9 @@ pub async fn create(
                     format!("{snils:?} is not a SNILS (11 digits with a valid check number)"),
                 ));
             }
+        }
+        for (_, person) in found {
+            let snils = person["snils"].as_str().unwrap_or_default();
             let name = full_name(&person);
             let statement = statement_xml(id, kind, &name, snils, &options, now);
             let content_id = shared.put_content(&mut store, session.account_id, &statement);
