@@ -569,12 +569,22 @@ async fn the_newer_reestro_auth_scheme_and_bad_keys() {
     let news = good.news(None).await.unwrap();
     assert!(news.items.is_empty(), "the feed starts now");
     let found = good
-        .suggest_cadastral_numbers(&serde_json::json!({
-            "region": { "name": "Москва" }, "street": { "name": "Тверская" }, "house": { "number": "7" }
-        }))
+        .suggest_cadastral_numbers(&{
+            let mut a = reestro_api::address::FiasAddress::new("Москва", "7");
+            a.street = Some("Тверская".into());
+            a.room = Some("12".into());
+            a
+        })
         .await
         .unwrap();
     assert!(CadastralNumber::parse(&found[0].object_cn).is_ok());
+    assert_eq!(found[0].details["apartment"], "12");
+    // An address without its house is refused before any request.
+    let err = good
+        .suggest_cadastral_numbers(&reestro_api::address::FiasAddress::new("Москва", " "))
+        .await
+        .unwrap_err();
+    assert_eq!(err.target(), Some("house"));
 
     let bad = ReestroClient::builder()
         .base_url(sandbox.url())

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use uuid::Uuid;
 
+use crate::address::FiasAddress;
 use crate::auth::{Authenticator, ReestroAuth};
 use crate::error::Error;
 use crate::model::{CadastreSuggestion, ContentPointer, Docflow, News};
@@ -376,21 +377,13 @@ impl ReestroClient {
         stream_to(r, out, self.inner.transport.timeout()).await
     }
 
-    /// `POST /location/cadastre/suggest`: objects at a structured (FIAS) address
-    /// `{region{name}, city?, street?, house{number}, room?{number}}`.
+    /// `POST /location/cadastre/suggest`: the objects (and their cadastral numbers) at a
+    /// structured address.
     pub async fn suggest_cadastral_numbers(
         &self,
-        address: &Value,
+        address: &FiasAddress,
     ) -> Result<Vec<CadastreSuggestion>, Error> {
-        if address["region"]["name"]
-            .as_str()
-            .is_none_or(|s| s.trim().is_empty())
-        {
-            return Err(Error::invalid(
-                "region.name",
-                "the address needs its region",
-            ));
-        }
+        address.validate()?;
         let url = self.url("/location/cadastre/suggest");
         let r = self
             .send(Idempotency::Idempotent, |h| h.post(&url).json(address))

@@ -35,6 +35,7 @@
 
 #![warn(missing_docs)]
 
+pub mod address;
 mod auth;
 mod client;
 mod error;
