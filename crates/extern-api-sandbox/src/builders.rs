@@ -359,6 +359,13 @@ pub async fn create_document(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+fn doc_ref(b: &Builder, doc: Uuid) -> ApiResult<&BuilderDocument> {
+    b.documents
+        .iter()
+        .find(|d| d.id == doc)
+        .ok_or_else(|| ApiError::not_found("builder document"))
+}
+
 fn doc_mut(b: &mut Builder, doc: Uuid) -> ApiResult<&mut BuilderDocument> {
     b.documents
         .iter_mut()
@@ -375,11 +382,7 @@ pub async fn get_document(
     shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
-    let d = b
-        .documents
-        .iter()
-        .find(|d| d.id == doc)
-        .ok_or_else(|| ApiError::not_found("builder document"))?;
+    let d = doc_ref(b, doc)?;
     Ok(Json(render_document(b, d)))
 }
 
@@ -501,11 +504,7 @@ pub async fn files(
     shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
-    let d = b
-        .documents
-        .iter()
-        .find(|d| d.id == doc)
-        .ok_or_else(|| ApiError::not_found("builder document"))?;
+    let d = doc_ref(b, doc)?;
     Ok(Json(Value::Array(
         d.files
             .iter()
@@ -539,11 +538,7 @@ pub async fn get_file(
     shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
-    let d = b
-        .documents
-        .iter()
-        .find(|d| d.id == doc)
-        .ok_or_else(|| ApiError::not_found("builder document"))?;
+    let d = doc_ref(b, doc)?;
     let f = d
         .files
         .iter()

@@ -281,9 +281,7 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 .iter()
                 .filter_map(|d| {
                     let content = d.content_id.and_then(|c| store.contents.get(&c))?;
-                    let mut bytes = Vec::new();
-                    std::io::Read::read_to_end(&mut content.reader().ok()?, &mut bytes).ok()?;
-                    Some((d.id, bytes))
+                    Some((d.id, content.bytes().ok()?))
                 })
                 .collect();
             let draft = store.drafts.get_mut(&id).expect("checked at start");

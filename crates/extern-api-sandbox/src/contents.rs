@@ -77,6 +77,13 @@ impl Content {
         ))
     }
 
+    /// All of it, in memory (for small contents: signatures, the sandbox's own documents).
+    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.reader()?.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
     /// Up to `max` first bytes (enough to read a report's header).
     pub fn head(&self, max: usize) -> std::io::Result<Vec<u8>> {
         let mut out = Vec::new();

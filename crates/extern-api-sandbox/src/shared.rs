@@ -137,12 +137,12 @@ impl Shared {
                         OwnSigner::Operator => &self.operator,
                         OwnSigner::Inspection => &self.inspection,
                     };
-                    let mut content = Vec::new();
-                    if let Some(c) = store.contents.get(&d.content_id) {
-                        use std::io::Read;
-                        // The sandbox's own documents are small and in memory.
-                        let _ = c.reader().and_then(|mut r| r.read_to_end(&mut content));
-                    }
+                    // The sandbox's own documents are small and in memory.
+                    let content = store
+                        .contents
+                        .get(&d.content_id)
+                        .and_then(|c| c.bytes().ok())
+                        .unwrap_or_default();
                     signer.sign_detached(&content).into()
                 })
                 .clone(),

@@ -481,16 +481,12 @@ pub async fn add_signature_by_content(
 }
 
 fn read_content(store: &Store, session: &Session, id: Uuid) -> RealtyResult<Vec<u8>> {
-    use std::io::Read;
-    let content = store
+    store
         .contents
         .get(&id)
         .filter(|c| c.account_id == session.account_id)
-        .ok_or_else(|| RealtyError::not_found("content"))?;
-    let mut bytes = Vec::new();
-    content
-        .reader()
-        .and_then(|mut r| r.read_to_end(&mut bytes))
+        .ok_or_else(|| RealtyError::not_found("content"))?
+        .bytes()
         .map_err(|e| {
             RealtyError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -498,8 +494,7 @@ fn read_content(store: &Store, session: &Session, id: Uuid) -> RealtyResult<Vec<
                 "api",
                 e.to_string(),
             )
-        })?;
-    Ok(bytes)
+        })
 }
 
 /// Stores a signature on a statement: it must be CMS whose certificate the sandbox issued.

@@ -158,14 +158,7 @@ fn signature_error(
         let file = d.file(s.statement)?;
         let statement = store.contents.get(&file.content_id)?;
         let signed = file.signatures.iter().any(|(_, sig)| {
-            let Some(sig) = store.contents.get(sig).and_then(|c| {
-                use std::io::Read;
-                let mut b = Vec::new();
-                c.reader()
-                    .and_then(|mut r| r.read_to_end(&mut b))
-                    .ok()
-                    .map(|_| b)
-            }) else {
+            let Some(sig) = store.contents.get(sig).and_then(|c| c.bytes().ok()) else {
                 return false;
             };
             statement
