@@ -132,9 +132,7 @@ impl ArchiveStore for DirectoryArchive {
                     .await
                     .map_err(|e| Error::io(dir, e))?;
             }
-            let mut part = target.clone().into_os_string();
-            part.push(".part");
-            let part = PathBuf::from(part);
+            let part = crate::files::part_path(&target);
             let file = tokio::fs::File::create(&part)
                 .await
                 .map_err(|e| Error::io(&part, e))?;

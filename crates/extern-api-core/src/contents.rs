@@ -178,12 +178,7 @@ impl ExternClient {
         options: &TransferOptions,
     ) -> Result<u64, Error> {
         let path = path.as_ref();
-        let partial = path.with_extension(format!(
-            "{}part",
-            path.extension()
-                .map(|e| format!("{}.", e.to_string_lossy()))
-                .unwrap_or_default()
-        ));
+        let partial = crate::files::part_path(path);
         let file = tokio::fs::File::create(&partial)
             .await
             .map_err(|e| Error::io(&partial, e))?;

@@ -33,6 +33,7 @@ pub mod demand;
 pub mod docflow;
 pub mod docflow_search;
 mod error;
+pub mod files;
 pub mod inventory;
 pub mod monitor;
 mod replies;

@@ -186,12 +186,7 @@ impl ReestroClient {
         kind: &str,
         path: &Path,
     ) -> Result<SavedFile, Error> {
-        let part = path.with_extension(format!(
-            "{}part",
-            path.extension()
-                .map(|e| format!("{}.", e.to_string_lossy()))
-                .unwrap_or_default()
-        ));
+        let part = extern_api_core::files::part_path(path);
         let mut out = tokio::fs::File::create(&part).await?;
         let size = self.download_file(docflow, file, &mut out).await?;
         out.sync_all().await?;
