@@ -121,6 +121,19 @@ pub enum MonitorError<E> {
     Sdk(#[from] Error),
 }
 
+/// Saves the cursor at `at` when events were passed since the last save.
+async fn save_pending(
+    cursors: &dyn CursorStore,
+    name: &str,
+    unsaved: usize,
+    at: &Option<String>,
+) -> Result<(), Error> {
+    match at {
+        Some(at) if unsaved > 0 => cursors.save(name, at).await,
+        _ => Ok(()),
+    }
+}
+
 impl ExternClient {
     /// Feeds every event after the stored cursor to `handler`, in order, saving the cursor after
     /// each success; runs until `options.cancel` is cancelled (answering `Ok`) or an error.
@@ -174,11 +187,7 @@ impl ExternClient {
             let mut unsaved = 0usize;
             for event in page.api_events {
                 if options.cancel.is_cancelled() {
-                    if unsaved > 0
-                        && let Some(at) = &from
-                    {
-                        cursors.save(&options.name, at).await?;
-                    }
+                    save_pending(cursors.as_ref(), &options.name, unsaved, &from).await?;
                     return Ok(());
                 }
                 let id = event.id.clone();
@@ -189,11 +198,7 @@ impl ExternClient {
                     }
                     if let Err(source) = handler(event).await {
                         // The cursor stays just before the failed event: it comes again.
-                        if unsaved > 0
-                            && let Some(at) = &from
-                        {
-                            cursors.save(&options.name, at).await?;
-                        }
+                        save_pending(cursors.as_ref(), &options.name, unsaved, &from).await?;
                         return Err(MonitorError::Handler {
                             event_id: id,
                             source,
@@ -208,11 +213,7 @@ impl ExternClient {
                 from = Some(id);
             }
             // Whatever was handled or filtered out on this page is passed for good.
-            if unsaved > 0
-                && let Some(at) = &from
-            {
-                cursors.save(&options.name, at).await?;
-            }
+            save_pending(cursors.as_ref(), &options.name, unsaved, &from).await?;
         }
     }
 
