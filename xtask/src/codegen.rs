@@ -83,8 +83,54 @@ pub fn generate_from(text: &str, spec_path: &Path) -> Result<String> {
         anyhow::anyhow!("progenitor cannot generate {}: {why}", spec_path.display())
     })?
     .with_context(|| format!("generating from {}", spec_path.display()))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable tokens")?;
+    let mut file: syn::File =
+        syn::parse2(tokens).context("progenitor produced unparsable tokens")?;
+    file.items.push(schema_decoder(&spec, &file)?);
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+}
+
+/// `decode_schema(name, value)`: decodes a JSON value as the type generated for a component schema
+/// named in the description, so tests can hold the vendor's documented bodies against the client's
+/// types by the schema name the description gives each response.
+fn schema_decoder(spec: &openapiv3::OpenAPI, file: &syn::File) -> Result<syn::Item> {
+    let generated: std::collections::BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter())
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let arms = spec
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .filter(|name| generated.contains(name.as_str()))
+        .map(|name| {
+            let ty = quote::format_ident!("{}", name);
+            quote!(#name => Some(serde_json::from_value::<types::#ty>(value).map(|_| ())),)
+        });
+    let tokens = quote! {
+        /// Decodes `value` as the type generated for the component schema `name`; `None` when the
+        /// description has no such schema. Lets tests hold documented bodies against these types.
+        pub fn decode_schema(
+            name: &str,
+            value: serde_json::Value,
+        ) -> Option<Result<(), serde_json::Error>> {
+            match name {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    };
+    syn::parse2(tokens).context("the schema decoder does not parse")
 }
 
 fn settings() -> GenerationSettings {

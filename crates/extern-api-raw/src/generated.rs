@@ -27466,3 +27466,300 @@ pub mod prelude {
     pub use super::ClientRepliesExt;
     pub use super::ClientWarrantsExt;
 }
+/// Decodes `value` as the type generated for the component schema `name`; `None` when the
+/// description has no such schema. Lets tests hold documented bodies against these types.
+pub fn decode_schema(
+    name: &str,
+    value: serde_json::Value,
+) -> Option<Result<(), serde_json::Error>> {
+    match name {
+        "Account" => Some(serde_json::from_value::<types::Account>(value).map(|_| ())),
+        "AccountList" => {
+            Some(serde_json::from_value::<types::AccountList>(value).map(|_| ()))
+        }
+        "AdditionalInfo" => {
+            Some(serde_json::from_value::<types::AdditionalInfo>(value).map(|_| ()))
+        }
+        "ApiEvent" => Some(serde_json::from_value::<types::ApiEvent>(value).map(|_| ())),
+        "ApiTask" => Some(serde_json::from_value::<types::ApiTask>(value).map(|_| ())),
+        "ApiTaskPage" => {
+            Some(serde_json::from_value::<types::ApiTaskPage>(value).map(|_| ()))
+        }
+        "ApiTaskPageItem" => {
+            Some(serde_json::from_value::<types::ApiTaskPageItem>(value).map(|_| ()))
+        }
+        "BuildResult" => {
+            Some(serde_json::from_value::<types::BuildResult>(value).map(|_| ()))
+        }
+        "Certificate" => {
+            Some(serde_json::from_value::<types::Certificate>(value).map(|_| ()))
+        }
+        "CertificateContent" => {
+            Some(serde_json::from_value::<types::CertificateContent>(value).map(|_| ()))
+        }
+        "CertificateList" => {
+            Some(serde_json::from_value::<types::CertificateList>(value).map(|_| ()))
+        }
+        "CheckDemandResult" => {
+            Some(serde_json::from_value::<types::CheckDemandResult>(value).map(|_| ()))
+        }
+        "CheckError" => {
+            Some(serde_json::from_value::<types::CheckError>(value).map(|_| ()))
+        }
+        "CheckResult" => {
+            Some(serde_json::from_value::<types::CheckResult>(value).map(|_| ()))
+        }
+        "CheckResultData" => {
+            Some(serde_json::from_value::<types::CheckResultData>(value).map(|_| ()))
+        }
+        "CloudOperationConfirmResult" => {
+            Some(
+                serde_json::from_value::<types::CloudOperationConfirmResult>(value)
+                    .map(|_| ()),
+            )
+        }
+        "CloudOperationInit" => {
+            Some(serde_json::from_value::<types::CloudOperationInit>(value).map(|_| ()))
+        }
+        "ContentRef" => {
+            Some(serde_json::from_value::<types::ContentRef>(value).map(|_| ()))
+        }
+        "ContentUploadResult" => {
+            Some(serde_json::from_value::<types::ContentUploadResult>(value).map(|_| ()))
+        }
+        "ControlUnit" => {
+            Some(serde_json::from_value::<types::ControlUnit>(value).map(|_| ()))
+        }
+        "ControlUnitCertificate" => {
+            Some(
+                serde_json::from_value::<types::ControlUnitCertificate>(value)
+                    .map(|_| ()),
+            )
+        }
+        "ControlUnitContacts" => {
+            Some(serde_json::from_value::<types::ControlUnitContacts>(value).map(|_| ()))
+        }
+        "ControlUnitFlags" => {
+            Some(serde_json::from_value::<types::ControlUnitFlags>(value).map(|_| ()))
+        }
+        "ControlUnitsPage" => {
+            Some(serde_json::from_value::<types::ControlUnitsPage>(value).map(|_| ()))
+        }
+        "CreateAccountRequest" => {
+            Some(
+                serde_json::from_value::<types::CreateAccountRequest>(value).map(|_| ()),
+            )
+        }
+        "CreateOrganizationRequest" => {
+            Some(
+                serde_json::from_value::<types::CreateOrganizationRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "CryptOperationStatusResult" => {
+            Some(
+                serde_json::from_value::<types::CryptOperationStatusResult>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DecryptedContentRequest" => {
+            Some(
+                serde_json::from_value::<types::DecryptedContentRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "Docflow" => Some(serde_json::from_value::<types::Docflow>(value).map(|_| ())),
+        "DocflowDocumentContent" => {
+            Some(
+                serde_json::from_value::<types::DocflowDocumentContent>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DocflowDocumentContents" => {
+            Some(
+                serde_json::from_value::<types::DocflowDocumentContents>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DocflowDocumentDescription" => {
+            Some(
+                serde_json::from_value::<types::DocflowDocumentDescription>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DocflowPage" => {
+            Some(serde_json::from_value::<types::DocflowPage>(value).map(|_| ()))
+        }
+        "DocflowPageItem" => {
+            Some(serde_json::from_value::<types::DocflowPageItem>(value).map(|_| ()))
+        }
+        "Document" => Some(serde_json::from_value::<types::Document>(value).map(|_| ())),
+        "DocumentDescriptionRequest" => {
+            Some(
+                serde_json::from_value::<types::DocumentDescriptionRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DocumentRequest" => {
+            Some(serde_json::from_value::<types::DocumentRequest>(value).map(|_| ()))
+        }
+        "Draft" => Some(serde_json::from_value::<types::Draft>(value).map(|_| ())),
+        "DraftDocument" => {
+            Some(serde_json::from_value::<types::DraftDocument>(value).map(|_| ()))
+        }
+        "DraftDocumentContent" => {
+            Some(
+                serde_json::from_value::<types::DraftDocumentContent>(value).map(|_| ()),
+            )
+        }
+        "DraftDocumentDescription" => {
+            Some(
+                serde_json::from_value::<types::DraftDocumentDescription>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftList" => {
+            Some(serde_json::from_value::<types::DraftList>(value).map(|_| ()))
+        }
+        "DraftMeta" => {
+            Some(serde_json::from_value::<types::DraftMeta>(value).map(|_| ()))
+        }
+        "DraftOptions" => {
+            Some(serde_json::from_value::<types::DraftOptions>(value).map(|_| ()))
+        }
+        "DraftsBuilder" => {
+            Some(serde_json::from_value::<types::DraftsBuilder>(value).map(|_| ()))
+        }
+        "DraftsBuilderDocument" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderDocument>(value).map(|_| ()),
+            )
+        }
+        "DraftsBuilderDocumentFile" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderDocumentFile>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftsBuilderDocumentFileMeta" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderDocumentFileMeta>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftsBuilderDocumentFileRequest" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderDocumentFileRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftsBuilderDocumentMeta" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderDocumentMeta>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftsBuilderDocumentRequest" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderDocumentRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftsBuilderFileMetaRequest" => {
+            Some(
+                serde_json::from_value::<types::DraftsBuilderFileMetaRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "DraftsBuilderMeta" => {
+            Some(serde_json::from_value::<types::DraftsBuilderMeta>(value).map(|_| ()))
+        }
+        "EncryptedCertificate" => {
+            Some(
+                serde_json::from_value::<types::EncryptedCertificate>(value).map(|_| ()),
+            )
+        }
+        "Error" => Some(serde_json::from_value::<types::Error>(value).map(|_| ())),
+        "ErrorDraftsBuilderDocument" => {
+            Some(
+                serde_json::from_value::<types::ErrorDraftsBuilderDocument>(value)
+                    .map(|_| ()),
+            )
+        }
+        "EventsPage" => {
+            Some(serde_json::from_value::<types::EventsPage>(value).map(|_| ()))
+        }
+        "GenerateReplyRequest" => {
+            Some(
+                serde_json::from_value::<types::GenerateReplyRequest>(value).map(|_| ()),
+            )
+        }
+        "JsonPatchOperation" => {
+            Some(serde_json::from_value::<types::JsonPatchOperation>(value).map(|_| ()))
+        }
+        "Link" => Some(serde_json::from_value::<types::Link>(value).map(|_| ())),
+        "Organization" => {
+            Some(serde_json::from_value::<types::Organization>(value).map(|_| ()))
+        }
+        "OrganizationBatch" => {
+            Some(serde_json::from_value::<types::OrganizationBatch>(value).map(|_| ()))
+        }
+        "OrganizationGeneral" => {
+            Some(serde_json::from_value::<types::OrganizationGeneral>(value).map(|_| ()))
+        }
+        "OriginalDraftsBuilder" => {
+            Some(
+                serde_json::from_value::<types::OriginalDraftsBuilder>(value).map(|_| ()),
+            )
+        }
+        "Payer" => Some(serde_json::from_value::<types::Payer>(value).map(|_| ())),
+        "PayerOrganization" => {
+            Some(serde_json::from_value::<types::PayerOrganization>(value).map(|_| ()))
+        }
+        "PrepareResult" => {
+            Some(serde_json::from_value::<types::PrepareResult>(value).map(|_| ()))
+        }
+        "PrintRequest" => {
+            Some(serde_json::from_value::<types::PrintRequest>(value).map(|_| ()))
+        }
+        "PrintResult" => {
+            Some(serde_json::from_value::<types::PrintResult>(value).map(|_| ()))
+        }
+        "Product" => Some(serde_json::from_value::<types::Product>(value).map(|_| ())),
+        "Recipient" => {
+            Some(serde_json::from_value::<types::Recipient>(value).map(|_| ()))
+        }
+        "RelatedDocument" => {
+            Some(serde_json::from_value::<types::RelatedDocument>(value).map(|_| ()))
+        }
+        "ReplyDocument" => {
+            Some(serde_json::from_value::<types::ReplyDocument>(value).map(|_| ()))
+        }
+        "SaveDecryptedContentResult" => {
+            Some(
+                serde_json::from_value::<types::SaveDecryptedContentResult>(value)
+                    .map(|_| ()),
+            )
+        }
+        "SendReplyRequest" => {
+            Some(serde_json::from_value::<types::SendReplyRequest>(value).map(|_| ()))
+        }
+        "Sender" => Some(serde_json::from_value::<types::Sender>(value).map(|_| ())),
+        "Signature" => {
+            Some(serde_json::from_value::<types::Signature>(value).map(|_| ()))
+        }
+        "SignatureRequest" => {
+            Some(serde_json::from_value::<types::SignatureRequest>(value).map(|_| ()))
+        }
+        "UpdateOrganizationRequest" => {
+            Some(
+                serde_json::from_value::<types::UpdateOrganizationRequest>(value)
+                    .map(|_| ()),
+            )
+        }
+        "WarrantList" => {
+            Some(serde_json::from_value::<types::WarrantList>(value).map(|_| ()))
+        }
+        _ => None,
+    }
+}
