@@ -47,8 +47,15 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
             .await
             .unwrap();
         let zipped = decryptor.decrypt(&sealed).await.unwrap();
+        assert!(
+            zipped.starts_with(b"PK\x03\x04"),
+            "zipped before encryption"
+        );
         let mut plain = Vec::new();
-        flate2::read::GzDecoder::new(zipped.as_slice())
+        zip::ZipArchive::new(std::io::Cursor::new(zipped))
+            .unwrap()
+            .by_index(0)
+            .unwrap()
             .read_to_end(&mut plain)
             .unwrap();
         assert!(plain.starts_with(b"<?xml"));

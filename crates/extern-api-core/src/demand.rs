@@ -3,8 +3,6 @@
 //! check allows). Each step is a method; [`ExternClient::answer_demand`] runs them all.
 //! Documents the demand asks for go in a separate inventory docflow (not built here yet).
 
-use std::io::Read;
-
 use extern_api_raw::prelude::*;
 use extern_api_raw::types;
 use uuid::Uuid;
@@ -207,17 +205,8 @@ impl ExternClient {
             .await?;
         tracing::debug!(%sealed, size, "encrypted document downloaded");
         let opened = decryptor.decrypt(&bytes).await?;
-        // Documents are gzipped before encryption.
-        if opened.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            flate2::read::GzDecoder::new(opened.as_slice())
-                .take(MAX_SEALED * 16)
-                .read_to_end(&mut plain)
-                .map_err(|e| Error::Protocol(format!("the decrypted document is bad gzip: {e}")))?;
-            Ok(plain)
-        } else {
-            Ok(opened)
-        }
+        // Documents are zipped (or, in older material, gzipped) before encryption.
+        crate::compression::unpack(opened, MAX_SEALED * 16)
     }
 
     /// `check-demand`: the error codes that allow a decline (empty: nothing wrong).

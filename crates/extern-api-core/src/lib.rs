@@ -26,6 +26,7 @@ pub mod archive_store;
 mod auth;
 pub mod check;
 mod client;
+mod compression;
 mod contents;
 pub mod cursor_store;
 pub mod decryptor;

@@ -596,6 +596,73 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ControlUnitSubscription`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ControlUnitSubscription {
+        ///`true` for an SFR registration number, `false` for an FSS one.
+        #[serde(
+            rename = "is-sfr",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_sfr: ::std::option::Option<bool>,
+        #[serde(
+            rename = "registration-number",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registration_number: ::std::option::Option<::std::string::String>,
+        ///`subscribed`, `unsubscribed`, `subscribe-in-progress`, `unsubscribe-in-progress`, `subscribe-failed`, `subscribe-without-response`, `unsubscribe-without-response`, `unknown` (open set).
+        #[serde(
+            rename = "subscription-status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subscription_status: ::std::option::Option<::std::string::String>,
+    }
+    impl ControlUnitSubscription {
+        pub fn builder() -> builder::ControlUnitSubscription {
+            Default::default()
+        }
+    }
+    ///Search of an organization's subscriptions to control units (C# `SedoSubscriptionSearchRequest`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ControlUnitSubscriptionSearchRequest {
+        ///`fss-sedo` (the only type the C# SDK knows; open set).
+        #[serde(
+            rename = "control-unit-subscription-type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub control_unit_subscription_type: ::std::option::Option<::std::string::String>,
+        ///FSS or SFR registration number to look for; all when absent.
+        #[serde(
+            rename = "registration-number",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registration_number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take: ::std::option::Option<i32>,
+    }
+    impl ControlUnitSubscriptionSearchRequest {
+        pub fn builder() -> builder::ControlUnitSubscriptionSearchRequest {
+            Default::default()
+        }
+    }
+    ///`ControlUnitSubscriptionsPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ControlUnitSubscriptionsPage {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub items: ::std::vec::Vec<ControlUnitSubscription>,
+        #[serde(
+            rename = "total-count",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl ControlUnitSubscriptionsPage {
+        pub fn builder() -> builder::ControlUnitSubscriptionsPage {
+            Default::default()
+        }
+    }
     ///`ControlUnitsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ControlUnitsPage {
@@ -667,6 +734,45 @@ pub mod types {
     }
     impl CryptOperationStatusResult {
         pub fn builder() -> builder::CryptOperationStatusResult {
+            Default::default()
+        }
+    }
+    ///Answer of the MVD data-to-sign preparation; only `DecryptedContentId` is named by the docs, the rest is kept whole.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DataToSignResult {
+        ///Content to sign (the docs call it `DecryptedContentId`); download it from the contents service.
+        #[serde(
+            rename = "decrypted-content-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub decrypted_content_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    impl DataToSignResult {
+        pub fn builder() -> builder::DataToSignResult {
+            Default::default()
+        }
+    }
+    ///`DeadlineInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DeadlineInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deadline: ::std::option::Option<crate::lenient::DateTime>,
+        #[serde(
+            rename = "period-number",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_number: ::std::option::Option<i32>,
+        #[serde(
+            rename = "period-year",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_year: ::std::option::Option<i32>,
+        ///`declined`, `not-sent-after-deadline`, `sent-after-deadline`, `accepted`, … (open set).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    impl DeadlineInfo {
+        pub fn builder() -> builder::DeadlineInfo {
             Default::default()
         }
     }
@@ -967,6 +1073,33 @@ pub mod types {
     }
     impl DocumentRequest {
         pub fn builder() -> builder::DocumentRequest {
+            Default::default()
+        }
+    }
+    ///A request for the documents of an incoming SEDO docflow; sign `data-to-sign` raw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DocumentsRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "data-to-sign",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub data_to_sign: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "docflow-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub docflow_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature: ::std::option::Option<::std::string::String>,
+    }
+    impl DocumentsRequest {
+        pub fn builder() -> builder::DocumentsRequest {
             Default::default()
         }
     }
@@ -1436,6 +1569,40 @@ pub mod types {
             Default::default()
         }
     }
+    ///`EventsDocumentForm`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EventsDocumentForm {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub knd: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub okud: ::std::option::Option<::std::string::String>,
+    }
+    impl EventsDocumentForm {
+        pub fn builder() -> builder::EventsDocumentForm {
+            Default::default()
+        }
+    }
+    ///`EventsFilter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EventsFilter {
+        #[serde(
+            rename = "docflow-types",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub docflow_types: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "document-forms",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub document_forms: ::std::vec::Vec<EventsDocumentForm>,
+    }
+    impl EventsFilter {
+        pub fn builder() -> builder::EventsFilter {
+            Default::default()
+        }
+    }
     ///One page of the events feed; continue with `fromId = next-event-id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EventsPage {
@@ -1478,6 +1645,119 @@ pub mod types {
             Default::default()
         }
     }
+    ///`FnsForm`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct FnsForm {
+        #[serde(
+            rename = "description-period",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description_period: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub knd: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "period-begin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_begin: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "period-end",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_end: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    impl FnsForm {
+        pub fn builder() -> builder::FnsForm {
+            Default::default()
+        }
+    }
+    ///KND list of FNS report and demand forms.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct FnsFormsPage {
+        #[serde(
+            rename = "fns-forms",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub fns_forms: ::std::vec::Vec<FnsForm>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take: ::std::option::Option<i64>,
+        #[serde(
+            rename = "total-count",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl FnsFormsPage {
+        pub fn builder() -> builder::FnsFormsPage {
+            Default::default()
+        }
+    }
+    ///`FormInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct FormInfo {
+        #[serde(
+            rename = "form-full-name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub form_full_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "form-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub form_id: ::std::option::Option<i32>,
+        #[serde(
+            rename = "form-short-name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub form_short_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub knd: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub okud: ::std::option::Option<::std::string::String>,
+        ///Periodicity of the form (open set).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub periodicity: ::std::option::Option<::std::string::String>,
+    }
+    impl FormInfo {
+        pub fn builder() -> builder::FormInfo {
+            Default::default()
+        }
+    }
+    ///`FormsList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct FormsList {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub forms: ::std::vec::Vec<FormInfo>,
+    }
+    impl FormsList {
+        pub fn builder() -> builder::FormsList {
+            Default::default()
+        }
+    }
+    ///`GenerateDocumentsRequestRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GenerateDocumentsRequestRequest {
+        ///The signer's certificate, DER base64.
+        #[serde(rename = "certificate-base64")]
+        pub certificate_base64: ::std::string::String,
+        #[serde(
+            rename = "machine-readable-warrant-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub machine_readable_warrant_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    impl GenerateDocumentsRequestRequest {
+        pub fn builder() -> builder::GenerateDocumentsRequestRequest {
+            Default::default()
+        }
+    }
     ///`GenerateReplyRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GenerateReplyRequest {
@@ -1487,6 +1767,48 @@ pub mod types {
     }
     impl GenerateReplyRequest {
         pub fn builder() -> builder::GenerateReplyRequest {
+            Default::default()
+        }
+    }
+    ///`GosuslugiAuthRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GosuslugiAuthRequest {
+        ///Detached PKCS#7 signature over the API key (UTF-8 without BOM), base64; lives 18 hours.
+        #[serde(rename = "base64-signature-content")]
+        pub base64_signature_content: ::std::string::String,
+        ///The employee's API key on Gosuslugi (32 characters).
+        #[serde(rename = "gosuslugi-uid")]
+        pub gosuslugi_uid: ::std::string::String,
+    }
+    impl GosuslugiAuthRequest {
+        pub fn builder() -> builder::GosuslugiAuthRequest {
+            Default::default()
+        }
+    }
+    ///`HandbookPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct HandbookPage {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub handbook: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[serde(
+            rename = "handbook-type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub handbook_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take: ::std::option::Option<i64>,
+        #[serde(
+            rename = "total-count",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl HandbookPage {
+        pub fn builder() -> builder::HandbookPage {
             Default::default()
         }
     }
@@ -1524,6 +1846,35 @@ pub mod types {
     impl Link {
         pub fn builder() -> builder::Link {
             Default::default()
+        }
+    }
+    ///A JSON object whose fields the vendor's public material does not spell out; kept whole.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct OpaqueObject(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for OpaqueObject {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OpaqueObject>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: OpaqueObject) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for OpaqueObject {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
         }
     }
     ///`Organization`
@@ -1584,6 +1935,22 @@ pub mod types {
     }
     impl OrganizationGeneral {
         pub fn builder() -> builder::OrganizationGeneral {
+            Default::default()
+        }
+    }
+    ///`OrganizationPayments`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct OrganizationPayments {
+        #[serde(
+            rename = "organization-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub organization_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub payments: ::std::vec::Vec<PaymentInfo>,
+    }
+    impl OrganizationPayments {
+        pub fn builder() -> builder::OrganizationPayments {
             Default::default()
         }
     }
@@ -1650,6 +2017,168 @@ pub mod types {
     }
     impl PayerOrganization {
         pub fn builder() -> builder::PayerOrganization {
+            Default::default()
+        }
+    }
+    ///`PaymentInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentInfo {
+        #[serde(
+            rename = "full-name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub full_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "payment-form-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub payment_form_id: ::std::option::Option<i32>,
+        #[serde(
+            rename = "payment-periods",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub payment_periods: ::std::vec::Vec<PaymentPeriod>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub periodicity: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "short-name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub short_name: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentInfo {
+        pub fn builder() -> builder::PaymentInfo {
+            Default::default()
+        }
+    }
+    ///`PaymentPeriod`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentPeriod {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deadline: ::std::option::Option<crate::lenient::DateTime>,
+        #[serde(
+            rename = "payment-number-in-period",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub payment_number_in_period: ::std::option::Option<i32>,
+        #[serde(
+            rename = "period-number",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_number: ::std::option::Option<i32>,
+        #[serde(
+            rename = "period-type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "period-year",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub period_year: ::std::option::Option<i32>,
+    }
+    impl PaymentPeriod {
+        pub fn builder() -> builder::PaymentPeriod {
+            Default::default()
+        }
+    }
+    ///`PaymentsList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PaymentsList {
+        #[serde(
+            rename = "organization-payments",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub organization_payments: ::std::vec::Vec<OrganizationPayments>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take: ::std::option::Option<i32>,
+        #[serde(
+            rename = "total-count",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl PaymentsList {
+        pub fn builder() -> builder::PaymentsList {
+            Default::default()
+        }
+    }
+    ///A multi-document reply in a PFR docflow.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PfrReply {
+        #[serde(
+            rename = "docflow-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub docflow_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub documents: ::std::vec::Vec<PfrReplyDocument>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+    }
+    impl PfrReply {
+        pub fn builder() -> builder::PfrReply {
+            Default::default()
+        }
+    }
+    ///`PfrReplyDocument`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PfrReplyDocument {
+        #[serde(
+            rename = "decrypted-content",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub decrypted_content: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "docflow-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub docflow_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            rename = "document-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub document_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(
+            rename = "encrypted-content",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub encrypted_content: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        #[serde(
+            rename = "reply-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reply_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature: ::std::option::Option<::std::string::String>,
+    }
+    impl PfrReplyDocument {
+        pub fn builder() -> builder::PfrReplyDocument {
+            Default::default()
+        }
+    }
+    ///Task result of preparing a drafts builder's documents.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PrepareDocumentsResult {
+        #[serde(
+            rename = "error-drafts-builder-documents",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub error_drafts_builder_documents: ::std::vec::Vec<ErrorDraftsBuilderDocument>,
+    }
+    impl PrepareDocumentsResult {
+        pub fn builder() -> builder::PrepareDocumentsResult {
             Default::default()
         }
     }
@@ -1762,6 +2291,61 @@ pub mod types {
             Default::default()
         }
     }
+    ///`RecognizeRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RecognizeRequest {
+        ///The demand file in the contents service.
+        #[serde(rename = "content-id")]
+        pub content_id: ::uuid::Uuid,
+    }
+    impl RecognizeRequest {
+        pub fn builder() -> builder::RecognizeRequest {
+            Default::default()
+        }
+    }
+    ///`RecognizeResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RecognizeResult {
+        ///`yyyy-MM-dd`.
+        #[serde(
+            rename = "demand-date",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub demand_date: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "demand-inn-list",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub demand_inn_list: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "demand-knd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub demand_knd: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "demand-number",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub demand_number: ::std::option::Option<::std::string::String>,
+        ///`yyyy-MM-dd`.
+        #[serde(
+            rename = "receipt-deadline-date",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub receipt_deadline_date: ::std::option::Option<::std::string::String>,
+        ///`yyyy-MM-dd`.
+        #[serde(
+            rename = "reply-deadline-date",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reply_deadline_date: ::std::option::Option<::std::string::String>,
+    }
+    impl RecognizeResult {
+        pub fn builder() -> builder::RecognizeResult {
+            Default::default()
+        }
+    }
     ///`RelatedDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RelatedDocument {
@@ -1819,6 +2403,103 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ReportInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReportInfo {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub deadlines: ::std::vec::Vec<DeadlineInfo>,
+        #[serde(
+            rename = "form-info",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub form_info: ::std::option::Option<FormInfo>,
+    }
+    impl ReportInfo {
+        pub fn builder() -> builder::ReportInfo {
+            Default::default()
+        }
+    }
+    ///`ReportsTable`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReportsTable {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub forms: ::std::vec::Vec<ReportInfo>,
+        #[serde(
+            rename = "organization-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub organization_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    impl ReportsTable {
+        pub fn builder() -> builder::ReportsTable {
+            Default::default()
+        }
+    }
+    ///`ReportsTableDocflow`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReportsTableDocflow {
+        #[serde(
+            rename = "correction-number",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub correction_number: ::std::option::Option<i32>,
+        #[serde(
+            rename = "docflow-id",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub docflow_id: ::std::option::Option<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub form: ::std::option::Option<FormInfo>,
+        #[serde(
+            rename = "organization-short-name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub organization_short_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recipient: ::std::option::Option<::std::string::String>,
+        ///`error`, `declined`, `sent`, `accepted`, `editing`, `accepted-with-rebuke`, … (open set).
+        #[serde(
+            rename = "report-status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub report_status: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "send-date",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub send_date: ::std::option::Option<crate::lenient::DateTime>,
+    }
+    impl ReportsTableDocflow {
+        pub fn builder() -> builder::ReportsTableDocflow {
+            Default::default()
+        }
+    }
+    ///`ReportsTableDocflows`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReportsTableDocflows {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub docflows: ::std::vec::Vec<ReportsTableDocflow>,
+    }
+    impl ReportsTableDocflows {
+        pub fn builder() -> builder::ReportsTableDocflows {
+            Default::default()
+        }
+    }
+    ///`ReportsTableList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReportsTableList {
+        #[serde(
+            rename = "reports-tables",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub reports_tables: ::std::vec::Vec<ReportsTable>,
+    }
+    impl ReportsTableList {
+        pub fn builder() -> builder::ReportsTableList {
+            Default::default()
+        }
+    }
     ///`SaveDecryptedContentResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SaveDecryptedContentResult {
@@ -1832,6 +2513,71 @@ pub mod types {
     }
     impl SaveDecryptedContentResult {
         pub fn builder() -> builder::SaveDecryptedContentResult {
+            Default::default()
+        }
+    }
+    ///`SearchPaymentsRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SearchPaymentsRequest {
+        #[serde(
+            rename = "deadline-from",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deadline_from: ::std::option::Option<crate::lenient::DateTime>,
+        #[serde(
+            rename = "deadline-to",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deadline_to: ::std::option::Option<crate::lenient::DateTime>,
+        #[serde(
+            rename = "organization-ids",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub organization_ids: ::std::vec::Vec<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take: ::std::option::Option<i32>,
+    }
+    impl SearchPaymentsRequest {
+        pub fn builder() -> builder::SearchPaymentsRequest {
+            Default::default()
+        }
+    }
+    ///`SearchReportsRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SearchReportsRequest {
+        ///Defaults to three months back.
+        #[serde(
+            rename = "date-from",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_from: ::std::option::Option<crate::lenient::DateTime>,
+        ///Defaults to three months ahead.
+        #[serde(
+            rename = "date-to",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_to: ::std::option::Option<crate::lenient::DateTime>,
+        #[serde(
+            rename = "include-deleted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub include_deleted: ::std::option::Option<bool>,
+        #[serde(
+            rename = "organization-ids",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub organization_ids: ::std::vec::Vec<::uuid::Uuid>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub take: ::std::option::Option<i32>,
+    }
+    impl SearchReportsRequest {
+        pub fn builder() -> builder::SearchReportsRequest {
             Default::default()
         }
     }
@@ -1869,6 +2615,22 @@ pub mod types {
     }
     impl Sender {
         pub fn builder() -> builder::Sender {
+            Default::default()
+        }
+    }
+    ///`ShareEventsRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ShareEventsRequest {
+        #[serde(
+            rename = "events-filter",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub events_filter: ::std::option::Option<EventsFilter>,
+        ///The integrator's service name given when the feed was enabled.
+        pub subscriber: ::std::string::String,
+    }
+    impl ShareEventsRequest {
+        pub fn builder() -> builder::ShareEventsRequest {
             Default::default()
         }
     }
@@ -4639,6 +5401,274 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ControlUnitSubscription {
+            is_sfr: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            registration_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscription_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ControlUnitSubscription {
+            fn default() -> Self {
+                Self {
+                    is_sfr: Ok(Default::default()),
+                    registration_number: Ok(Default::default()),
+                    subscription_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl ControlUnitSubscription {
+            pub fn is_sfr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sfr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_sfr: {e}")
+                    });
+                self
+            }
+            pub fn registration_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.registration_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for registration_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscription_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_status: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ControlUnitSubscription>
+        for super::ControlUnitSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ControlUnitSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_sfr: value.is_sfr?,
+                    registration_number: value.registration_number?,
+                    subscription_status: value.subscription_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ControlUnitSubscription>
+        for ControlUnitSubscription {
+            fn from(value: super::ControlUnitSubscription) -> Self {
+                Self {
+                    is_sfr: Ok(value.is_sfr),
+                    registration_number: Ok(value.registration_number),
+                    subscription_status: Ok(value.subscription_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ControlUnitSubscriptionSearchRequest {
+            control_unit_subscription_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            registration_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            skip: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            take: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ControlUnitSubscriptionSearchRequest {
+            fn default() -> Self {
+                Self {
+                    control_unit_subscription_type: Ok(Default::default()),
+                    registration_number: Ok(Default::default()),
+                    skip: Ok(Default::default()),
+                    take: Ok(Default::default()),
+                }
+            }
+        }
+        impl ControlUnitSubscriptionSearchRequest {
+            pub fn control_unit_subscription_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.control_unit_subscription_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for control_unit_subscription_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn registration_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.registration_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for registration_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ControlUnitSubscriptionSearchRequest>
+        for super::ControlUnitSubscriptionSearchRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ControlUnitSubscriptionSearchRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    control_unit_subscription_type: value
+                        .control_unit_subscription_type?,
+                    registration_number: value.registration_number?,
+                    skip: value.skip?,
+                    take: value.take?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ControlUnitSubscriptionSearchRequest>
+        for ControlUnitSubscriptionSearchRequest {
+            fn from(value: super::ControlUnitSubscriptionSearchRequest) -> Self {
+                Self {
+                    control_unit_subscription_type: Ok(
+                        value.control_unit_subscription_type,
+                    ),
+                    registration_number: Ok(value.registration_number),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ControlUnitSubscriptionsPage {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::ControlUnitSubscription>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ControlUnitSubscriptionsPage {
+            fn default() -> Self {
+                Self {
+                    items: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ControlUnitSubscriptionsPage {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ControlUnitSubscription>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ControlUnitSubscriptionsPage>
+        for super::ControlUnitSubscriptionsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ControlUnitSubscriptionsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ControlUnitSubscriptionsPage>
+        for ControlUnitSubscriptionsPage {
+            fn from(value: super::ControlUnitSubscriptionsPage) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ControlUnitsPage {
             control_units: ::std::result::Result<
                 ::std::vec::Vec<super::ControlUnit>,
@@ -4988,6 +6018,157 @@ pub mod types {
                     content_id: Ok(value.content_id),
                     progress: Ok(value.progress),
                     signed_documents: Ok(value.signed_documents),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataToSignResult {
+            decrypted_content_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataToSignResult {
+            fn default() -> Self {
+                Self {
+                    decrypted_content_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl DataToSignResult {
+            pub fn decrypted_content_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.decrypted_content_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for decrypted_content_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataToSignResult> for super::DataToSignResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataToSignResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    decrypted_content_id: value.decrypted_content_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataToSignResult> for DataToSignResult {
+            fn from(value: super::DataToSignResult) -> Self {
+                Self {
+                    decrypted_content_id: Ok(value.decrypted_content_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeadlineInfo {
+            deadline: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+            period_number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            period_year: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeadlineInfo {
+            fn default() -> Self {
+                Self {
+                    deadline: Ok(Default::default()),
+                    period_number: Ok(Default::default()),
+                    period_year: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeadlineInfo {
+            pub fn deadline<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deadline = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deadline: {e}")
+                    });
+                self
+            }
+            pub fn period_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_number: {e}")
+                    });
+                self
+            }
+            pub fn period_year<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_year = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_year: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeadlineInfo> for super::DeadlineInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeadlineInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    deadline: value.deadline?,
+                    period_number: value.period_number?,
+                    period_year: value.period_year?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeadlineInfo> for DeadlineInfo {
+            fn from(value: super::DeadlineInfo) -> Self {
+                Self {
+                    deadline: Ok(value.deadline),
+                    period_number: Ok(value.period_number),
+                    period_year: Ok(value.period_year),
+                    status: Ok(value.status),
                 }
             }
         }
@@ -6414,6 +7595,144 @@ pub mod types {
                 Self {
                     content_id: Ok(value.content_id),
                     description: Ok(value.description),
+                    signature: Ok(value.signature),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DocumentsRequest {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data_to_sign: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            docflow_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::vec::Vec<super::Link>,
+                ::std::string::String,
+            >,
+            signature: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DocumentsRequest {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    data_to_sign: Ok(Default::default()),
+                    docflow_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    signature: Ok(Default::default()),
+                }
+            }
+        }
+        impl DocumentsRequest {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn data_to_sign<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_to_sign = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_to_sign: {e}")
+                    });
+                self
+            }
+            pub fn docflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docflow_id: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DocumentsRequest> for super::DocumentsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DocumentsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    data_to_sign: value.data_to_sign?,
+                    docflow_id: value.docflow_id?,
+                    id: value.id?,
+                    links: value.links?,
+                    signature: value.signature?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DocumentsRequest> for DocumentsRequest {
+            fn from(value: super::DocumentsRequest) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    data_to_sign: Ok(value.data_to_sign),
+                    docflow_id: Ok(value.docflow_id),
+                    id: Ok(value.id),
+                    links: Ok(value.links),
                     signature: Ok(value.signature),
                 }
             }
@@ -8515,6 +9834,136 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct EventsDocumentForm {
+            knd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            okud: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EventsDocumentForm {
+            fn default() -> Self {
+                Self {
+                    knd: Ok(Default::default()),
+                    okud: Ok(Default::default()),
+                }
+            }
+        }
+        impl EventsDocumentForm {
+            pub fn knd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.knd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for knd: {e}")
+                    });
+                self
+            }
+            pub fn okud<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.okud = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for okud: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EventsDocumentForm> for super::EventsDocumentForm {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventsDocumentForm,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    knd: value.knd?,
+                    okud: value.okud?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EventsDocumentForm> for EventsDocumentForm {
+            fn from(value: super::EventsDocumentForm) -> Self {
+                Self {
+                    knd: Ok(value.knd),
+                    okud: Ok(value.okud),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EventsFilter {
+            docflow_types: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            document_forms: ::std::result::Result<
+                ::std::vec::Vec<super::EventsDocumentForm>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EventsFilter {
+            fn default() -> Self {
+                Self {
+                    docflow_types: Ok(Default::default()),
+                    document_forms: Ok(Default::default()),
+                }
+            }
+        }
+        impl EventsFilter {
+            pub fn docflow_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docflow_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docflow_types: {e}")
+                    });
+                self
+            }
+            pub fn document_forms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EventsDocumentForm>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_forms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for document_forms: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EventsFilter> for super::EventsFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventsFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    docflow_types: value.docflow_types?,
+                    document_forms: value.document_forms?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EventsFilter> for EventsFilter {
+            fn from(value: super::EventsFilter) -> Self {
+                Self {
+                    docflow_types: Ok(value.docflow_types),
+                    document_forms: Ok(value.document_forms),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EventsPage {
             api_events: ::std::result::Result<
                 ::std::vec::Vec<super::ApiEvent>,
@@ -8680,6 +10129,507 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct FnsForm {
+            description_period: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            knd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            period_begin: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            period_end: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FnsForm {
+            fn default() -> Self {
+                Self {
+                    description_period: Ok(Default::default()),
+                    knd: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    period_begin: Ok(Default::default()),
+                    period_end: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl FnsForm {
+            pub fn description_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for description_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn knd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.knd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for knd: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn period_begin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_begin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_begin: {e}")
+                    });
+                self
+            }
+            pub fn period_end<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_end = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_end: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FnsForm> for super::FnsForm {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FnsForm,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description_period: value.description_period?,
+                    knd: value.knd?,
+                    name: value.name?,
+                    period_begin: value.period_begin?,
+                    period_end: value.period_end?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FnsForm> for FnsForm {
+            fn from(value: super::FnsForm) -> Self {
+                Self {
+                    description_period: Ok(value.description_period),
+                    knd: Ok(value.knd),
+                    name: Ok(value.name),
+                    period_begin: Ok(value.period_begin),
+                    period_end: Ok(value.period_end),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FnsFormsPage {
+            fns_forms: ::std::result::Result<
+                ::std::vec::Vec<super::FnsForm>,
+                ::std::string::String,
+            >,
+            skip: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            take: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FnsFormsPage {
+            fn default() -> Self {
+                Self {
+                    fns_forms: Ok(Default::default()),
+                    skip: Ok(Default::default()),
+                    take: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl FnsFormsPage {
+            pub fn fns_forms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FnsForm>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fns_forms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fns_forms: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FnsFormsPage> for super::FnsFormsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FnsFormsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fns_forms: value.fns_forms?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FnsFormsPage> for FnsFormsPage {
+            fn from(value: super::FnsFormsPage) -> Self {
+                Self {
+                    fns_forms: Ok(value.fns_forms),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FormInfo {
+            form_full_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            form_id: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            form_short_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            knd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            okud: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            periodicity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FormInfo {
+            fn default() -> Self {
+                Self {
+                    form_full_name: Ok(Default::default()),
+                    form_id: Ok(Default::default()),
+                    form_short_name: Ok(Default::default()),
+                    knd: Ok(Default::default()),
+                    okud: Ok(Default::default()),
+                    periodicity: Ok(Default::default()),
+                }
+            }
+        }
+        impl FormInfo {
+            pub fn form_full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for form_full_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn form_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for form_id: {e}")
+                    });
+                self
+            }
+            pub fn form_short_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_short_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for form_short_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn knd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.knd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for knd: {e}")
+                    });
+                self
+            }
+            pub fn okud<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.okud = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for okud: {e}")
+                    });
+                self
+            }
+            pub fn periodicity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.periodicity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for periodicity: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FormInfo> for super::FormInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FormInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    form_full_name: value.form_full_name?,
+                    form_id: value.form_id?,
+                    form_short_name: value.form_short_name?,
+                    knd: value.knd?,
+                    okud: value.okud?,
+                    periodicity: value.periodicity?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FormInfo> for FormInfo {
+            fn from(value: super::FormInfo) -> Self {
+                Self {
+                    form_full_name: Ok(value.form_full_name),
+                    form_id: Ok(value.form_id),
+                    form_short_name: Ok(value.form_short_name),
+                    knd: Ok(value.knd),
+                    okud: Ok(value.okud),
+                    periodicity: Ok(value.periodicity),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FormsList {
+            forms: ::std::result::Result<
+                ::std::vec::Vec<super::FormInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FormsList {
+            fn default() -> Self {
+                Self {
+                    forms: Ok(Default::default()),
+                }
+            }
+        }
+        impl FormsList {
+            pub fn forms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FormInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for forms: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FormsList> for super::FormsList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FormsList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { forms: value.forms? })
+            }
+        }
+        impl ::std::convert::From<super::FormsList> for FormsList {
+            fn from(value: super::FormsList) -> Self {
+                Self { forms: Ok(value.forms) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GenerateDocumentsRequestRequest {
+            certificate_base64: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            machine_readable_warrant_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenerateDocumentsRequestRequest {
+            fn default() -> Self {
+                Self {
+                    certificate_base64: Err(
+                        "no value supplied for certificate_base64".to_string(),
+                    ),
+                    machine_readable_warrant_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl GenerateDocumentsRequestRequest {
+            pub fn certificate_base64<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_base64 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_base64: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn machine_readable_warrant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.machine_readable_warrant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for machine_readable_warrant_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenerateDocumentsRequestRequest>
+        for super::GenerateDocumentsRequestRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenerateDocumentsRequestRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate_base64: value.certificate_base64?,
+                    machine_readable_warrant_id: value.machine_readable_warrant_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GenerateDocumentsRequestRequest>
+        for GenerateDocumentsRequestRequest {
+            fn from(value: super::GenerateDocumentsRequestRequest) -> Self {
+                Self {
+                    certificate_base64: Ok(value.certificate_base64),
+                    machine_readable_warrant_id: Ok(value.machine_readable_warrant_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct GenerateReplyRequest {
             certificate_base64: ::std::result::Result<
                 ::std::string::String,
@@ -8726,6 +10676,202 @@ pub mod types {
             fn from(value: super::GenerateReplyRequest) -> Self {
                 Self {
                     certificate_base64: Ok(value.certificate_base64),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GosuslugiAuthRequest {
+            base64_signature_content: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            gosuslugi_uid: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GosuslugiAuthRequest {
+            fn default() -> Self {
+                Self {
+                    base64_signature_content: Err(
+                        "no value supplied for base64_signature_content".to_string(),
+                    ),
+                    gosuslugi_uid: Err("no value supplied for gosuslugi_uid".to_string()),
+                }
+            }
+        }
+        impl GosuslugiAuthRequest {
+            pub fn base64_signature_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base64_signature_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for base64_signature_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn gosuslugi_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gosuslugi_uid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gosuslugi_uid: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GosuslugiAuthRequest>
+        for super::GosuslugiAuthRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GosuslugiAuthRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base64_signature_content: value.base64_signature_content?,
+                    gosuslugi_uid: value.gosuslugi_uid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GosuslugiAuthRequest> for GosuslugiAuthRequest {
+            fn from(value: super::GosuslugiAuthRequest) -> Self {
+                Self {
+                    base64_signature_content: Ok(value.base64_signature_content),
+                    gosuslugi_uid: Ok(value.gosuslugi_uid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HandbookPage {
+            handbook: ::std::result::Result<
+                ::std::vec::Vec<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            handbook_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            skip: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            take: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HandbookPage {
+            fn default() -> Self {
+                Self {
+                    handbook: Ok(Default::default()),
+                    handbook_type: Ok(Default::default()),
+                    skip: Ok(Default::default()),
+                    take: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl HandbookPage {
+            pub fn handbook<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handbook = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for handbook: {e}")
+                    });
+                self
+            }
+            pub fn handbook_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handbook_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for handbook_type: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HandbookPage> for super::HandbookPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HandbookPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    handbook: value.handbook?,
+                    handbook_type: value.handbook_type?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HandbookPage> for HandbookPage {
+            fn from(value: super::HandbookPage) -> Self {
+                Self {
+                    handbook: Ok(value.handbook),
+                    handbook_type: Ok(value.handbook_type),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total_count: Ok(value.total_count),
                 }
             }
         }
@@ -9284,6 +11430,73 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct OrganizationPayments {
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            payments: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OrganizationPayments {
+            fn default() -> Self {
+                Self {
+                    organization_id: Ok(Default::default()),
+                    payments: Ok(Default::default()),
+                }
+            }
+        }
+        impl OrganizationPayments {
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payments: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OrganizationPayments>
+        for super::OrganizationPayments {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OrganizationPayments,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    organization_id: value.organization_id?,
+                    payments: value.payments?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OrganizationPayments> for OrganizationPayments {
+            fn from(value: super::OrganizationPayments) -> Self {
+                Self {
+                    organization_id: Ok(value.organization_id),
+                    payments: Ok(value.payments),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OriginalDraftsBuilder {
             document_id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -9593,6 +11806,693 @@ pub mod types {
         impl ::std::convert::From<super::PayerOrganization> for PayerOrganization {
             fn from(value: super::PayerOrganization) -> Self {
                 Self { kpp: Ok(value.kpp) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentInfo {
+            full_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_form_id: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            payment_periods: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentPeriod>,
+                ::std::string::String,
+            >,
+            periodicity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            short_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentInfo {
+            fn default() -> Self {
+                Self {
+                    full_name: Ok(Default::default()),
+                    payment_form_id: Ok(Default::default()),
+                    payment_periods: Ok(Default::default()),
+                    periodicity: Ok(Default::default()),
+                    short_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentInfo {
+            pub fn full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for full_name: {e}")
+                    });
+                self
+            }
+            pub fn payment_form_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_form_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_form_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_periods<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentPeriod>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_periods = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_periods: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn periodicity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.periodicity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for periodicity: {e}")
+                    });
+                self
+            }
+            pub fn short_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.short_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for short_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentInfo> for super::PaymentInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    full_name: value.full_name?,
+                    payment_form_id: value.payment_form_id?,
+                    payment_periods: value.payment_periods?,
+                    periodicity: value.periodicity?,
+                    short_name: value.short_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentInfo> for PaymentInfo {
+            fn from(value: super::PaymentInfo) -> Self {
+                Self {
+                    full_name: Ok(value.full_name),
+                    payment_form_id: Ok(value.payment_form_id),
+                    payment_periods: Ok(value.payment_periods),
+                    periodicity: Ok(value.periodicity),
+                    short_name: Ok(value.short_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentPeriod {
+            deadline: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+            payment_number_in_period: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            period_number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            period_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            period_year: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentPeriod {
+            fn default() -> Self {
+                Self {
+                    deadline: Ok(Default::default()),
+                    payment_number_in_period: Ok(Default::default()),
+                    period_number: Ok(Default::default()),
+                    period_type: Ok(Default::default()),
+                    period_year: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentPeriod {
+            pub fn deadline<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deadline = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deadline: {e}")
+                    });
+                self
+            }
+            pub fn payment_number_in_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_number_in_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_number_in_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn period_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_number: {e}")
+                    });
+                self
+            }
+            pub fn period_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_type: {e}")
+                    });
+                self
+            }
+            pub fn period_year<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_year = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_year: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentPeriod> for super::PaymentPeriod {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentPeriod,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    deadline: value.deadline?,
+                    payment_number_in_period: value.payment_number_in_period?,
+                    period_number: value.period_number?,
+                    period_type: value.period_type?,
+                    period_year: value.period_year?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentPeriod> for PaymentPeriod {
+            fn from(value: super::PaymentPeriod) -> Self {
+                Self {
+                    deadline: Ok(value.deadline),
+                    payment_number_in_period: Ok(value.payment_number_in_period),
+                    period_number: Ok(value.period_number),
+                    period_type: Ok(value.period_type),
+                    period_year: Ok(value.period_year),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentsList {
+            organization_payments: ::std::result::Result<
+                ::std::vec::Vec<super::OrganizationPayments>,
+                ::std::string::String,
+            >,
+            skip: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            take: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentsList {
+            fn default() -> Self {
+                Self {
+                    organization_payments: Ok(Default::default()),
+                    skip: Ok(Default::default()),
+                    take: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentsList {
+            pub fn organization_payments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::OrganizationPayments>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_payments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_payments: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentsList> for super::PaymentsList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentsList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    organization_payments: value.organization_payments?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentsList> for PaymentsList {
+            fn from(value: super::PaymentsList) -> Self {
+                Self {
+                    organization_payments: Ok(value.organization_payments),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PfrReply {
+            docflow_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            documents: ::std::result::Result<
+                ::std::vec::Vec<super::PfrReplyDocument>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::vec::Vec<super::Link>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PfrReply {
+            fn default() -> Self {
+                Self {
+                    docflow_id: Ok(Default::default()),
+                    documents: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                }
+            }
+        }
+        impl PfrReply {
+            pub fn docflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docflow_id: {e}")
+                    });
+                self
+            }
+            pub fn documents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PfrReplyDocument>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.documents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for documents: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PfrReply> for super::PfrReply {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PfrReply,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    docflow_id: value.docflow_id?,
+                    documents: value.documents?,
+                    id: value.id?,
+                    links: value.links?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PfrReply> for PfrReply {
+            fn from(value: super::PfrReply) -> Self {
+                Self {
+                    docflow_id: Ok(value.docflow_id),
+                    documents: Ok(value.documents),
+                    id: Ok(value.id),
+                    links: Ok(value.links),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PfrReplyDocument {
+            decrypted_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            docflow_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            document_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            encrypted_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::vec::Vec<super::Link>,
+                ::std::string::String,
+            >,
+            reply_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            signature: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PfrReplyDocument {
+            fn default() -> Self {
+                Self {
+                    decrypted_content: Ok(Default::default()),
+                    docflow_id: Ok(Default::default()),
+                    document_id: Ok(Default::default()),
+                    encrypted_content: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    reply_id: Ok(Default::default()),
+                    signature: Ok(Default::default()),
+                }
+            }
+        }
+        impl PfrReplyDocument {
+            pub fn decrypted_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.decrypted_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for decrypted_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn docflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docflow_id: {e}")
+                    });
+                self
+            }
+            pub fn document_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document_id: {e}")
+                    });
+                self
+            }
+            pub fn encrypted_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encrypted_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encrypted_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn reply_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_id: {e}")
+                    });
+                self
+            }
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PfrReplyDocument> for super::PfrReplyDocument {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PfrReplyDocument,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    decrypted_content: value.decrypted_content?,
+                    docflow_id: value.docflow_id?,
+                    document_id: value.document_id?,
+                    encrypted_content: value.encrypted_content?,
+                    id: value.id?,
+                    links: value.links?,
+                    reply_id: value.reply_id?,
+                    signature: value.signature?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PfrReplyDocument> for PfrReplyDocument {
+            fn from(value: super::PfrReplyDocument) -> Self {
+                Self {
+                    decrypted_content: Ok(value.decrypted_content),
+                    docflow_id: Ok(value.docflow_id),
+                    document_id: Ok(value.document_id),
+                    encrypted_content: Ok(value.encrypted_content),
+                    id: Ok(value.id),
+                    links: Ok(value.links),
+                    reply_id: Ok(value.reply_id),
+                    signature: Ok(value.signature),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrepareDocumentsResult {
+            error_drafts_builder_documents: ::std::result::Result<
+                ::std::vec::Vec<super::ErrorDraftsBuilderDocument>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrepareDocumentsResult {
+            fn default() -> Self {
+                Self {
+                    error_drafts_builder_documents: Ok(Default::default()),
+                }
+            }
+        }
+        impl PrepareDocumentsResult {
+            pub fn error_drafts_builder_documents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ErrorDraftsBuilderDocument>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_drafts_builder_documents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for error_drafts_builder_documents: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrepareDocumentsResult>
+        for super::PrepareDocumentsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrepareDocumentsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error_drafts_builder_documents: value.error_drafts_builder_documents?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrepareDocumentsResult>
+        for PrepareDocumentsResult {
+            fn from(value: super::PrepareDocumentsResult) -> Self {
+                Self {
+                    error_drafts_builder_documents: Ok(
+                        value.error_drafts_builder_documents,
+                    ),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -10011,6 +12911,194 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RecognizeRequest {
+            content_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        }
+        impl ::std::default::Default for RecognizeRequest {
+            fn default() -> Self {
+                Self {
+                    content_id: Err("no value supplied for content_id".to_string()),
+                }
+            }
+        }
+        impl RecognizeRequest {
+            pub fn content_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RecognizeRequest> for super::RecognizeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecognizeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_id: value.content_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RecognizeRequest> for RecognizeRequest {
+            fn from(value: super::RecognizeRequest) -> Self {
+                Self {
+                    content_id: Ok(value.content_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RecognizeResult {
+            demand_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            demand_inn_list: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            demand_knd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            demand_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            receipt_deadline_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reply_deadline_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RecognizeResult {
+            fn default() -> Self {
+                Self {
+                    demand_date: Ok(Default::default()),
+                    demand_inn_list: Ok(Default::default()),
+                    demand_knd: Ok(Default::default()),
+                    demand_number: Ok(Default::default()),
+                    receipt_deadline_date: Ok(Default::default()),
+                    reply_deadline_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl RecognizeResult {
+            pub fn demand_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.demand_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for demand_date: {e}")
+                    });
+                self
+            }
+            pub fn demand_inn_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.demand_inn_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for demand_inn_list: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn demand_knd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.demand_knd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for demand_knd: {e}")
+                    });
+                self
+            }
+            pub fn demand_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.demand_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for demand_number: {e}")
+                    });
+                self
+            }
+            pub fn receipt_deadline_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.receipt_deadline_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for receipt_deadline_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reply_deadline_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_deadline_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reply_deadline_date: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RecognizeResult> for super::RecognizeResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecognizeResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    demand_date: value.demand_date?,
+                    demand_inn_list: value.demand_inn_list?,
+                    demand_knd: value.demand_knd?,
+                    demand_number: value.demand_number?,
+                    receipt_deadline_date: value.receipt_deadline_date?,
+                    reply_deadline_date: value.reply_deadline_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RecognizeResult> for RecognizeResult {
+            fn from(value: super::RecognizeResult) -> Self {
+                Self {
+                    demand_date: Ok(value.demand_date),
+                    demand_inn_list: Ok(value.demand_inn_list),
+                    demand_knd: Ok(value.demand_knd),
+                    demand_number: Ok(value.demand_number),
+                    receipt_deadline_date: Ok(value.receipt_deadline_date),
+                    reply_deadline_date: Ok(value.reply_deadline_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RelatedDocument {
             related_docflow_id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -10271,6 +13359,393 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ReportInfo {
+            deadlines: ::std::result::Result<
+                ::std::vec::Vec<super::DeadlineInfo>,
+                ::std::string::String,
+            >,
+            form_info: ::std::result::Result<
+                ::std::option::Option<super::FormInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReportInfo {
+            fn default() -> Self {
+                Self {
+                    deadlines: Ok(Default::default()),
+                    form_info: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReportInfo {
+            pub fn deadlines<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DeadlineInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deadlines = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deadlines: {e}")
+                    });
+                self
+            }
+            pub fn form_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FormInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for form_info: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReportInfo> for super::ReportInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    deadlines: value.deadlines?,
+                    form_info: value.form_info?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReportInfo> for ReportInfo {
+            fn from(value: super::ReportInfo) -> Self {
+                Self {
+                    deadlines: Ok(value.deadlines),
+                    form_info: Ok(value.form_info),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReportsTable {
+            forms: ::std::result::Result<
+                ::std::vec::Vec<super::ReportInfo>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReportsTable {
+            fn default() -> Self {
+                Self {
+                    forms: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReportsTable {
+            pub fn forms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReportInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for forms: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReportsTable> for super::ReportsTable {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportsTable,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    forms: value.forms?,
+                    organization_id: value.organization_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReportsTable> for ReportsTable {
+            fn from(value: super::ReportsTable) -> Self {
+                Self {
+                    forms: Ok(value.forms),
+                    organization_id: Ok(value.organization_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReportsTableDocflow {
+            correction_number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            docflow_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            form: ::std::result::Result<
+                ::std::option::Option<super::FormInfo>,
+                ::std::string::String,
+            >,
+            organization_short_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recipient: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            report_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            send_date: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReportsTableDocflow {
+            fn default() -> Self {
+                Self {
+                    correction_number: Ok(Default::default()),
+                    docflow_id: Ok(Default::default()),
+                    form: Ok(Default::default()),
+                    organization_short_name: Ok(Default::default()),
+                    recipient: Ok(Default::default()),
+                    report_status: Ok(Default::default()),
+                    send_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReportsTableDocflow {
+            pub fn correction_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.correction_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for correction_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn docflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docflow_id: {e}")
+                    });
+                self
+            }
+            pub fn form<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FormInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.form = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for form: {e}")
+                    });
+                self
+            }
+            pub fn organization_short_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_short_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_short_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn recipient<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipient = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recipient: {e}")
+                    });
+                self
+            }
+            pub fn report_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.report_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for report_status: {e}")
+                    });
+                self
+            }
+            pub fn send_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for send_date: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReportsTableDocflow>
+        for super::ReportsTableDocflow {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportsTableDocflow,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    correction_number: value.correction_number?,
+                    docflow_id: value.docflow_id?,
+                    form: value.form?,
+                    organization_short_name: value.organization_short_name?,
+                    recipient: value.recipient?,
+                    report_status: value.report_status?,
+                    send_date: value.send_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReportsTableDocflow> for ReportsTableDocflow {
+            fn from(value: super::ReportsTableDocflow) -> Self {
+                Self {
+                    correction_number: Ok(value.correction_number),
+                    docflow_id: Ok(value.docflow_id),
+                    form: Ok(value.form),
+                    organization_short_name: Ok(value.organization_short_name),
+                    recipient: Ok(value.recipient),
+                    report_status: Ok(value.report_status),
+                    send_date: Ok(value.send_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReportsTableDocflows {
+            docflows: ::std::result::Result<
+                ::std::vec::Vec<super::ReportsTableDocflow>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReportsTableDocflows {
+            fn default() -> Self {
+                Self {
+                    docflows: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReportsTableDocflows {
+            pub fn docflows<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReportsTableDocflow>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docflows = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docflows: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReportsTableDocflows>
+        for super::ReportsTableDocflows {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportsTableDocflows,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { docflows: value.docflows? })
+            }
+        }
+        impl ::std::convert::From<super::ReportsTableDocflows> for ReportsTableDocflows {
+            fn from(value: super::ReportsTableDocflows) -> Self {
+                Self {
+                    docflows: Ok(value.docflows),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReportsTableList {
+            reports_tables: ::std::result::Result<
+                ::std::vec::Vec<super::ReportsTable>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReportsTableList {
+            fn default() -> Self {
+                Self {
+                    reports_tables: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReportsTableList {
+            pub fn reports_tables<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReportsTable>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reports_tables = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reports_tables: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReportsTableList> for super::ReportsTableList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportsTableList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    reports_tables: value.reports_tables?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReportsTableList> for ReportsTableList {
+            fn from(value: super::ReportsTableList) -> Self {
+                Self {
+                    reports_tables: Ok(value.reports_tables),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SaveDecryptedContentResult {
             content_id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -10333,6 +13808,284 @@ pub mod types {
                 Self {
                     content_id: Ok(value.content_id),
                     links: Ok(value.links),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchPaymentsRequest {
+            deadline_from: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+            deadline_to: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+            organization_ids: ::std::result::Result<
+                ::std::vec::Vec<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            skip: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            take: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SearchPaymentsRequest {
+            fn default() -> Self {
+                Self {
+                    deadline_from: Ok(Default::default()),
+                    deadline_to: Ok(Default::default()),
+                    organization_ids: Ok(Default::default()),
+                    skip: Ok(Default::default()),
+                    take: Ok(Default::default()),
+                }
+            }
+        }
+        impl SearchPaymentsRequest {
+            pub fn deadline_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deadline_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deadline_from: {e}")
+                    });
+                self
+            }
+            pub fn deadline_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deadline_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deadline_to: {e}")
+                    });
+                self
+            }
+            pub fn organization_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchPaymentsRequest>
+        for super::SearchPaymentsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchPaymentsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    deadline_from: value.deadline_from?,
+                    deadline_to: value.deadline_to?,
+                    organization_ids: value.organization_ids?,
+                    skip: value.skip?,
+                    take: value.take?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchPaymentsRequest>
+        for SearchPaymentsRequest {
+            fn from(value: super::SearchPaymentsRequest) -> Self {
+                Self {
+                    deadline_from: Ok(value.deadline_from),
+                    deadline_to: Ok(value.deadline_to),
+                    organization_ids: Ok(value.organization_ids),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchReportsRequest {
+            date_from: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+            date_to: ::std::result::Result<
+                ::std::option::Option<crate::lenient::DateTime>,
+                ::std::string::String,
+            >,
+            include_deleted: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            organization_ids: ::std::result::Result<
+                ::std::vec::Vec<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            skip: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            take: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SearchReportsRequest {
+            fn default() -> Self {
+                Self {
+                    date_from: Ok(Default::default()),
+                    date_to: Ok(Default::default()),
+                    include_deleted: Ok(Default::default()),
+                    organization_ids: Ok(Default::default()),
+                    skip: Ok(Default::default()),
+                    take: Ok(Default::default()),
+                }
+            }
+        }
+        impl SearchReportsRequest {
+            pub fn date_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_from: {e}")
+                    });
+                self
+            }
+            pub fn date_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::lenient::DateTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_to: {e}")
+                    });
+                self
+            }
+            pub fn include_deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_deleted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn organization_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchReportsRequest>
+        for super::SearchReportsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchReportsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_from: value.date_from?,
+                    date_to: value.date_to?,
+                    include_deleted: value.include_deleted?,
+                    organization_ids: value.organization_ids?,
+                    skip: value.skip?,
+                    take: value.take?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchReportsRequest> for SearchReportsRequest {
+            fn from(value: super::SearchReportsRequest) -> Self {
+                Self {
+                    date_from: Ok(value.date_from),
+                    date_to: Ok(value.date_to),
+                    include_deleted: Ok(value.include_deleted),
+                    organization_ids: Ok(value.organization_ids),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
                 }
             }
         }
@@ -10519,6 +14272,70 @@ pub mod types {
                     is_representative: Ok(value.is_representative),
                     kpp: Ok(value.kpp),
                     name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShareEventsRequest {
+            events_filter: ::std::result::Result<
+                ::std::option::Option<super::EventsFilter>,
+                ::std::string::String,
+            >,
+            subscriber: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShareEventsRequest {
+            fn default() -> Self {
+                Self {
+                    events_filter: Ok(Default::default()),
+                    subscriber: Err("no value supplied for subscriber".to_string()),
+                }
+            }
+        }
+        impl ShareEventsRequest {
+            pub fn events_filter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::EventsFilter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events_filter = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for events_filter: {e}")
+                    });
+                self
+            }
+            pub fn subscriber<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscriber = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subscriber: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShareEventsRequest> for super::ShareEventsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShareEventsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    events_filter: value.events_filter?,
+                    subscriber: value.subscriber?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShareEventsRequest> for ShareEventsRequest {
+            fn from(value: super::ShareEventsRequest) -> Self {
+                Self {
+                    events_filter: Ok(value.events_filter),
+                    subscriber: Ok(value.subscriber),
                 }
             }
         }
@@ -11080,6 +14897,32 @@ let response = client.accounts_delete()
     .await;
 ```*/
     fn accounts_delete(&self) -> builder::AccountsDelete<'_>;
+    /**Every user of the account (admin only), once per account they belong to: login, name, login certificates, rights
+
+Sends a `GET` request to `/v1/{accountId}/users`
+
+Arguments:
+- `account_id`: Account id.
+```ignore
+let response = client.accounts_get_users()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
+    fn accounts_get_users(&self) -> builder::AccountsGetUsers<'_>;
+    /**Employees of the account's organizations
+
+Sends a `GET` request to `/v1/{accountId}/employees`
+
+Arguments:
+- `account_id`: Account id.
+```ignore
+let response = client.accounts_get_employees()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
+    fn accounts_get_employees(&self) -> builder::AccountsGetEmployees<'_>;
 }
 impl ClientAccountsExt for Client {
     fn accounts_get_all(&self) -> builder::AccountsGetAll<'_> {
@@ -11093,6 +14936,12 @@ impl ClientAccountsExt for Client {
     }
     fn accounts_delete(&self) -> builder::AccountsDelete<'_> {
         builder::AccountsDelete::new(self)
+    }
+    fn accounts_get_users(&self) -> builder::AccountsGetUsers<'_> {
+        builder::AccountsGetUsers::new(self)
+    }
+    fn accounts_get_employees(&self) -> builder::AccountsGetEmployees<'_> {
+        builder::AccountsGetEmployees::new(self)
     }
 }
 ///Signing certificates.
@@ -11286,6 +15135,25 @@ let response = client.docflows_get_document()
     .await;
 ```*/
     fn docflows_get_document(&self) -> builder::DocflowsGetDocument<'_>;
+    /**JSON-Patch the document's requisites (comment, labels, demand number, assignees, demand status and date)
+
+Sends a `PATCH` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `body`
+```ignore
+let response = client.docflows_patch_document()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn docflows_patch_document(&self) -> builder::DocflowsPatchDocument<'_>;
     /**A document's description
 
 Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/description`
@@ -11421,6 +15289,23 @@ let response = client.docflows_check_demand()
     .await;
 ```*/
     fn docflows_check_demand(&self) -> builder::DocflowsCheckDemand<'_>;
+    /**Deprecated (use the contents service): the decrypted content as a base64 JSON string, when there is one
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/decrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+```ignore
+let response = client.docflows_get_decrypted_content()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn docflows_get_decrypted_content(&self) -> builder::DocflowsGetDecryptedContent<'_>;
     /**Store the decrypted content of a document (uploaded to contents first)
 
 Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/decrypted-content`
@@ -11507,6 +15392,156 @@ let response = client.docflows_get_related()
     .await;
 ```*/
     fn docflows_get_related(&self) -> builder::DocflowsGetRelated<'_>;
+    /**Recognize an incoming demand (number, date, INN list; KND of an order) from a file in the contents service; the result is also written into the document's requisites
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/recognize`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `body`
+```ignore
+let response = client.docflows_recognize_document()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn docflows_recognize_document(&self) -> builder::DocflowsRecognizeDocument<'_>;
+    /**Deprecated (use the contents service): the encrypted content as a base64 JSON string
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/encrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+```ignore
+let response = client.docflows_get_encrypted_content()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn docflows_get_encrypted_content(&self) -> builder::DocflowsGetEncryptedContent<'_>;
+    /**Older name of `confirm-content-decryption`: confirm cloud decryption with the SMS code; answers the decrypted content
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/decrypt-content-confirm`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `code`
+- `request_id`
+- `unzip`
+```ignore
+let response = client.docflows_decrypt_content_confirm()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .code(code)
+    .request_id(request_id)
+    .unzip(unzip)
+    .send()
+    .await;
+```*/
+    fn docflows_decrypt_content_confirm(
+        &self,
+    ) -> builder::DocflowsDecryptContentConfirm<'_>;
+    /**Build a request for the documents of an incoming SEDO docflow; sign its `data-to-sign` raw
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/generate-documents-request`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `body`
+```ignore
+let response = client.docflows_generate_documents_request()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn docflows_generate_documents_request(
+        &self,
+    ) -> builder::DocflowsGenerateDocumentsRequest<'_>;
+    /**One documents-request
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents-requests/{requestId}`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `request_id`: Documents-request id.
+```ignore
+let response = client.docflows_get_documents_request()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .request_id(request_id)
+    .send()
+    .await;
+```*/
+    fn docflows_get_documents_request(&self) -> builder::DocflowsGetDocumentsRequest<'_>;
+    /**Store the raw signature over `data-to-sign`
+
+Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents-requests/{requestId}/signature`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `request_id`: Documents-request id.
+- `body`
+```ignore
+let response = client.docflows_save_documents_request_signature()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .request_id(request_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn docflows_save_documents_request_signature(
+        &self,
+    ) -> builder::DocflowsSaveDocumentsRequestSignature<'_>;
+    /**Send the signed documents-request
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents-requests/{requestId}/send`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `request_id`: Documents-request id.
+```ignore
+let response = client.docflows_send_documents_request()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .request_id(request_id)
+    .send()
+    .await;
+```*/
+    fn docflows_send_documents_request(
+        &self,
+    ) -> builder::DocflowsSendDocumentsRequest<'_>;
+    /**Users who can be assigned to demands
+
+Sends a `GET` request to `/v1/{accountId}/docflows/demands-assignees`
+
+Arguments:
+- `account_id`: Account id.
+```ignore
+let response = client.docflows_get_demands_assignees()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
+    fn docflows_get_demands_assignees(&self) -> builder::DocflowsGetDemandsAssignees<'_>;
 }
 impl ClientDocflowsExt for Client {
     fn docflows_search(&self) -> builder::DocflowsSearch<'_> {
@@ -11523,6 +15558,9 @@ impl ClientDocflowsExt for Client {
     }
     fn docflows_get_document(&self) -> builder::DocflowsGetDocument<'_> {
         builder::DocflowsGetDocument::new(self)
+    }
+    fn docflows_patch_document(&self) -> builder::DocflowsPatchDocument<'_> {
+        builder::DocflowsPatchDocument::new(self)
     }
     fn docflows_get_document_description(
         &self,
@@ -11553,6 +15591,11 @@ impl ClientDocflowsExt for Client {
     fn docflows_check_demand(&self) -> builder::DocflowsCheckDemand<'_> {
         builder::DocflowsCheckDemand::new(self)
     }
+    fn docflows_get_decrypted_content(
+        &self,
+    ) -> builder::DocflowsGetDecryptedContent<'_> {
+        builder::DocflowsGetDecryptedContent::new(self)
+    }
     fn docflows_save_decrypted_content(
         &self,
     ) -> builder::DocflowsSaveDecryptedContent<'_> {
@@ -11568,6 +15611,44 @@ impl ClientDocflowsExt for Client {
     }
     fn docflows_get_related(&self) -> builder::DocflowsGetRelated<'_> {
         builder::DocflowsGetRelated::new(self)
+    }
+    fn docflows_recognize_document(&self) -> builder::DocflowsRecognizeDocument<'_> {
+        builder::DocflowsRecognizeDocument::new(self)
+    }
+    fn docflows_get_encrypted_content(
+        &self,
+    ) -> builder::DocflowsGetEncryptedContent<'_> {
+        builder::DocflowsGetEncryptedContent::new(self)
+    }
+    fn docflows_decrypt_content_confirm(
+        &self,
+    ) -> builder::DocflowsDecryptContentConfirm<'_> {
+        builder::DocflowsDecryptContentConfirm::new(self)
+    }
+    fn docflows_generate_documents_request(
+        &self,
+    ) -> builder::DocflowsGenerateDocumentsRequest<'_> {
+        builder::DocflowsGenerateDocumentsRequest::new(self)
+    }
+    fn docflows_get_documents_request(
+        &self,
+    ) -> builder::DocflowsGetDocumentsRequest<'_> {
+        builder::DocflowsGetDocumentsRequest::new(self)
+    }
+    fn docflows_save_documents_request_signature(
+        &self,
+    ) -> builder::DocflowsSaveDocumentsRequestSignature<'_> {
+        builder::DocflowsSaveDocumentsRequestSignature::new(self)
+    }
+    fn docflows_send_documents_request(
+        &self,
+    ) -> builder::DocflowsSendDocumentsRequest<'_> {
+        builder::DocflowsSendDocumentsRequest::new(self)
+    }
+    fn docflows_get_demands_assignees(
+        &self,
+    ) -> builder::DocflowsGetDemandsAssignees<'_> {
+        builder::DocflowsGetDemandsAssignees::new(self)
     }
 }
 ///Documents and signatures of a draft.
@@ -11800,6 +15881,120 @@ let response = client.draft_signatures_get_content()
     .await;
 ```*/
     fn draft_signatures_get_content(&self) -> builder::DraftSignaturesGetContent<'_>;
+    /**Deprecated (use the contents service): the document's content as a base64 JSON string, 32 MB (test) / 64 MB (production) at most
+
+Sends a `GET` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/decrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `document_id`: Document id.
+```ignore
+let response = client.draft_documents_get_decrypted_content()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn draft_documents_get_decrypted_content(
+        &self,
+    ) -> builder::DraftDocumentsGetDecryptedContent<'_>;
+    /**Legacy: replace the document's content with the raw bytes of the body
+
+Sends a `PUT` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/decrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `document_id`: Document id.
+- `body`
+```ignore
+let response = client.draft_documents_put_decrypted_content()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .document_id(document_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn draft_documents_put_decrypted_content(
+        &self,
+    ) -> builder::DraftDocumentsPutDecryptedContent<'_>;
+    /**Deprecated (use the contents service): the encrypted content after prepare, as a base64 JSON string
+
+Sends a `GET` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/encrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `document_id`: Document id.
+```ignore
+let response = client.draft_documents_get_encrypted_content()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn draft_documents_get_encrypted_content(
+        &self,
+    ) -> builder::DraftDocumentsGetEncryptedContent<'_>;
+    /**Legacy single signature of the document as a base64 JSON string
+
+Sends a `GET` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/signature`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `document_id`: Document id.
+```ignore
+let response = client.draft_documents_get_signature()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn draft_documents_get_signature(&self) -> builder::DraftDocumentsGetSignature<'_>;
+    /**Legacy: store the raw detached signature of the body as the document's signature
+
+Sends a `PUT` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/signature`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `document_id`: Document id.
+- `body`
+```ignore
+let response = client.draft_documents_put_signature()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .document_id(document_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn draft_documents_put_signature(&self) -> builder::DraftDocumentsPutSignature<'_>;
+    /**MVD notifications: stamp the OrderId into the document and return the content to sign; call again after any edit
+
+Sends a `PATCH` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/data-to-sign`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `document_id`: Document id.
+```ignore
+let response = client.draft_documents_prepare_data_to_sign()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn draft_documents_prepare_data_to_sign(
+        &self,
+    ) -> builder::DraftDocumentsPrepareDataToSign<'_>;
 }
 impl ClientDraftDocumentsExt for Client {
     fn draft_documents_add(&self) -> builder::DraftDocumentsAdd<'_> {
@@ -11837,6 +16032,32 @@ impl ClientDraftDocumentsExt for Client {
     }
     fn draft_signatures_get_content(&self) -> builder::DraftSignaturesGetContent<'_> {
         builder::DraftSignaturesGetContent::new(self)
+    }
+    fn draft_documents_get_decrypted_content(
+        &self,
+    ) -> builder::DraftDocumentsGetDecryptedContent<'_> {
+        builder::DraftDocumentsGetDecryptedContent::new(self)
+    }
+    fn draft_documents_put_decrypted_content(
+        &self,
+    ) -> builder::DraftDocumentsPutDecryptedContent<'_> {
+        builder::DraftDocumentsPutDecryptedContent::new(self)
+    }
+    fn draft_documents_get_encrypted_content(
+        &self,
+    ) -> builder::DraftDocumentsGetEncryptedContent<'_> {
+        builder::DraftDocumentsGetEncryptedContent::new(self)
+    }
+    fn draft_documents_get_signature(&self) -> builder::DraftDocumentsGetSignature<'_> {
+        builder::DraftDocumentsGetSignature::new(self)
+    }
+    fn draft_documents_put_signature(&self) -> builder::DraftDocumentsPutSignature<'_> {
+        builder::DraftDocumentsPutSignature::new(self)
+    }
+    fn draft_documents_prepare_data_to_sign(
+        &self,
+    ) -> builder::DraftDocumentsPrepareDataToSign<'_> {
+        builder::DraftDocumentsPrepareDataToSign::new(self)
     }
 }
 ///Drafts: what is being prepared for sending.
@@ -11888,6 +16109,23 @@ let response = client.drafts_get()
     .await;
 ```*/
     fn drafts_get(&self) -> builder::DraftsGet<'_>;
+    /**Create or replace a draft under a client-chosen id
+
+Sends a `PUT` request to `/v1/{accountId}/drafts/{draftId}`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+- `body`
+```ignore
+let response = client.drafts_put()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn drafts_put(&self) -> builder::DraftsPut<'_>;
     /**Delete a draft
 
 Sends a `DELETE` request to `/v1/{accountId}/drafts/{draftId}`
@@ -12081,6 +16319,21 @@ let response = client.drafts_build_document()
     .await;
 ```*/
     fn drafts_build_document(&self) -> builder::DraftsBuildDocument<'_>;
+    /**Hand the draft over to the Kontur.Extern web UI (status becomes `transferred-to-web`); only from `new`/`checked`, only some types; 400 otherwise
+
+Sends a `POST` request to `/v1/{accountId}/drafts/{draftId}/create-web-draft`
+
+Arguments:
+- `account_id`: Account id.
+- `draft_id`: Draft id.
+```ignore
+let response = client.drafts_create_web_draft()
+    .account_id(account_id)
+    .draft_id(draft_id)
+    .send()
+    .await;
+```*/
+    fn drafts_create_web_draft(&self) -> builder::DraftsCreateWebDraft<'_>;
 }
 impl ClientDraftsExt for Client {
     fn drafts_get_all(&self) -> builder::DraftsGetAll<'_> {
@@ -12091,6 +16344,9 @@ impl ClientDraftsExt for Client {
     }
     fn drafts_get(&self) -> builder::DraftsGet<'_> {
         builder::DraftsGet::new(self)
+    }
+    fn drafts_put(&self) -> builder::DraftsPut<'_> {
+        builder::DraftsPut::new(self)
     }
     fn drafts_delete(&self) -> builder::DraftsDelete<'_> {
         builder::DraftsDelete::new(self)
@@ -12125,6 +16381,9 @@ impl ClientDraftsExt for Client {
     fn drafts_build_document(&self) -> builder::DraftsBuildDocument<'_> {
         builder::DraftsBuildDocument::new(self)
     }
+    fn drafts_create_web_draft(&self) -> builder::DraftsCreateWebDraft<'_> {
+        builder::DraftsCreateWebDraft::new(self)
+    }
 }
 ///Multi-file packages (inventories, letters) built into drafts.
 pub trait ClientDraftsBuildersExt {
@@ -12158,6 +16417,23 @@ let response = client.drafts_builders_get()
     .await;
 ```*/
     fn drafts_builders_get(&self) -> builder::DraftsBuildersGet<'_>;
+    /**Create or replace a drafts builder under a client-chosen id
+
+Sends a `PUT` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}`
+
+Arguments:
+- `account_id`: Account id.
+- `drafts_builder_id`: Drafts builder id.
+- `body`
+```ignore
+let response = client.drafts_builders_put()
+    .account_id(account_id)
+    .drafts_builder_id(drafts_builder_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn drafts_builders_put(&self) -> builder::DraftsBuildersPut<'_>;
     /**Delete a drafts builder
 
 Sends a `DELETE` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}`
@@ -12528,6 +16804,65 @@ let response = client.drafts_builder_files_get_signature()
     fn drafts_builder_files_get_signature(
         &self,
     ) -> builder::DraftsBuilderFilesGetSignature<'_>;
+    /**Deprecated (use the contents service): the file's content as a base64 JSON string
+
+Sends a `GET` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}/documents/{documentId}/files/{fileId}/content`
+
+Arguments:
+- `account_id`: Account id.
+- `drafts_builder_id`: Drafts builder id.
+- `document_id`: Document id.
+- `file_id`: File id.
+```ignore
+let response = client.drafts_builder_files_get_content()
+    .account_id(account_id)
+    .drafts_builder_id(drafts_builder_id)
+    .document_id(document_id)
+    .file_id(file_id)
+    .send()
+    .await;
+```*/
+    fn drafts_builder_files_get_content(
+        &self,
+    ) -> builder::DraftsBuilderFilesGetContent<'_>;
+    /**Create a file of the document from a JSON contract
+
+Sends a `POST` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}/documents/{documentId}/files/generate`
+
+Arguments:
+- `account_id`: Account id.
+- `drafts_builder_id`: Drafts builder id.
+- `document_id`: Document id.
+- `version`: Contract version.
+- `body`
+```ignore
+let response = client.drafts_builder_files_generate()
+    .account_id(account_id)
+    .drafts_builder_id(drafts_builder_id)
+    .document_id(document_id)
+    .version(version)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn drafts_builder_files_generate(&self) -> builder::DraftsBuilderFilesGenerate<'_>;
+    /**Start a task preparing every document of the builder ahead of the build
+
+Sends a `POST` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}/documents/prepare`
+
+Arguments:
+- `account_id`: Account id.
+- `drafts_builder_id`: Drafts builder id.
+```ignore
+let response = client.drafts_builder_documents_prepare()
+    .account_id(account_id)
+    .drafts_builder_id(drafts_builder_id)
+    .send()
+    .await;
+```*/
+    fn drafts_builder_documents_prepare(
+        &self,
+    ) -> builder::DraftsBuilderDocumentsPrepare<'_>;
 }
 impl ClientDraftsBuildersExt for Client {
     fn drafts_builders_create(&self) -> builder::DraftsBuildersCreate<'_> {
@@ -12535,6 +16870,9 @@ impl ClientDraftsBuildersExt for Client {
     }
     fn drafts_builders_get(&self) -> builder::DraftsBuildersGet<'_> {
         builder::DraftsBuildersGet::new(self)
+    }
+    fn drafts_builders_put(&self) -> builder::DraftsBuildersPut<'_> {
+        builder::DraftsBuildersPut::new(self)
     }
     fn drafts_builders_delete(&self) -> builder::DraftsBuildersDelete<'_> {
         builder::DraftsBuildersDelete::new(self)
@@ -12610,9 +16948,37 @@ impl ClientDraftsBuildersExt for Client {
     ) -> builder::DraftsBuilderFilesGetSignature<'_> {
         builder::DraftsBuilderFilesGetSignature::new(self)
     }
+    fn drafts_builder_files_get_content(
+        &self,
+    ) -> builder::DraftsBuilderFilesGetContent<'_> {
+        builder::DraftsBuilderFilesGetContent::new(self)
+    }
+    fn drafts_builder_files_generate(&self) -> builder::DraftsBuilderFilesGenerate<'_> {
+        builder::DraftsBuilderFilesGenerate::new(self)
+    }
+    fn drafts_builder_documents_prepare(
+        &self,
+    ) -> builder::DraftsBuilderDocumentsPrepare<'_> {
+        builder::DraftsBuilderDocumentsPrepare::new(self)
+    }
 }
 ///The feed of docflow state changes.
 pub trait ClientEventsExt {
+    /**An account admin allows a subscriber to read the account's events, optionally only some docflow types and forms
+
+Sends a `POST` request to `/v1/{accountId}/share-events`
+
+Arguments:
+- `account_id`: Account id.
+- `body`
+```ignore
+let response = client.events_share()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn events_share(&self) -> builder::EventsShare<'_>;
     /**The events feed: one event per docflow state change, in a stable order
 
 Sends a `GET` request to `/v1/events`
@@ -12628,10 +16994,42 @@ let response = client.events_get_all()
     .await;
 ```*/
     fn events_get_all(&self) -> builder::EventsGetAll<'_>;
+    /**The event publishers (users who shared their events) of the subscriber
+
+Sends a `GET` request to `/v1/event-publishers`
+
+```ignore
+let response = client.events_get_publishers()
+    .send()
+    .await;
+```*/
+    fn events_get_publishers(&self) -> builder::EventsGetPublishers<'_>;
+    /**Unsubscribe from a publisher's events
+
+Sends a `DELETE` request to `/v1/event-publishers/{publisherId}`
+
+Arguments:
+- `publisher_id`: Event publisher id.
+```ignore
+let response = client.events_delete_publisher()
+    .publisher_id(publisher_id)
+    .send()
+    .await;
+```*/
+    fn events_delete_publisher(&self) -> builder::EventsDeletePublisher<'_>;
 }
 impl ClientEventsExt for Client {
+    fn events_share(&self) -> builder::EventsShare<'_> {
+        builder::EventsShare::new(self)
+    }
     fn events_get_all(&self) -> builder::EventsGetAll<'_> {
         builder::EventsGetAll::new(self)
+    }
+    fn events_get_publishers(&self) -> builder::EventsGetPublishers<'_> {
+        builder::EventsGetPublishers::new(self)
+    }
+    fn events_delete_publisher(&self) -> builder::EventsDeletePublisher<'_> {
+        builder::EventsDeletePublisher::new(self)
     }
 }
 ///Reference data.
@@ -12657,13 +17055,49 @@ Sends a `GET` request to `/v1/handbooks/control-units/{code}`
 
 Arguments:
 - `code`: Control unit code, e.g. `0087`.
+- `control_unit_type`: Disambiguates a code shared by several control units, e.g. `Mvd`.
 ```ignore
 let response = client.handbooks_get_control_unit()
     .code(code)
+    .control_unit_type(control_unit_type)
     .send()
     .await;
 ```*/
     fn handbooks_get_control_unit(&self) -> builder::HandbooksGetControlUnit<'_>;
+    /**KND list of FNS report and demand forms
+
+Sends a `GET` request to `/v1/handbooks/fns-forms`
+
+Arguments:
+- `knd`: One KND to look for.
+- `skip`
+- `take`
+```ignore
+let response = client.handbooks_get_fns_forms()
+    .knd(knd)
+    .skip(skip)
+    .take(take)
+    .send()
+    .await;
+```*/
+    fn handbooks_get_fns_forms(&self) -> builder::HandbooksGetFnsForms<'_>;
+    /**An MVD (ESNSI) handbook: citizenship, professions, regions, work permits, employer statuses, OKVED, …
+
+Sends a `GET` request to `/v1/handbooks/{handbookType}`
+
+Arguments:
+- `handbook_type`: Handbook name. The docs spell it kebab-case (`mvd-citizenship`, …); the C# SDK prints its enum name (`MvdCitizenship`, …).
+- `skip`
+- `take`
+```ignore
+let response = client.handbooks_get_handbook()
+    .handbook_type(handbook_type)
+    .skip(skip)
+    .take(take)
+    .send()
+    .await;
+```*/
+    fn handbooks_get_handbook(&self) -> builder::HandbooksGetHandbook<'_>;
 }
 impl ClientHandbooksExt for Client {
     fn handbooks_get_control_units(&self) -> builder::HandbooksGetControlUnits<'_> {
@@ -12671,6 +17105,12 @@ impl ClientHandbooksExt for Client {
     }
     fn handbooks_get_control_unit(&self) -> builder::HandbooksGetControlUnit<'_> {
         builder::HandbooksGetControlUnit::new(self)
+    }
+    fn handbooks_get_fns_forms(&self) -> builder::HandbooksGetFnsForms<'_> {
+        builder::HandbooksGetFnsForms::new(self)
+    }
+    fn handbooks_get_handbook(&self) -> builder::HandbooksGetHandbook<'_> {
+        builder::HandbooksGetHandbook::new(self)
     }
 }
 ///Inventories answering demands, and their replies.
@@ -12788,6 +17228,52 @@ let response = client.inventories_get_signature_content()
     fn inventories_get_signature_content(
         &self,
     ) -> builder::InventoriesGetSignatureContent<'_>;
+    /**Signatures of an inventory document
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/signatures`
+
+Arguments:
+- `account_id`: Account id.
+- `related_docflow_id`: Id of the incoming docflow the inventory answers.
+- `related_document_id`: Id of the document (fns534-demand-attachment) the inventory answers.
+- `inventory_id`: Inventory docflow id.
+- `document_id`: Document id.
+```ignore
+let response = client.inventories_get_document_signatures()
+    .account_id(account_id)
+    .related_docflow_id(related_docflow_id)
+    .related_document_id(related_document_id)
+    .inventory_id(inventory_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn inventories_get_document_signatures(
+        &self,
+    ) -> builder::InventoriesGetDocumentSignatures<'_>;
+    /**Deprecated (use the contents service): an inventory document's decrypted content as a base64 JSON string
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `related_docflow_id`: Id of the incoming docflow the inventory answers.
+- `related_document_id`: Id of the document (fns534-demand-attachment) the inventory answers.
+- `inventory_id`: Inventory docflow id.
+- `document_id`: Document id.
+```ignore
+let response = client.inventories_get_decrypted_content()
+    .account_id(account_id)
+    .related_docflow_id(related_docflow_id)
+    .related_document_id(related_document_id)
+    .inventory_id(inventory_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn inventories_get_decrypted_content(
+        &self,
+    ) -> builder::InventoriesGetDecryptedContent<'_>;
     /**Store the decrypted content of an inventory document
 
 Sends a `PUT` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypted-content`
@@ -13027,6 +17513,108 @@ let response = client.inventory_replies_get_reply_task()
     fn inventory_replies_get_reply_task(
         &self,
     ) -> builder::InventoryRepliesGetReplyTask<'_>;
+    /**Deprecated (use the contents service): an inventory document's encrypted content as a base64 JSON string
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/encrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `related_docflow_id`: Id of the incoming docflow the inventory answers.
+- `related_document_id`: Id of the document (fns534-demand-attachment) the inventory answers.
+- `inventory_id`: Inventory docflow id.
+- `document_id`: Document id.
+```ignore
+let response = client.inventories_get_encrypted_content()
+    .account_id(account_id)
+    .related_docflow_id(related_docflow_id)
+    .related_document_id(related_document_id)
+    .inventory_id(inventory_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn inventories_get_encrypted_content(
+        &self,
+    ) -> builder::InventoriesGetEncryptedContent<'_>;
+    /**Decrypt an inventory document with a cloud certificate
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypt-content`
+
+Arguments:
+- `account_id`: Account id.
+- `related_docflow_id`: Id of the incoming docflow the inventory answers.
+- `related_document_id`: Id of the document (fns534-demand-attachment) the inventory answers.
+- `inventory_id`: Inventory docflow id.
+- `document_id`: Document id.
+```ignore
+let response = client.inventories_decrypt_content()
+    .account_id(account_id)
+    .related_docflow_id(related_docflow_id)
+    .related_document_id(related_document_id)
+    .inventory_id(inventory_id)
+    .document_id(document_id)
+    .send()
+    .await;
+```*/
+    fn inventories_decrypt_content(&self) -> builder::InventoriesDecryptContent<'_>;
+    /**Older name of `confirm-content-decryption`: confirm cloud decryption with the SMS code
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypt-content-confirm`
+
+Arguments:
+- `account_id`: Account id.
+- `related_docflow_id`: Id of the incoming docflow the inventory answers.
+- `related_document_id`: Id of the document (fns534-demand-attachment) the inventory answers.
+- `inventory_id`: Inventory docflow id.
+- `document_id`: Document id.
+- `code`
+- `request_id`
+- `unzip`
+```ignore
+let response = client.inventories_decrypt_content_confirm()
+    .account_id(account_id)
+    .related_docflow_id(related_docflow_id)
+    .related_document_id(related_document_id)
+    .inventory_id(inventory_id)
+    .document_id(document_id)
+    .code(code)
+    .request_id(request_id)
+    .unzip(unzip)
+    .send()
+    .await;
+```*/
+    fn inventories_decrypt_content_confirm(
+        &self,
+    ) -> builder::InventoriesDecryptContentConfirm<'_>;
+    /**Confirm cloud decryption with the SMS code; answers links to the decrypted content
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/confirm-content-decryption`
+
+Arguments:
+- `account_id`: Account id.
+- `related_docflow_id`: Id of the incoming docflow the inventory answers.
+- `related_document_id`: Id of the document (fns534-demand-attachment) the inventory answers.
+- `inventory_id`: Inventory docflow id.
+- `document_id`: Document id.
+- `code`
+- `request_id`
+- `unzip`
+```ignore
+let response = client.inventories_confirm_content_decryption()
+    .account_id(account_id)
+    .related_docflow_id(related_docflow_id)
+    .related_document_id(related_document_id)
+    .inventory_id(inventory_id)
+    .document_id(document_id)
+    .code(code)
+    .request_id(request_id)
+    .unzip(unzip)
+    .send()
+    .await;
+```*/
+    fn inventories_confirm_content_decryption(
+        &self,
+    ) -> builder::InventoriesConfirmContentDecryption<'_>;
 }
 impl ClientInventoriesExt for Client {
     fn inventories_get_all(&self) -> builder::InventoriesGetAll<'_> {
@@ -13045,6 +17633,16 @@ impl ClientInventoriesExt for Client {
         &self,
     ) -> builder::InventoriesGetSignatureContent<'_> {
         builder::InventoriesGetSignatureContent::new(self)
+    }
+    fn inventories_get_document_signatures(
+        &self,
+    ) -> builder::InventoriesGetDocumentSignatures<'_> {
+        builder::InventoriesGetDocumentSignatures::new(self)
+    }
+    fn inventories_get_decrypted_content(
+        &self,
+    ) -> builder::InventoriesGetDecryptedContent<'_> {
+        builder::InventoriesGetDecryptedContent::new(self)
     }
     fn inventories_save_decrypted_content(
         &self,
@@ -13086,6 +17684,24 @@ impl ClientInventoriesExt for Client {
         &self,
     ) -> builder::InventoryRepliesGetReplyTask<'_> {
         builder::InventoryRepliesGetReplyTask::new(self)
+    }
+    fn inventories_get_encrypted_content(
+        &self,
+    ) -> builder::InventoriesGetEncryptedContent<'_> {
+        builder::InventoriesGetEncryptedContent::new(self)
+    }
+    fn inventories_decrypt_content(&self) -> builder::InventoriesDecryptContent<'_> {
+        builder::InventoriesDecryptContent::new(self)
+    }
+    fn inventories_decrypt_content_confirm(
+        &self,
+    ) -> builder::InventoriesDecryptContentConfirm<'_> {
+        builder::InventoriesDecryptContentConfirm::new(self)
+    }
+    fn inventories_confirm_content_decryption(
+        &self,
+    ) -> builder::InventoriesConfirmContentDecryption<'_> {
+        builder::InventoriesConfirmContentDecryption::new(self)
     }
 }
 ///Organizations of an account.
@@ -13173,6 +17789,59 @@ let response = client.organizations_delete()
     .await;
 ```*/
     fn organizations_delete(&self) -> builder::OrganizationsDelete<'_>;
+    /**Choose the certificate and signer type used for a control unit
+
+Sends a `POST` request to `/v1/{accountId}/organizations/{orgId}/update-signer`
+
+Arguments:
+- `account_id`: Account id.
+- `org_id`: Organization id.
+- `body`
+```ignore
+let response = client.organizations_update_signer()
+    .account_id(account_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn organizations_update_signer(&self) -> builder::OrganizationsUpdateSigner<'_>;
+    /**Search the organization's subscriptions to control units (FSS SEDO)
+
+Sends a `POST` request to `/v1/{accountId}/organizations/{orgId}/control-unit-subscriptions`
+
+Arguments:
+- `account_id`: Account id.
+- `org_id`: Organization id.
+- `body`
+```ignore
+let response = client.organizations_search_control_unit_subscriptions()
+    .account_id(account_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn organizations_search_control_unit_subscriptions(
+        &self,
+    ) -> builder::OrganizationsSearchControlUnitSubscriptions<'_>;
+    /**Store a Gosuslugi token for an employee (MVD notifications); refresh it before the signature's 18 hours run out
+
+Sends a `POST` request to `/v1/{accountId}/organizations/{orgId}/gosuslugi-auth`
+
+Arguments:
+- `account_id`: Account id.
+- `org_id`: Organization id.
+- `body`
+```ignore
+let response = client.organizations_gosuslugi_auth()
+    .account_id(account_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn organizations_gosuslugi_auth(&self) -> builder::OrganizationsGosuslugiAuth<'_>;
 }
 impl ClientOrganizationsExt for Client {
     fn organizations_search(&self) -> builder::OrganizationsSearch<'_> {
@@ -13189,6 +17858,17 @@ impl ClientOrganizationsExt for Client {
     }
     fn organizations_delete(&self) -> builder::OrganizationsDelete<'_> {
         builder::OrganizationsDelete::new(self)
+    }
+    fn organizations_update_signer(&self) -> builder::OrganizationsUpdateSigner<'_> {
+        builder::OrganizationsUpdateSigner::new(self)
+    }
+    fn organizations_search_control_unit_subscriptions(
+        &self,
+    ) -> builder::OrganizationsSearchControlUnitSubscriptions<'_> {
+        builder::OrganizationsSearchControlUnitSubscriptions::new(self)
+    }
+    fn organizations_gosuslugi_auth(&self) -> builder::OrganizationsGosuslugiAuth<'_> {
+        builder::OrganizationsGosuslugiAuth::new(self)
     }
 }
 ///Replies (receipts, notices) to docflow documents.
@@ -13365,6 +18045,182 @@ let response = client.replies_get_reply_task()
     .await;
 ```*/
     fn replies_get_reply_task(&self) -> builder::RepliesGetReplyTask<'_>;
+    /**Generate the reply documents (with print forms) in a PFR docflow
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-generate-reply`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `document_type`: Reply document type without `urn:document:`.
+- `body`
+```ignore
+let response = client.pfr_replies_generate_reply()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .document_type(document_type)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_generate_reply(&self) -> builder::PfrRepliesGenerateReply<'_>;
+    /**A PFR reply with its documents
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+```ignore
+let response = client.pfr_replies_get_reply()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_get_reply(&self) -> builder::PfrRepliesGetReply<'_>;
+    /**Store the decrypted content of one document of the reply (raw bytes)
+
+Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/documents/{replyDocumentId}/decrypted-content`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+- `reply_document_id`: Id of a document inside the PFR reply.
+- `body`
+```ignore
+let response = client.pfr_replies_put_document_decrypted_content()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .reply_document_id(reply_document_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_put_document_decrypted_content(
+        &self,
+    ) -> builder::PfrRepliesPutDocumentDecryptedContent<'_>;
+    /**Store the raw detached signature of one document of the reply
+
+Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/documents/{replyDocumentId}/signature`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+- `reply_document_id`: Id of a document inside the PFR reply.
+- `body`
+```ignore
+let response = client.pfr_replies_put_document_signature()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .reply_document_id(reply_document_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_put_document_signature(
+        &self,
+    ) -> builder::PfrRepliesPutDocumentSignature<'_>;
+    /**Send the signed PFR reply
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/send`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+- `body`
+```ignore
+let response = client.pfr_replies_send_reply()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_send_reply(&self) -> builder::PfrRepliesSendReply<'_>;
+    /**Sign the PFR reply with a cloud certificate
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/cloud-sign`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+- `force_confirmation`
+```ignore
+let response = client.pfr_replies_cloud_sign()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .force_confirmation(force_confirmation)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_cloud_sign(&self) -> builder::PfrRepliesCloudSign<'_>;
+    /**Confirm cloud signing of the PFR reply with the SMS code
+
+Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/cloud-sign-confirm`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+- `code`
+- `request_id`
+```ignore
+let response = client.pfr_replies_cloud_sign_confirm()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .code(code)
+    .request_id(request_id)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_cloud_sign_confirm(&self) -> builder::PfrRepliesCloudSignConfirm<'_>;
+    /**A task of the PFR reply (cloud signing)
+
+Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/tasks/{apiTaskId}`
+
+Arguments:
+- `account_id`: Account id.
+- `docflow_id`: Docflow id.
+- `document_id`: Document id.
+- `reply_id`: Reply id.
+- `api_task_id`: Task id.
+```ignore
+let response = client.pfr_replies_get_task()
+    .account_id(account_id)
+    .docflow_id(docflow_id)
+    .document_id(document_id)
+    .reply_id(reply_id)
+    .api_task_id(api_task_id)
+    .send()
+    .await;
+```*/
+    fn pfr_replies_get_task(&self) -> builder::PfrRepliesGetTask<'_>;
 }
 impl ClientRepliesExt for Client {
     fn replies_generate_reply(&self) -> builder::RepliesGenerateReply<'_> {
@@ -13392,6 +18248,127 @@ impl ClientRepliesExt for Client {
     }
     fn replies_get_reply_task(&self) -> builder::RepliesGetReplyTask<'_> {
         builder::RepliesGetReplyTask::new(self)
+    }
+    fn pfr_replies_generate_reply(&self) -> builder::PfrRepliesGenerateReply<'_> {
+        builder::PfrRepliesGenerateReply::new(self)
+    }
+    fn pfr_replies_get_reply(&self) -> builder::PfrRepliesGetReply<'_> {
+        builder::PfrRepliesGetReply::new(self)
+    }
+    fn pfr_replies_put_document_decrypted_content(
+        &self,
+    ) -> builder::PfrRepliesPutDocumentDecryptedContent<'_> {
+        builder::PfrRepliesPutDocumentDecryptedContent::new(self)
+    }
+    fn pfr_replies_put_document_signature(
+        &self,
+    ) -> builder::PfrRepliesPutDocumentSignature<'_> {
+        builder::PfrRepliesPutDocumentSignature::new(self)
+    }
+    fn pfr_replies_send_reply(&self) -> builder::PfrRepliesSendReply<'_> {
+        builder::PfrRepliesSendReply::new(self)
+    }
+    fn pfr_replies_cloud_sign(&self) -> builder::PfrRepliesCloudSign<'_> {
+        builder::PfrRepliesCloudSign::new(self)
+    }
+    fn pfr_replies_cloud_sign_confirm(&self) -> builder::PfrRepliesCloudSignConfirm<'_> {
+        builder::PfrRepliesCloudSignConfirm::new(self)
+    }
+    fn pfr_replies_get_task(&self) -> builder::PfrRepliesGetTask<'_> {
+        builder::PfrRepliesGetTask::new(self)
+    }
+}
+///The reporting calendar: forms, deadlines, payments.
+pub trait ClientReportsTablesExt {
+    /**Forms the organization files: name, KND, periodicity
+
+Sends a `GET` request to `/v1/{accountId}/reports-tables/{orgId}/forms`
+
+Arguments:
+- `account_id`: Account id.
+- `org_id`: Organization id.
+- `include_deleted`: Also list forms hidden in the web UI.
+```ignore
+let response = client.reports_tables_get_forms()
+    .account_id(account_id)
+    .org_id(org_id)
+    .include_deleted(include_deleted)
+    .send()
+    .await;
+```*/
+    fn reports_tables_get_forms(&self) -> builder::ReportsTablesGetForms<'_>;
+    /**Docflows behind one form and deadline
+
+Sends a `GET` request to `/v1/{accountId}/reports-tables/{orgId}/report-docflows`
+
+Arguments:
+- `account_id`: Account id.
+- `org_id`: Organization id.
+- `deadline`: `yyyy-MM-ddTHH:mm:ssK`.
+- `form_id`
+- `period_number`
+- `period_year`
+```ignore
+let response = client.reports_tables_get_report_docflows()
+    .account_id(account_id)
+    .org_id(org_id)
+    .deadline(deadline)
+    .form_id(form_id)
+    .period_number(period_number)
+    .period_year(period_year)
+    .send()
+    .await;
+```*/
+    fn reports_tables_get_report_docflows(
+        &self,
+    ) -> builder::ReportsTablesGetReportDocflows<'_>;
+    /**Forms and their deadlines for several organizations
+
+Sends a `POST` request to `/v1/{accountId}/reports-tables/search`
+
+Arguments:
+- `account_id`: Account id.
+- `body`
+```ignore
+let response = client.reports_tables_search()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn reports_tables_search(&self) -> builder::ReportsTablesSearch<'_>;
+    /**Payment deadlines of several organizations
+
+Sends a `POST` request to `/v1/{accountId}/reports-tables/search-payments`
+
+Arguments:
+- `account_id`: Account id.
+- `body`
+```ignore
+let response = client.reports_tables_search_payments()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn reports_tables_search_payments(&self) -> builder::ReportsTablesSearchPayments<'_>;
+}
+impl ClientReportsTablesExt for Client {
+    fn reports_tables_get_forms(&self) -> builder::ReportsTablesGetForms<'_> {
+        builder::ReportsTablesGetForms::new(self)
+    }
+    fn reports_tables_get_report_docflows(
+        &self,
+    ) -> builder::ReportsTablesGetReportDocflows<'_> {
+        builder::ReportsTablesGetReportDocflows::new(self)
+    }
+    fn reports_tables_search(&self) -> builder::ReportsTablesSearch<'_> {
+        builder::ReportsTablesSearch::new(self)
+    }
+    fn reports_tables_search_payments(
+        &self,
+    ) -> builder::ReportsTablesSearchPayments<'_> {
+        builder::ReportsTablesSearchPayments::new(self)
     }
 }
 ///Powers of attorney.
@@ -13601,6 +18578,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -13759,6 +18737,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -14273,6 +19252,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -14592,6 +19572,376 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOrganizationsExt::organizations_update_signer`]
+
+[`ClientOrganizationsExt::organizations_update_signer`]: super::ClientOrganizationsExt::organizations_update_signer*/
+    #[derive(Debug, Clone)]
+    pub struct OrganizationsUpdateSigner<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        org_id: Result<::uuid::Uuid, String>,
+        body: Result<types::OpaqueObject, String>,
+    }
+    impl<'a> OrganizationsUpdateSigner<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for org_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OpaqueObject>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `OpaqueObject` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/organizations/{orgId}/update-signer`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id, org_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/organizations/{}/update-signer", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& org_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "organizations_update_signer",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOrganizationsExt::organizations_search_control_unit_subscriptions`]
+
+[`ClientOrganizationsExt::organizations_search_control_unit_subscriptions`]: super::ClientOrganizationsExt::organizations_search_control_unit_subscriptions*/
+    #[derive(Debug, Clone)]
+    pub struct OrganizationsSearchControlUnitSubscriptions<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        org_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::ControlUnitSubscriptionSearchRequest, String>,
+    }
+    impl<'a> OrganizationsSearchControlUnitSubscriptions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for org_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ControlUnitSubscriptionSearchRequest>,
+            <V as std::convert::TryInto<
+                types::ControlUnitSubscriptionSearchRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ControlUnitSubscriptionSearchRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ControlUnitSubscriptionSearchRequest,
+            ) -> types::builder::ControlUnitSubscriptionSearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/organizations/{orgId}/control-unit-subscriptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ControlUnitSubscriptionsPage>,
+            Error<types::Error>,
+        > {
+            let Self { client, account_id, org_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ControlUnitSubscriptionSearchRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/organizations/{}/control-unit-subscriptions", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& org_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "organizations_search_control_unit_subscriptions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientOrganizationsExt::organizations_gosuslugi_auth`]
+
+[`ClientOrganizationsExt::organizations_gosuslugi_auth`]: super::ClientOrganizationsExt::organizations_gosuslugi_auth*/
+    #[derive(Debug, Clone)]
+    pub struct OrganizationsGosuslugiAuth<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        org_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::GosuslugiAuthRequest, String>,
+    }
+    impl<'a> OrganizationsGosuslugiAuth<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for org_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GosuslugiAuthRequest>,
+            <V as std::convert::TryInto<
+                types::GosuslugiAuthRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `GosuslugiAuthRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GosuslugiAuthRequest,
+            ) -> types::builder::GosuslugiAuthRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/organizations/{orgId}/gosuslugi-auth`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id, org_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::GosuslugiAuthRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/organizations/{}/gosuslugi-auth", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& org_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "organizations_gosuslugi_auth",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -15285,6 +20635,127 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`ClientDraftsExt::drafts_put`]
+
+[`ClientDraftsExt::drafts_put`]: super::ClientDraftsExt::drafts_put*/
+    #[derive(Debug, Clone)]
+    pub struct DraftsPut<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::DraftMeta, String>,
+    }
+    impl<'a> DraftsPut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DraftMeta>,
+            <V as std::convert::TryInto<types::DraftMeta>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `DraftMeta` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::DraftMeta) -> types::builder::DraftMeta,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/drafts/{draftId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Draft>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::DraftMeta::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& draft_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "drafts_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`ClientDraftsExt::drafts_delete`]
 
 [`ClientDraftsExt::drafts_delete`]: super::ClientDraftsExt::drafts_delete*/
@@ -15359,6 +20830,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -15683,6 +21155,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -15791,6 +21264,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -15913,6 +21387,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -16263,6 +21738,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16538,6 +22014,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -16665,6 +22142,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -16918,6 +22396,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -17025,6 +22504,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -17192,6 +22672,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -17315,6 +22796,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -17582,6 +23064,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -17987,6 +23470,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -18113,6 +23597,800 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftDocumentsExt::draft_documents_get_decrypted_content`]
+
+[`ClientDraftDocumentsExt::draft_documents_get_decrypted_content`]: super::ClientDraftDocumentsExt::draft_documents_get_decrypted_content*/
+    #[derive(Debug, Clone)]
+    pub struct DraftDocumentsGetDecryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftDocumentsGetDecryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/decrypted-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, document_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/documents/{}/decrypted-content", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& draft_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "draft_documents_get_decrypted_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftDocumentsExt::draft_documents_put_decrypted_content`]
+
+[`ClientDraftDocumentsExt::draft_documents_put_decrypted_content`]: super::ClientDraftDocumentsExt::draft_documents_put_decrypted_content*/
+    #[derive(Debug)]
+    pub struct DraftDocumentsPutDecryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> DraftDocumentsPutDecryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/decrypted-content`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, document_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/documents/{}/decrypted-content", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& draft_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "draft_documents_put_decrypted_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftDocumentsExt::draft_documents_get_encrypted_content`]
+
+[`ClientDraftDocumentsExt::draft_documents_get_encrypted_content`]: super::ClientDraftDocumentsExt::draft_documents_get_encrypted_content*/
+    #[derive(Debug, Clone)]
+    pub struct DraftDocumentsGetEncryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftDocumentsGetEncryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/encrypted-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, document_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/documents/{}/encrypted-content", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& draft_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "draft_documents_get_encrypted_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftDocumentsExt::draft_documents_get_signature`]
+
+[`ClientDraftDocumentsExt::draft_documents_get_signature`]: super::ClientDraftDocumentsExt::draft_documents_get_signature*/
+    #[derive(Debug, Clone)]
+    pub struct DraftDocumentsGetSignature<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftDocumentsGetSignature<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/signature`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, document_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/documents/{}/signature", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& draft_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "draft_documents_get_signature",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftDocumentsExt::draft_documents_put_signature`]
+
+[`ClientDraftDocumentsExt::draft_documents_put_signature`]: super::ClientDraftDocumentsExt::draft_documents_put_signature*/
+    #[derive(Debug)]
+    pub struct DraftDocumentsPutSignature<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> DraftDocumentsPutSignature<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/signature`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, document_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/documents/{}/signature", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& draft_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "draft_documents_put_signature",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftDocumentsExt::draft_documents_prepare_data_to_sign`]
+
+[`ClientDraftDocumentsExt::draft_documents_prepare_data_to_sign`]: super::ClientDraftDocumentsExt::draft_documents_prepare_data_to_sign*/
+    #[derive(Debug, Clone)]
+    pub struct DraftDocumentsPrepareDataToSign<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftDocumentsPrepareDataToSign<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PATCH` request to `/v1/{accountId}/drafts/{draftId}/documents/{documentId}/data-to-sign`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataToSignResult>, Error<types::Error>> {
+            let Self { client, account_id, draft_id, document_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/documents/{}/data-to-sign", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& draft_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "draft_documents_prepare_data_to_sign",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftsExt::drafts_create_web_draft`]
+
+[`ClientDraftsExt::drafts_create_web_draft`]: super::ClientDraftsExt::drafts_create_web_draft*/
+    #[derive(Debug, Clone)]
+    pub struct DraftsCreateWebDraft<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        draft_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftsCreateWebDraft<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                draft_id: Err("draft_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn draft_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.draft_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for draft_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/drafts/{draftId}/create-web-draft`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id, draft_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let draft_id = draft_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/{}/create-web-draft", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& draft_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "drafts_create_web_draft",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -18342,6 +24620,136 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`ClientDraftsBuildersExt::drafts_builders_put`]
+
+[`ClientDraftsBuildersExt::drafts_builders_put`]: super::ClientDraftsBuildersExt::drafts_builders_put*/
+    #[derive(Debug, Clone)]
+    pub struct DraftsBuildersPut<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        drafts_builder_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::DraftsBuilderMeta, String>,
+    }
+    impl<'a> DraftsBuildersPut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                drafts_builder_id: Err(
+                    "drafts_builder_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn drafts_builder_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.drafts_builder_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for drafts_builder_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DraftsBuilderMeta>,
+            <V as std::convert::TryInto<
+                types::DraftsBuilderMeta,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `DraftsBuilderMeta` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DraftsBuilderMeta,
+            ) -> types::builder::DraftsBuilderMeta,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DraftsBuilder>, Error<types::Error>> {
+            let Self { client, account_id, drafts_builder_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let drafts_builder_id = drafts_builder_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DraftsBuilderMeta::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/builders/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& drafts_builder_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "drafts_builders_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`ClientDraftsBuildersExt::drafts_builders_delete`]
 
 [`ClientDraftsBuildersExt::drafts_builders_delete`]: super::ClientDraftsBuildersExt::drafts_builders_delete*/
@@ -18419,6 +24827,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -18758,6 +25167,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -19479,6 +25889,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -20446,6 +26857,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
@@ -20880,6 +27292,393 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftsBuildersExt::drafts_builder_files_get_content`]
+
+[`ClientDraftsBuildersExt::drafts_builder_files_get_content`]: super::ClientDraftsBuildersExt::drafts_builder_files_get_content*/
+    #[derive(Debug, Clone)]
+    pub struct DraftsBuilderFilesGetContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        drafts_builder_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        file_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftsBuilderFilesGetContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                drafts_builder_id: Err(
+                    "drafts_builder_id was not initialized".to_string(),
+                ),
+                document_id: Err("document_id was not initialized".to_string()),
+                file_id: Err("file_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn drafts_builder_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.drafts_builder_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for drafts_builder_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn file_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.file_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for file_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}/documents/{documentId}/files/{fileId}/content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self { client, account_id, drafts_builder_id, document_id, file_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let drafts_builder_id = drafts_builder_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let file_id = file_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/builders/{}/documents/{}/files/{}/content", client
+                .baseurl, encode_path(& account_id.to_string()), encode_path(&
+                drafts_builder_id.to_string()), encode_path(& document_id.to_string()),
+                encode_path(& file_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "drafts_builder_files_get_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftsBuildersExt::drafts_builder_files_generate`]
+
+[`ClientDraftsBuildersExt::drafts_builder_files_generate`]: super::ClientDraftsBuildersExt::drafts_builder_files_generate*/
+    #[derive(Debug, Clone)]
+    pub struct DraftsBuilderFilesGenerate<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        drafts_builder_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        version: Result<Option<i32>, String>,
+        body: Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            String,
+        >,
+    }
+    impl<'a> DraftsBuilderFilesGenerate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                drafts_builder_id: Err(
+                    "drafts_builder_id was not initialized".to_string(),
+                ),
+                document_id: Err("document_id was not initialized".to_string()),
+                version: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn drafts_builder_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.drafts_builder_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for drafts_builder_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for version failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}/documents/{documentId}/files/generate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DraftsBuilderDocumentFile>,
+            Error<types::Error>,
+        > {
+            let Self {
+                client,
+                account_id,
+                drafts_builder_id,
+                document_id,
+                version,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let drafts_builder_id = drafts_builder_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let version = version.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/builders/{}/documents/{}/files/generate", client
+                .baseurl, encode_path(& account_id.to_string()), encode_path(&
+                drafts_builder_id.to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("version", &version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "drafts_builder_files_generate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDraftsBuildersExt::drafts_builder_documents_prepare`]
+
+[`ClientDraftsBuildersExt::drafts_builder_documents_prepare`]: super::ClientDraftsBuildersExt::drafts_builder_documents_prepare*/
+    #[derive(Debug, Clone)]
+    pub struct DraftsBuilderDocumentsPrepare<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        drafts_builder_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DraftsBuilderDocumentsPrepare<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                drafts_builder_id: Err(
+                    "drafts_builder_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn drafts_builder_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.drafts_builder_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for drafts_builder_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/drafts/builders/{draftsBuilderId}/documents/prepare`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiTask>, Error<types::Error>> {
+            let Self { client, account_id, drafts_builder_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let drafts_builder_id = drafts_builder_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/drafts/builders/{}/documents/prepare", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& drafts_builder_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "drafts_builder_documents_prepare",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21851,6 +28650,132 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`ClientDocflowsExt::docflows_patch_document`]
+
+[`ClientDocflowsExt::docflows_patch_document`]: super::ClientDocflowsExt::docflows_patch_document*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsPatchDocument<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
+    }
+    impl<'a> DocflowsPatchDocument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::JsonPatchOperation>>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < JsonPatchOperation >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PATCH` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Document>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, document_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& docflow_id.to_string()),
+                encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_patch_document",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`ClientDocflowsExt::docflows_get_document_description`]
 
 [`ClientDocflowsExt::docflows_get_document_description`]: super::ClientDocflowsExt::docflows_get_document_description*/
@@ -22461,6 +29386,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -22675,6 +29601,116 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "docflows_check_demand",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_get_decrypted_content`]
+
+[`ClientDocflowsExt::docflows_get_decrypted_content`]: super::ClientDocflowsExt::docflows_get_decrypted_content*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsGetDecryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DocflowsGetDecryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/decrypted-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, document_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/decrypted-content", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_get_decrypted_content",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -22940,6 +29976,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24490,6 +31527,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24822,6 +31860,2168 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`ClientDocflowsExt::docflows_recognize_document`]
+
+[`ClientDocflowsExt::docflows_recognize_document`]: super::ClientDocflowsExt::docflows_recognize_document*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsRecognizeDocument<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::RecognizeRequest, String>,
+    }
+    impl<'a> DocflowsRecognizeDocument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RecognizeRequest>,
+            <V as std::convert::TryInto<
+                types::RecognizeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RecognizeRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RecognizeRequest,
+            ) -> types::builder::RecognizeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/recognize`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RecognizeResult>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, document_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::RecognizeRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/recognize", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_recognize_document",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_get_encrypted_content`]
+
+[`ClientDocflowsExt::docflows_get_encrypted_content`]: super::ClientDocflowsExt::docflows_get_encrypted_content*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsGetEncryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DocflowsGetEncryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/encrypted-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, document_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/encrypted-content", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_get_encrypted_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_decrypt_content_confirm`]
+
+[`ClientDocflowsExt::docflows_decrypt_content_confirm`]: super::ClientDocflowsExt::docflows_decrypt_content_confirm*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsDecryptContentConfirm<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        code: Result<::std::string::String, String>,
+        request_id: Result<::std::string::String, String>,
+        unzip: Result<Option<bool>, String>,
+    }
+    impl<'a> DocflowsDecryptContentConfirm<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                code: Err("code was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+                unzip: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn unzip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.unzip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for unzip failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/decrypt-content-confirm`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                code,
+                request_id,
+                unzip,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let unzip = unzip.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/decrypt-content-confirm", client
+                .baseurl, encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("requestId", &request_id))
+                .query(&progenitor_client::QueryParam::new("unzip", &unzip))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_decrypt_content_confirm",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_generate_reply`]
+
+[`ClientRepliesExt::pfr_replies_generate_reply`]: super::ClientRepliesExt::pfr_replies_generate_reply*/
+    #[derive(Debug, Clone)]
+    pub struct PfrRepliesGenerateReply<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        document_type: Result<::std::string::String, String>,
+        body: Result<types::builder::GenerateReplyRequest, String>,
+    }
+    impl<'a> PfrRepliesGenerateReply<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                document_type: Err("document_type was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.document_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for document_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GenerateReplyRequest>,
+            <V as std::convert::TryInto<
+                types::GenerateReplyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `GenerateReplyRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GenerateReplyRequest,
+            ) -> types::builder::GenerateReplyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-generate-reply`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PfrReply>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                document_type,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let document_type = document_type.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::GenerateReplyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-generate-reply", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new("documentType", &document_type),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_generate_reply",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_get_reply`]
+
+[`ClientRepliesExt::pfr_replies_get_reply`]: super::ClientRepliesExt::pfr_replies_get_reply*/
+    #[derive(Debug, Clone)]
+    pub struct PfrRepliesGetReply<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> PfrRepliesGetReply<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PfrReply>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, document_id, reply_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()), encode_path(&
+                reply_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_get_reply",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_put_document_decrypted_content`]
+
+[`ClientRepliesExt::pfr_replies_put_document_decrypted_content`]: super::ClientRepliesExt::pfr_replies_put_document_decrypted_content*/
+    #[derive(Debug)]
+    pub struct PfrRepliesPutDocumentDecryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+        reply_document_id: Result<::uuid::Uuid, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> PfrRepliesPutDocumentDecryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+                reply_document_id: Err(
+                    "reply_document_id was not initialized".to_string(),
+                ),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/documents/{replyDocumentId}/decrypted-content`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                reply_id,
+                reply_document_id,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let reply_document_id = reply_document_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}/documents/{}/decrypted-content",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                docflow_id.to_string()), encode_path(& document_id.to_string()),
+                encode_path(& reply_id.to_string()), encode_path(& reply_document_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_put_document_decrypted_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_put_document_signature`]
+
+[`ClientRepliesExt::pfr_replies_put_document_signature`]: super::ClientRepliesExt::pfr_replies_put_document_signature*/
+    #[derive(Debug)]
+    pub struct PfrRepliesPutDocumentSignature<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+        reply_document_id: Result<::uuid::Uuid, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> PfrRepliesPutDocumentSignature<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+                reply_document_id: Err(
+                    "reply_document_id was not initialized".to_string(),
+                ),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/documents/{replyDocumentId}/signature`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                reply_id,
+                reply_document_id,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let reply_document_id = reply_document_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}/documents/{}/signature",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                docflow_id.to_string()), encode_path(& document_id.to_string()),
+                encode_path(& reply_id.to_string()), encode_path(& reply_document_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_put_document_signature",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_send_reply`]
+
+[`ClientRepliesExt::pfr_replies_send_reply`]: super::ClientRepliesExt::pfr_replies_send_reply*/
+    #[derive(Debug, Clone)]
+    pub struct PfrRepliesSendReply<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::SendReplyRequest, String>,
+    }
+    impl<'a> PfrRepliesSendReply<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SendReplyRequest>,
+            <V as std::convert::TryInto<
+                types::SendReplyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SendReplyRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SendReplyRequest,
+            ) -> types::builder::SendReplyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/send`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Docflow>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, document_id, reply_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SendReplyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}/send", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()), encode_path(&
+                reply_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_send_reply",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_cloud_sign`]
+
+[`ClientRepliesExt::pfr_replies_cloud_sign`]: super::ClientRepliesExt::pfr_replies_cloud_sign*/
+    #[derive(Debug, Clone)]
+    pub struct PfrRepliesCloudSign<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+        force_confirmation: Result<Option<bool>, String>,
+    }
+    impl<'a> PfrRepliesCloudSign<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+                force_confirmation: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        pub fn force_confirmation<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.force_confirmation = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for force_confirmation failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/cloud-sign`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CloudOperationInit>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                reply_id,
+                force_confirmation,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let force_confirmation = force_confirmation.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}/cloud-sign", client
+                .baseurl, encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()), encode_path(&
+                reply_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "forceConfirmation",
+                        &force_confirmation,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_cloud_sign",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_cloud_sign_confirm`]
+
+[`ClientRepliesExt::pfr_replies_cloud_sign_confirm`]: super::ClientRepliesExt::pfr_replies_cloud_sign_confirm*/
+    #[derive(Debug, Clone)]
+    pub struct PfrRepliesCloudSignConfirm<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+        code: Result<::std::string::String, String>,
+        request_id: Result<::std::string::String, String>,
+    }
+    impl<'a> PfrRepliesCloudSignConfirm<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+                code: Err("code was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/cloud-sign-confirm`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CloudOperationConfirmResult>,
+            Error<types::Error>,
+        > {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                reply_id,
+                code,
+                request_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}/cloud-sign-confirm",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                docflow_id.to_string()), encode_path(& document_id.to_string()),
+                encode_path(& reply_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("requestId", &request_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_cloud_sign_confirm",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientRepliesExt::pfr_replies_get_task`]
+
+[`ClientRepliesExt::pfr_replies_get_task`]: super::ClientRepliesExt::pfr_replies_get_task*/
+    #[derive(Debug, Clone)]
+    pub struct PfrRepliesGetTask<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        reply_id: Result<::uuid::Uuid, String>,
+        api_task_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> PfrRepliesGetTask<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                reply_id: Err("reply_id was not initialized".to_string()),
+                api_task_id: Err("api_task_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn reply_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.reply_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for reply_id failed".to_string()
+                });
+            self
+        }
+        pub fn api_task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.api_task_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for api_task_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents/{documentId}/pfr-replies/{replyId}/tasks/{apiTaskId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiTask>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                docflow_id,
+                document_id,
+                reply_id,
+                api_task_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let reply_id = reply_id.map_err(Error::InvalidRequest)?;
+            let api_task_id = api_task_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/pfr-replies/{}/tasks/{}", client
+                .baseurl, encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& document_id.to_string()), encode_path(&
+                reply_id.to_string()), encode_path(& api_task_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "pfr_replies_get_task",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_generate_documents_request`]
+
+[`ClientDocflowsExt::docflows_generate_documents_request`]: super::ClientDocflowsExt::docflows_generate_documents_request*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsGenerateDocumentsRequest<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::GenerateDocumentsRequestRequest, String>,
+    }
+    impl<'a> DocflowsGenerateDocumentsRequest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GenerateDocumentsRequestRequest>,
+            <V as std::convert::TryInto<
+                types::GenerateDocumentsRequestRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `GenerateDocumentsRequestRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GenerateDocumentsRequestRequest,
+            ) -> types::builder::GenerateDocumentsRequestRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/generate-documents-request`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DocumentsRequest>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::GenerateDocumentsRequestRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/generate-documents-request", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_generate_documents_request",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_get_documents_request`]
+
+[`ClientDocflowsExt::docflows_get_documents_request`]: super::ClientDocflowsExt::docflows_get_documents_request*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsGetDocumentsRequest<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        request_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DocflowsGetDocumentsRequest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for request_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{docflowId}/documents-requests/{requestId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DocumentsRequest>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, request_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents-requests/{}", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& request_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_get_documents_request",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_save_documents_request_signature`]
+
+[`ClientDocflowsExt::docflows_save_documents_request_signature`]: super::ClientDocflowsExt::docflows_save_documents_request_signature*/
+    #[derive(Debug)]
+    pub struct DocflowsSaveDocumentsRequestSignature<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        request_id: Result<::uuid::Uuid, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> DocflowsSaveDocumentsRequestSignature<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for request_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{accountId}/docflows/{docflowId}/documents-requests/{requestId}/signature`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DocumentsRequest>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, request_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents-requests/{}/signature", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& request_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_save_documents_request_signature",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_send_documents_request`]
+
+[`ClientDocflowsExt::docflows_send_documents_request`]: super::ClientDocflowsExt::docflows_send_documents_request*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsSendDocumentsRequest<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        docflow_id: Result<::uuid::Uuid, String>,
+        request_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DocflowsSendDocumentsRequest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                docflow_id: Err("docflow_id was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for docflow_id failed".to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for request_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{docflowId}/documents-requests/{requestId}/send`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Docflow>, Error<types::Error>> {
+            let Self { client, account_id, docflow_id, request_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let docflow_id = docflow_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents-requests/{}/send", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& docflow_id
+                .to_string()), encode_path(& request_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_send_documents_request",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`ClientInventoriesExt::inventories_print_document`]
 
 [`ClientInventoriesExt::inventories_print_document`]: super::ClientInventoriesExt::inventories_print_document*/
@@ -25002,6 +34202,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -25334,6 +34535,317 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "inventories_get_signature_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientInventoriesExt::inventories_get_document_signatures`]
+
+[`ClientInventoriesExt::inventories_get_document_signatures`]: super::ClientInventoriesExt::inventories_get_document_signatures*/
+    #[derive(Debug, Clone)]
+    pub struct InventoriesGetDocumentSignatures<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        related_docflow_id: Result<::uuid::Uuid, String>,
+        related_document_id: Result<::uuid::Uuid, String>,
+        inventory_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> InventoriesGetDocumentSignatures<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                related_docflow_id: Err(
+                    "related_docflow_id was not initialized".to_string(),
+                ),
+                related_document_id: Err(
+                    "related_document_id was not initialized".to_string(),
+                ),
+                inventory_id: Err("inventory_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn related_docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_docflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn inventory_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.inventory_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for inventory_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/signatures`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::Signature>>,
+            Error<types::Error>,
+        > {
+            let Self {
+                client,
+                account_id,
+                related_docflow_id,
+                related_document_id,
+                inventory_id,
+                document_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let related_docflow_id = related_docflow_id.map_err(Error::InvalidRequest)?;
+            let related_document_id = related_document_id
+                .map_err(Error::InvalidRequest)?;
+            let inventory_id = inventory_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/inventories/{}/documents/{}/signatures",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                related_docflow_id.to_string()), encode_path(& related_document_id
+                .to_string()), encode_path(& inventory_id.to_string()), encode_path(&
+                document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "inventories_get_document_signatures",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientInventoriesExt::inventories_get_decrypted_content`]
+
+[`ClientInventoriesExt::inventories_get_decrypted_content`]: super::ClientInventoriesExt::inventories_get_decrypted_content*/
+    #[derive(Debug, Clone)]
+    pub struct InventoriesGetDecryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        related_docflow_id: Result<::uuid::Uuid, String>,
+        related_document_id: Result<::uuid::Uuid, String>,
+        inventory_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> InventoriesGetDecryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                related_docflow_id: Err(
+                    "related_docflow_id was not initialized".to_string(),
+                ),
+                related_document_id: Err(
+                    "related_document_id was not initialized".to_string(),
+                ),
+                inventory_id: Err("inventory_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn related_docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_docflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn inventory_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.inventory_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for inventory_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypted-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                related_docflow_id,
+                related_document_id,
+                inventory_id,
+                document_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let related_docflow_id = related_docflow_id.map_err(Error::InvalidRequest)?;
+            let related_document_id = related_document_id
+                .map_err(Error::InvalidRequest)?;
+            let inventory_id = inventory_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/inventories/{}/documents/{}/decrypted-content",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                related_docflow_id.to_string()), encode_path(& related_document_id
+                .to_string()), encode_path(& inventory_id.to_string()), encode_path(&
+                document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "inventories_get_decrypted_content",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -26713,6 +36225,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -27122,6 +36635,1584 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`ClientInventoriesExt::inventories_get_encrypted_content`]
+
+[`ClientInventoriesExt::inventories_get_encrypted_content`]: super::ClientInventoriesExt::inventories_get_encrypted_content*/
+    #[derive(Debug, Clone)]
+    pub struct InventoriesGetEncryptedContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        related_docflow_id: Result<::uuid::Uuid, String>,
+        related_document_id: Result<::uuid::Uuid, String>,
+        inventory_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> InventoriesGetEncryptedContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                related_docflow_id: Err(
+                    "related_docflow_id was not initialized".to_string(),
+                ),
+                related_document_id: Err(
+                    "related_document_id was not initialized".to_string(),
+                ),
+                inventory_id: Err("inventory_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn related_docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_docflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn inventory_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.inventory_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for inventory_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/encrypted-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                related_docflow_id,
+                related_document_id,
+                inventory_id,
+                document_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let related_docflow_id = related_docflow_id.map_err(Error::InvalidRequest)?;
+            let related_document_id = related_document_id
+                .map_err(Error::InvalidRequest)?;
+            let inventory_id = inventory_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/inventories/{}/documents/{}/encrypted-content",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                related_docflow_id.to_string()), encode_path(& related_document_id
+                .to_string()), encode_path(& inventory_id.to_string()), encode_path(&
+                document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "inventories_get_encrypted_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientInventoriesExt::inventories_decrypt_content`]
+
+[`ClientInventoriesExt::inventories_decrypt_content`]: super::ClientInventoriesExt::inventories_decrypt_content*/
+    #[derive(Debug, Clone)]
+    pub struct InventoriesDecryptContent<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        related_docflow_id: Result<::uuid::Uuid, String>,
+        related_document_id: Result<::uuid::Uuid, String>,
+        inventory_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> InventoriesDecryptContent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                related_docflow_id: Err(
+                    "related_docflow_id was not initialized".to_string(),
+                ),
+                related_document_id: Err(
+                    "related_document_id was not initialized".to_string(),
+                ),
+                inventory_id: Err("inventory_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn related_docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_docflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn inventory_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.inventory_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for inventory_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypt-content`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CloudOperationInit>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                related_docflow_id,
+                related_document_id,
+                inventory_id,
+                document_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let related_docflow_id = related_docflow_id.map_err(Error::InvalidRequest)?;
+            let related_document_id = related_document_id
+                .map_err(Error::InvalidRequest)?;
+            let inventory_id = inventory_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/inventories/{}/documents/{}/decrypt-content",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                related_docflow_id.to_string()), encode_path(& related_document_id
+                .to_string()), encode_path(& inventory_id.to_string()), encode_path(&
+                document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "inventories_decrypt_content",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientInventoriesExt::inventories_decrypt_content_confirm`]
+
+[`ClientInventoriesExt::inventories_decrypt_content_confirm`]: super::ClientInventoriesExt::inventories_decrypt_content_confirm*/
+    #[derive(Debug, Clone)]
+    pub struct InventoriesDecryptContentConfirm<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        related_docflow_id: Result<::uuid::Uuid, String>,
+        related_document_id: Result<::uuid::Uuid, String>,
+        inventory_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        code: Result<::std::string::String, String>,
+        request_id: Result<::std::string::String, String>,
+        unzip: Result<Option<bool>, String>,
+    }
+    impl<'a> InventoriesDecryptContentConfirm<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                related_docflow_id: Err(
+                    "related_docflow_id was not initialized".to_string(),
+                ),
+                related_document_id: Err(
+                    "related_document_id was not initialized".to_string(),
+                ),
+                inventory_id: Err("inventory_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                code: Err("code was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+                unzip: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn related_docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_docflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn inventory_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.inventory_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for inventory_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn unzip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.unzip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for unzip failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/decrypt-content-confirm`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::string::String>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                related_docflow_id,
+                related_document_id,
+                inventory_id,
+                document_id,
+                code,
+                request_id,
+                unzip,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let related_docflow_id = related_docflow_id.map_err(Error::InvalidRequest)?;
+            let related_document_id = related_document_id
+                .map_err(Error::InvalidRequest)?;
+            let inventory_id = inventory_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let unzip = unzip.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/inventories/{}/documents/{}/decrypt-content-confirm",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                related_docflow_id.to_string()), encode_path(& related_document_id
+                .to_string()), encode_path(& inventory_id.to_string()), encode_path(&
+                document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("requestId", &request_id))
+                .query(&progenitor_client::QueryParam::new("unzip", &unzip))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "inventories_decrypt_content_confirm",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientInventoriesExt::inventories_confirm_content_decryption`]
+
+[`ClientInventoriesExt::inventories_confirm_content_decryption`]: super::ClientInventoriesExt::inventories_confirm_content_decryption*/
+    #[derive(Debug, Clone)]
+    pub struct InventoriesConfirmContentDecryption<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        related_docflow_id: Result<::uuid::Uuid, String>,
+        related_document_id: Result<::uuid::Uuid, String>,
+        inventory_id: Result<::uuid::Uuid, String>,
+        document_id: Result<::uuid::Uuid, String>,
+        code: Result<::std::string::String, String>,
+        request_id: Result<::std::string::String, String>,
+        unzip: Result<Option<bool>, String>,
+    }
+    impl<'a> InventoriesConfirmContentDecryption<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                related_docflow_id: Err(
+                    "related_docflow_id was not initialized".to_string(),
+                ),
+                related_document_id: Err(
+                    "related_document_id was not initialized".to_string(),
+                ),
+                inventory_id: Err("inventory_id was not initialized".to_string()),
+                document_id: Err("document_id was not initialized".to_string()),
+                code: Err("code was not initialized".to_string()),
+                request_id: Err("request_id was not initialized".to_string()),
+                unzip: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn related_docflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_docflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_docflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.related_document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for related_document_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn inventory_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.inventory_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for inventory_id failed".to_string()
+                });
+            self
+        }
+        pub fn document_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.document_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for document_id failed".to_string()
+                });
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.request_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn unzip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.unzip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for unzip failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories/{inventoryId}/documents/{documentId}/confirm-content-decryption`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CloudOperationConfirmResult>,
+            Error<types::Error>,
+        > {
+            let Self {
+                client,
+                account_id,
+                related_docflow_id,
+                related_document_id,
+                inventory_id,
+                document_id,
+                code,
+                request_id,
+                unzip,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let related_docflow_id = related_docflow_id.map_err(Error::InvalidRequest)?;
+            let related_document_id = related_document_id
+                .map_err(Error::InvalidRequest)?;
+            let inventory_id = inventory_id.map_err(Error::InvalidRequest)?;
+            let document_id = document_id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let unzip = unzip.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/{}/documents/{}/inventories/{}/documents/{}/confirm-content-decryption",
+                client.baseurl, encode_path(& account_id.to_string()), encode_path(&
+                related_docflow_id.to_string()), encode_path(& related_document_id
+                .to_string()), encode_path(& inventory_id.to_string()), encode_path(&
+                document_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("requestId", &request_id))
+                .query(&progenitor_client::QueryParam::new("unzip", &unzip))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "inventories_confirm_content_decryption",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientDocflowsExt::docflows_get_demands_assignees`]
+
+[`ClientDocflowsExt::docflows_get_demands_assignees`]: super::ClientDocflowsExt::docflows_get_demands_assignees*/
+    #[derive(Debug, Clone)]
+    pub struct DocflowsGetDemandsAssignees<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> DocflowsGetDemandsAssignees<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/docflows/demands-assignees`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OpaqueObject>, Error<types::Error>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/docflows/demands-assignees", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "docflows_get_demands_assignees",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientAccountsExt::accounts_get_users`]
+
+[`ClientAccountsExt::accounts_get_users`]: super::ClientAccountsExt::accounts_get_users*/
+    #[derive(Debug, Clone)]
+    pub struct AccountsGetUsers<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> AccountsGetUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/users`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OpaqueObject>, Error<types::Error>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/users", client.baseurl, encode_path(& account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "accounts_get_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientAccountsExt::accounts_get_employees`]
+
+[`ClientAccountsExt::accounts_get_employees`]: super::ClientAccountsExt::accounts_get_employees*/
+    #[derive(Debug, Clone)]
+    pub struct AccountsGetEmployees<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> AccountsGetEmployees<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/employees`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OpaqueObject>, Error<types::Error>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/employees", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "accounts_get_employees",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientReportsTablesExt::reports_tables_get_forms`]
+
+[`ClientReportsTablesExt::reports_tables_get_forms`]: super::ClientReportsTablesExt::reports_tables_get_forms*/
+    #[derive(Debug, Clone)]
+    pub struct ReportsTablesGetForms<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        org_id: Result<::uuid::Uuid, String>,
+        include_deleted: Result<Option<bool>, String>,
+    }
+    impl<'a> ReportsTablesGetForms<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                include_deleted: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for org_id failed".to_string()
+                });
+            self
+        }
+        pub fn include_deleted<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.include_deleted = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for include_deleted failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/reports-tables/{orgId}/forms`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FormsList>, Error<types::Error>> {
+            let Self { client, account_id, org_id, include_deleted } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let include_deleted = include_deleted.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/reports-tables/{}/forms", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& org_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "includeDeleted",
+                        &include_deleted,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "reports_tables_get_forms",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientReportsTablesExt::reports_tables_get_report_docflows`]
+
+[`ClientReportsTablesExt::reports_tables_get_report_docflows`]: super::ClientReportsTablesExt::reports_tables_get_report_docflows*/
+    #[derive(Debug, Clone)]
+    pub struct ReportsTablesGetReportDocflows<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        org_id: Result<::uuid::Uuid, String>,
+        deadline: Result<::std::string::String, String>,
+        form_id: Result<i32, String>,
+        period_number: Result<i32, String>,
+        period_year: Result<i32, String>,
+    }
+    impl<'a> ReportsTablesGetReportDocflows<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                deadline: Err("deadline was not initialized".to_string()),
+                form_id: Err("form_id was not initialized".to_string()),
+                period_number: Err("period_number was not initialized".to_string()),
+                period_year: Err("period_year was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for org_id failed".to_string()
+                });
+            self
+        }
+        pub fn deadline<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.deadline = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for deadline failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn form_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.form_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for form_id failed".to_string());
+            self
+        }
+        pub fn period_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.period_number = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for period_number failed".to_string());
+            self
+        }
+        pub fn period_year<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.period_year = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for period_year failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/{accountId}/reports-tables/{orgId}/report-docflows`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ReportsTableDocflows>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                org_id,
+                deadline,
+                form_id,
+                period_number,
+                period_year,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let deadline = deadline.map_err(Error::InvalidRequest)?;
+            let form_id = form_id.map_err(Error::InvalidRequest)?;
+            let period_number = period_number.map_err(Error::InvalidRequest)?;
+            let period_year = period_year.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/reports-tables/{}/report-docflows", client.baseurl,
+                encode_path(& account_id.to_string()), encode_path(& org_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("deadline", &deadline))
+                .query(&progenitor_client::QueryParam::new("formId", &form_id))
+                .query(
+                    &progenitor_client::QueryParam::new("periodNumber", &period_number),
+                )
+                .query(&progenitor_client::QueryParam::new("periodYear", &period_year))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "reports_tables_get_report_docflows",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientReportsTablesExt::reports_tables_search`]
+
+[`ClientReportsTablesExt::reports_tables_search`]: super::ClientReportsTablesExt::reports_tables_search*/
+    #[derive(Debug, Clone)]
+    pub struct ReportsTablesSearch<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::SearchReportsRequest, String>,
+    }
+    impl<'a> ReportsTablesSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchReportsRequest>,
+            <V as std::convert::TryInto<
+                types::SearchReportsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SearchReportsRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SearchReportsRequest,
+            ) -> types::builder::SearchReportsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/reports-tables/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ReportsTableList>, Error<types::Error>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SearchReportsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/reports-tables/search", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "reports_tables_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientReportsTablesExt::reports_tables_search_payments`]
+
+[`ClientReportsTablesExt::reports_tables_search_payments`]: super::ClientReportsTablesExt::reports_tables_search_payments*/
+    #[derive(Debug, Clone)]
+    pub struct ReportsTablesSearchPayments<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::SearchPaymentsRequest, String>,
+    }
+    impl<'a> ReportsTablesSearchPayments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchPaymentsRequest>,
+            <V as std::convert::TryInto<
+                types::SearchPaymentsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SearchPaymentsRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SearchPaymentsRequest,
+            ) -> types::builder::SearchPaymentsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/reports-tables/search-payments`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PaymentsList>, Error<types::Error>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SearchPaymentsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/reports-tables/search-payments", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "reports_tables_search_payments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientEventsExt::events_share`]
+
+[`ClientEventsExt::events_share`]: super::ClientEventsExt::events_share*/
+    #[derive(Debug, Clone)]
+    pub struct EventsShare<'a> {
+        client: &'a super::Client,
+        account_id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::ShareEventsRequest, String>,
+    }
+    impl<'a> EventsShare<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for account_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShareEventsRequest>,
+            <V as std::convert::TryInto<
+                types::ShareEventsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ShareEventsRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ShareEventsRequest,
+            ) -> types::builder::ShareEventsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{accountId}/share-events`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id, body } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ShareEventsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/share-events", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "events_share",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`ClientEventsExt::events_get_all`]
 
 [`ClientEventsExt::events_get_all`]: super::ClientEventsExt::events_get_all*/
@@ -27371,12 +38462,14 @@ pub mod builder {
     pub struct HandbooksGetControlUnit<'a> {
         client: &'a super::Client,
         code: Result<::std::string::String, String>,
+        control_unit_type: Result<Option<::std::string::String>, String>,
     }
     impl<'a> HandbooksGetControlUnit<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 code: Err("code was not initialized".to_string()),
+                control_unit_type: Ok(None),
             }
         }
         pub fn code<V>(mut self, value: V) -> Self
@@ -27391,12 +38484,26 @@ pub mod builder {
                 });
             self
         }
+        pub fn control_unit_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.control_unit_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for control_unit_type failed"
+                        .to_string()
+                });
+            self
+        }
         ///Sends a `GET` request to `/v1/handbooks/control-units/{code}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ControlUnit>, Error<types::Error>> {
-            let Self { client, code } = self;
+            let Self { client, code, control_unit_type } = self;
             let code = code.map_err(Error::InvalidRequest)?;
+            let control_unit_type = control_unit_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/handbooks/control-units/{}", client.baseurl, encode_path(& code
                 .to_string()),
@@ -27417,6 +38524,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "controlUnitType",
+                        &control_unit_type,
+                    ),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27428,6 +38541,367 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientHandbooksExt::handbooks_get_fns_forms`]
+
+[`ClientHandbooksExt::handbooks_get_fns_forms`]: super::ClientHandbooksExt::handbooks_get_fns_forms*/
+    #[derive(Debug, Clone)]
+    pub struct HandbooksGetFnsForms<'a> {
+        client: &'a super::Client,
+        knd: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<i32>, String>,
+        take: Result<Option<i32>, String>,
+    }
+    impl<'a> HandbooksGetFnsForms<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                knd: Ok(None),
+                skip: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn knd<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.knd = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for knd failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for skip failed".to_string());
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/handbooks/fns-forms`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FnsFormsPage>, Error<types::Error>> {
+            let Self { client, knd, skip, take } = self;
+            let knd = knd.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/handbooks/fns-forms", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("knd", &knd))
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "handbooks_get_fns_forms",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientHandbooksExt::handbooks_get_handbook`]
+
+[`ClientHandbooksExt::handbooks_get_handbook`]: super::ClientHandbooksExt::handbooks_get_handbook*/
+    #[derive(Debug, Clone)]
+    pub struct HandbooksGetHandbook<'a> {
+        client: &'a super::Client,
+        handbook_type: Result<::std::string::String, String>,
+        skip: Result<Option<i32>, String>,
+        take: Result<Option<i32>, String>,
+    }
+    impl<'a> HandbooksGetHandbook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                handbook_type: Err("handbook_type was not initialized".to_string()),
+                skip: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn handbook_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.handbook_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for handbook_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for skip failed".to_string());
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/handbooks/{handbookType}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HandbookPage>, Error<types::Error>> {
+            let Self { client, handbook_type, skip, take } = self;
+            let handbook_type = handbook_type.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/handbooks/{}", client.baseurl, encode_path(& handbook_type
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "handbooks_get_handbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientEventsExt::events_get_publishers`]
+
+[`ClientEventsExt::events_get_publishers`]: super::ClientEventsExt::events_get_publishers*/
+    #[derive(Debug, Clone)]
+    pub struct EventsGetPublishers<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> EventsGetPublishers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v1/event-publishers`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OpaqueObject>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/v1/event-publishers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "events_get_publishers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`ClientEventsExt::events_delete_publisher`]
+
+[`ClientEventsExt::events_delete_publisher`]: super::ClientEventsExt::events_delete_publisher*/
+    #[derive(Debug, Clone)]
+    pub struct EventsDeletePublisher<'a> {
+        client: &'a super::Client,
+        publisher_id: Result<::uuid::Uuid, String>,
+    }
+    impl<'a> EventsDeletePublisher<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                publisher_id: Err("publisher_id was not initialized".to_string()),
+            }
+        }
+        pub fn publisher_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.publisher_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for publisher_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/event-publishers/{publisherId}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, publisher_id } = self;
+            let publisher_id = publisher_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/event-publishers/{}", client.baseurl, encode_path(& publisher_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "events_delete_publisher",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -27464,6 +38938,7 @@ pub mod prelude {
     pub use super::ClientInventoriesExt;
     pub use super::ClientOrganizationsExt;
     pub use super::ClientRepliesExt;
+    pub use super::ClientReportsTablesExt;
     pub use super::ClientWarrantsExt;
 }
 /// Decodes `value` as the type generated for the component schema `name`; `None` when the
@@ -27542,6 +39017,26 @@ pub fn decode_schema(
         "ControlUnitFlags" => {
             Some(serde_json::from_value::<types::ControlUnitFlags>(value).map(|_| ()))
         }
+        "ControlUnitSubscription" => {
+            Some(
+                serde_json::from_value::<types::ControlUnitSubscription>(value)
+                    .map(|_| ()),
+            )
+        }
+        "ControlUnitSubscriptionSearchRequest" => {
+            Some(
+                serde_json::from_value::<
+                    types::ControlUnitSubscriptionSearchRequest,
+                >(value)
+                    .map(|_| ()),
+            )
+        }
+        "ControlUnitSubscriptionsPage" => {
+            Some(
+                serde_json::from_value::<types::ControlUnitSubscriptionsPage>(value)
+                    .map(|_| ()),
+            )
+        }
         "ControlUnitsPage" => {
             Some(serde_json::from_value::<types::ControlUnitsPage>(value).map(|_| ()))
         }
@@ -27561,6 +39056,12 @@ pub fn decode_schema(
                 serde_json::from_value::<types::CryptOperationStatusResult>(value)
                     .map(|_| ()),
             )
+        }
+        "DataToSignResult" => {
+            Some(serde_json::from_value::<types::DataToSignResult>(value).map(|_| ()))
+        }
+        "DeadlineInfo" => {
+            Some(serde_json::from_value::<types::DeadlineInfo>(value).map(|_| ()))
         }
         "DecryptedContentRequest" => {
             Some(
@@ -27602,6 +39103,9 @@ pub fn decode_schema(
         }
         "DocumentRequest" => {
             Some(serde_json::from_value::<types::DocumentRequest>(value).map(|_| ()))
+        }
+        "DocumentsRequest" => {
+            Some(serde_json::from_value::<types::DocumentsRequest>(value).map(|_| ()))
         }
         "Draft" => Some(serde_json::from_value::<types::Draft>(value).map(|_| ())),
         "DraftDocument" => {
@@ -27686,18 +39190,49 @@ pub fn decode_schema(
                     .map(|_| ()),
             )
         }
+        "EventsDocumentForm" => {
+            Some(serde_json::from_value::<types::EventsDocumentForm>(value).map(|_| ()))
+        }
+        "EventsFilter" => {
+            Some(serde_json::from_value::<types::EventsFilter>(value).map(|_| ()))
+        }
         "EventsPage" => {
             Some(serde_json::from_value::<types::EventsPage>(value).map(|_| ()))
+        }
+        "FnsForm" => Some(serde_json::from_value::<types::FnsForm>(value).map(|_| ())),
+        "FnsFormsPage" => {
+            Some(serde_json::from_value::<types::FnsFormsPage>(value).map(|_| ()))
+        }
+        "FormInfo" => Some(serde_json::from_value::<types::FormInfo>(value).map(|_| ())),
+        "FormsList" => {
+            Some(serde_json::from_value::<types::FormsList>(value).map(|_| ()))
+        }
+        "GenerateDocumentsRequestRequest" => {
+            Some(
+                serde_json::from_value::<types::GenerateDocumentsRequestRequest>(value)
+                    .map(|_| ()),
+            )
         }
         "GenerateReplyRequest" => {
             Some(
                 serde_json::from_value::<types::GenerateReplyRequest>(value).map(|_| ()),
             )
         }
+        "GosuslugiAuthRequest" => {
+            Some(
+                serde_json::from_value::<types::GosuslugiAuthRequest>(value).map(|_| ()),
+            )
+        }
+        "HandbookPage" => {
+            Some(serde_json::from_value::<types::HandbookPage>(value).map(|_| ()))
+        }
         "JsonPatchOperation" => {
             Some(serde_json::from_value::<types::JsonPatchOperation>(value).map(|_| ()))
         }
         "Link" => Some(serde_json::from_value::<types::Link>(value).map(|_| ())),
+        "OpaqueObject" => {
+            Some(serde_json::from_value::<types::OpaqueObject>(value).map(|_| ()))
+        }
         "Organization" => {
             Some(serde_json::from_value::<types::Organization>(value).map(|_| ()))
         }
@@ -27707,6 +39242,11 @@ pub fn decode_schema(
         "OrganizationGeneral" => {
             Some(serde_json::from_value::<types::OrganizationGeneral>(value).map(|_| ()))
         }
+        "OrganizationPayments" => {
+            Some(
+                serde_json::from_value::<types::OrganizationPayments>(value).map(|_| ()),
+            )
+        }
         "OriginalDraftsBuilder" => {
             Some(
                 serde_json::from_value::<types::OriginalDraftsBuilder>(value).map(|_| ()),
@@ -27715,6 +39255,25 @@ pub fn decode_schema(
         "Payer" => Some(serde_json::from_value::<types::Payer>(value).map(|_| ())),
         "PayerOrganization" => {
             Some(serde_json::from_value::<types::PayerOrganization>(value).map(|_| ()))
+        }
+        "PaymentInfo" => {
+            Some(serde_json::from_value::<types::PaymentInfo>(value).map(|_| ()))
+        }
+        "PaymentPeriod" => {
+            Some(serde_json::from_value::<types::PaymentPeriod>(value).map(|_| ()))
+        }
+        "PaymentsList" => {
+            Some(serde_json::from_value::<types::PaymentsList>(value).map(|_| ()))
+        }
+        "PfrReply" => Some(serde_json::from_value::<types::PfrReply>(value).map(|_| ())),
+        "PfrReplyDocument" => {
+            Some(serde_json::from_value::<types::PfrReplyDocument>(value).map(|_| ()))
+        }
+        "PrepareDocumentsResult" => {
+            Some(
+                serde_json::from_value::<types::PrepareDocumentsResult>(value)
+                    .map(|_| ()),
+            )
         }
         "PrepareResult" => {
             Some(serde_json::from_value::<types::PrepareResult>(value).map(|_| ()))
@@ -27729,11 +39288,34 @@ pub fn decode_schema(
         "Recipient" => {
             Some(serde_json::from_value::<types::Recipient>(value).map(|_| ()))
         }
+        "RecognizeRequest" => {
+            Some(serde_json::from_value::<types::RecognizeRequest>(value).map(|_| ()))
+        }
+        "RecognizeResult" => {
+            Some(serde_json::from_value::<types::RecognizeResult>(value).map(|_| ()))
+        }
         "RelatedDocument" => {
             Some(serde_json::from_value::<types::RelatedDocument>(value).map(|_| ()))
         }
         "ReplyDocument" => {
             Some(serde_json::from_value::<types::ReplyDocument>(value).map(|_| ()))
+        }
+        "ReportInfo" => {
+            Some(serde_json::from_value::<types::ReportInfo>(value).map(|_| ()))
+        }
+        "ReportsTable" => {
+            Some(serde_json::from_value::<types::ReportsTable>(value).map(|_| ()))
+        }
+        "ReportsTableDocflow" => {
+            Some(serde_json::from_value::<types::ReportsTableDocflow>(value).map(|_| ()))
+        }
+        "ReportsTableDocflows" => {
+            Some(
+                serde_json::from_value::<types::ReportsTableDocflows>(value).map(|_| ()),
+            )
+        }
+        "ReportsTableList" => {
+            Some(serde_json::from_value::<types::ReportsTableList>(value).map(|_| ()))
         }
         "SaveDecryptedContentResult" => {
             Some(
@@ -27741,10 +39323,23 @@ pub fn decode_schema(
                     .map(|_| ()),
             )
         }
+        "SearchPaymentsRequest" => {
+            Some(
+                serde_json::from_value::<types::SearchPaymentsRequest>(value).map(|_| ()),
+            )
+        }
+        "SearchReportsRequest" => {
+            Some(
+                serde_json::from_value::<types::SearchReportsRequest>(value).map(|_| ()),
+            )
+        }
         "SendReplyRequest" => {
             Some(serde_json::from_value::<types::SendReplyRequest>(value).map(|_| ()))
         }
         "Sender" => Some(serde_json::from_value::<types::Sender>(value).map(|_| ())),
+        "ShareEventsRequest" => {
+            Some(serde_json::from_value::<types::ShareEventsRequest>(value).map(|_| ()))
+        }
         "Signature" => {
             Some(serde_json::from_value::<types::Signature>(value).map(|_| ()))
         }

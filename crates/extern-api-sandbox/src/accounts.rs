@@ -2,13 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::wire::{CreateAccountRequest, CreateOrganizationRequest, UpdateOrganizationRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use extern_api_raw::types::{
-    CreateAccountRequest, CreateOrganizationRequest, UpdateOrganizationRequest,
-};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;

@@ -8,15 +8,15 @@
 
 use std::sync::Arc;
 
+use crate::wire::{
+    DraftsBuilderDocumentFileRequest, DraftsBuilderDocumentRequest, DraftsBuilderFileMetaRequest,
+    DraftsBuilderMeta,
+};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
-use extern_api_raw::types::{
-    DraftsBuilderDocumentFileRequest, DraftsBuilderDocumentRequest, DraftsBuilderFileMetaRequest,
-    DraftsBuilderMeta,
-};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -97,7 +97,7 @@ impl Kind {
     }
 
     /// The recipient code the package goes to.
-    fn recipient(self, r: &extern_api_raw::types::Recipient) -> Option<String> {
+    fn recipient(self, r: &crate::wire::Recipient) -> Option<String> {
         match self {
             Self::Inventory | Self::Letter => r.ifns_code.clone(),
             Self::BusinessRegistration => r
@@ -975,18 +975,18 @@ fn built_draft(
             signatures,
         });
     }
-    let mut meta = extern_api_raw::types::DraftMeta {
+    let mut meta = crate::wire::DraftMeta {
         sender: b.meta.sender.clone(),
         recipient: b.meta.recipient.clone(),
         payer: b.meta.payer.clone(),
         ..Default::default()
     };
-    meta.additional_info = Some(extern_api_raw::types::AdditionalInfo {
+    meta.additional_info = Some(crate::wire::AdditionalInfo {
         original_drafts_builder_id: Some(b.id),
         subject: (!subject.is_empty()).then(|| subject.to_string()),
         ..Default::default()
     });
-    meta.related_document = related.map(|(df, doc)| extern_api_raw::types::RelatedDocument {
+    meta.related_document = related.map(|(df, doc)| crate::wire::RelatedDocument {
         related_docflow_id: Some(df),
         related_document_id: Some(doc),
     });

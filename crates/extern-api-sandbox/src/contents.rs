@@ -381,7 +381,10 @@ pub async fn download(
 ) -> ApiResult<Response> {
     shared.check_account(&caller, account_id)?;
     let content = {
-        let store = shared.lock();
+        let mut store = shared.lock();
+        if !store.contents.contains_key(&id) {
+            shared.make_zip_variant(&mut store, id);
+        }
         store
             .contents
             .get(&id)

@@ -200,7 +200,7 @@ pub async fn generate(
         let content_id = shared.put_content(store, account.id, bytes);
         // What the inspection sends is encrypted for the organization; the operator's is not.
         let sealed = if origin == Origin::Authority {
-            crate::sealing::seal(store, account.id, &org.inn, bytes)
+            crate::sealing::seal(store, account.id, &org.inn, &filename, bytes)
         } else {
             None
         };
@@ -575,7 +575,13 @@ pub async fn generate_letter(
         text.replace('<', "&lt;")
     ));
     let content_id = shared.put_content(store, account.id, &body);
-    let sealed = crate::sealing::seal(store, account.id, &org.inn, &body);
+    let sealed = crate::sealing::seal(
+        store,
+        account.id,
+        &org.inn,
+        &format!("{file_id}.xml"),
+        &body,
+    );
     let letter = DocflowDocument {
         id: Uuid::new_v4(),
         origin: Origin::Authority,

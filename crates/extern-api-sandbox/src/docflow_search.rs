@@ -66,9 +66,20 @@ fn parse_bool(name: &str, v: &str) -> ApiResult<bool> {
     }
 }
 
+/// A date-time with or without an offset (UTC when none), or a date.
 fn parse_time(name: &str, v: &str) -> ApiResult<DateTime<Utc>> {
-    v.parse::<extern_api_raw::lenient::DateTime>()
-        .map(|t| t.0)
+    use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+    let v = v.trim();
+    chrono::DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|t| Utc.from_utc_datetime(&t))
+        })
+        .or_else(|_| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(|d| Utc.from_utc_datetime(&d.and_time(Default::default())))
+        })
         .map_err(|_| bad(name, v, "expected an ISO-8601 date or date-time"))
 }
 

@@ -35,6 +35,16 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
     for reply in &doc.replies_due {
         links.push(reply_link(shared, &base, reply));
     }
+    let decrypted = json!({ "rel": "decrypted-content", "href": shared.url(&format!("{base}/decrypted-content")) });
+    let encrypted = json!({ "rel": "encrypted-content", "href": shared.url(&format!("{base}/encrypted-content")) });
+    links.push(json!({ "rel": "related-docflow", "href": shared.url(&format!("{base}/related")) }));
+    links.push(decrypted.clone());
+    let mut content =
+        json!({ "decrypted": decrypted, "docflow-document-contents": contents(shared, doc) });
+    if doc.sealed.is_some() {
+        links.push(encrypted.clone());
+        content["encrypted"] = encrypted;
+    }
     json!({
         "id": doc.id,
         "description": {
@@ -42,26 +52,28 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
             "filename": doc.filename,
             "content-type": doc.content_type,
             "decrypted-content-size": doc.size,
-            "compressed": doc.sealed.is_some(),
+            "compressed": true,
             "requisites": {},
             "related-docflows-count": 0,
             "support-recognition": false,
             "encrypted-certificates": doc.sealed.iter().flat_map(|s| &s.serials).map(|n| json!({ "serial-number": n })).collect::<Vec<_>>(),
             "support-print": "no",
         },
-        "content": { "docflow-document-contents": contents(doc) },
+        "content": content,
         "send-date": doc.sent.to_rfc3339(),
         "signatures": doc.signatures.iter().map(|s| render_signature(shared, &base, s)).collect::<Vec<_>>(),
         "links": links,
     })
 }
 
-/// The variants of a document: encrypted and gzipped for documents from the authorities; plain
-/// for the others, and for those once decrypted.
-fn contents(doc: &DocflowDocument) -> Vec<Value> {
+/// The variants of a document, as send_report.rst shows them: zipped (and encrypted, for documents
+/// from the authorities), then plain — for those, once decrypted.
+fn contents(shared: &Shared, doc: &DocflowDocument) -> Vec<Value> {
+    let zip = crate::compression::ZIP;
     let mut out = Vec::new();
-    if let Some(s) = &doc.sealed {
-        out.push(json!({ "content-id": s.content_id, "encrypted": true, "compressed": true, "compression-type": "gzip" }));
+    match &doc.sealed {
+        Some(s) => out.push(json!({ "content-id": s.content_id, "encrypted": true, "compressed": true, "compression-type": zip })),
+        None => out.push(json!({ "content-id": shared.zip_variant(doc.content_id, &doc.filename), "encrypted": false, "compressed": true, "compression-type": zip })),
     }
     if doc.decrypted {
         out.push(json!({ "content-id": doc.content_id, "encrypted": false, "compressed": false, "compression-type": "none" }));
@@ -436,16 +448,13 @@ pub async fn signature_content(
 }
 
 /// `PUT …/documents/{documentId}/decrypted-content` `{content-id}`: the subscriber stores what it
-/// decrypted (plain or gzipped, as the encrypted variant holds it); it must be the document.
+/// decrypted (plain, or zipped as the encrypted variant holds it; gzip too); it must be the document.
 pub async fn save_decrypted(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
-    crate::extract::JsonBody(req): crate::extract::JsonBody<
-        extern_api_raw::types::DecryptedContentRequest,
-    >,
+    crate::extract::JsonBody(req): crate::extract::JsonBody<crate::wire::DecryptedContentRequest>,
 ) -> ApiResult<Json<Value>> {
-    use std::io::Read;
     shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let given = store
@@ -472,18 +481,12 @@ pub async fn save_decrypted(
             e.to_string(),
         )
     })?;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut plain = Vec::new();
-        flate2::read::GzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut plain)
-            .map_err(|_| {
-                ApiError::bad_request(
-                    "decryptedContentMismatch",
-                    "the gzip content does not unpack",
-                )
-            })?;
-        bytes = plain;
-    }
+    bytes = crate::compression::unpack(&bytes, 64 * 1024 * 1024).map_err(|_| {
+        ApiError::bad_request(
+            "decryptedContentMismatch",
+            "the compressed content does not unpack",
+        )
+    })?;
     let d = store
         .docflows
         .get(&id)

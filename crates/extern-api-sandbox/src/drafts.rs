@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::wire::{DocumentRequest, DraftMeta, SignatureRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
-use extern_api_raw::types::{DocumentRequest, DraftMeta, SignatureRequest};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;

@@ -27,6 +27,7 @@ mod builders;
 mod check;
 mod clock;
 mod cloud;
+mod compression;
 mod config;
 mod contents;
 mod demands;
@@ -50,6 +51,7 @@ mod sealing;
 mod shared;
 mod tasks;
 mod test_tools;
+mod wire;
 
 pub use config::{RobotTimings, SandboxConfig};
 pub use faults::{FaultConfig, FaultRule};

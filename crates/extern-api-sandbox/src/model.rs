@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::wire::DraftMeta;
 use chrono::{DateTime, Utc};
-use extern_api_raw::types::DraftMeta;
 use serde_json::Value;
 use uuid::Uuid;
 

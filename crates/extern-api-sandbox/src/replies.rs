@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
+use crate::wire::{GenerateReplyRequest, SendReplyRequest};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
-use extern_api_raw::types::{GenerateReplyRequest, SendReplyRequest};
 use serde_json::{Value, json};
 use uuid::Uuid;
 

@@ -3,8 +3,6 @@
 //! recipient per RSA certificate the organization has. The plain variant is listed only once the
 //! subscriber has stored the decrypted content (or had it decrypted in the cloud).
 
-use std::io::{Read, Write};
-
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use cms::builder::{
     ContentEncryptionAlgorithm, EnvelopedDataBuilder, KeyEncryptionInfo,
@@ -98,15 +96,19 @@ pub fn recipients(store: &Store, inn: &str) -> Vec<Vec<u8>> {
     out
 }
 
-/// gzip, then encrypt for the organization; stores the result as a content.
-pub fn seal(store: &mut Store, account: uuid::Uuid, inn: &str, plain: &[u8]) -> Option<Sealed> {
+/// Zip (one entry, `name`), then encrypt for the organization; stores the result as a content.
+pub fn seal(
+    store: &mut Store,
+    account: uuid::Uuid,
+    inn: &str,
+    name: &str,
+    plain: &[u8],
+) -> Option<Sealed> {
     let recipients = recipients(store, inn);
     if recipients.is_empty() {
         return None;
     }
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(plain).ok()?;
-    let zipped = gz.finish().ok()?;
+    let zipped = crate::compression::zip(name, plain).ok()?;
     let (sealed, serials) = envelope(&recipients, &zipped).ok()??;
     let content_id = crate::shared::memory_content(store, account, &sealed);
     Some(Sealed {
@@ -115,7 +117,7 @@ pub fn seal(store: &mut Store, account: uuid::Uuid, inn: &str, plain: &[u8]) -> 
     })
 }
 
-/// Opens a sealed document with an RSA key: decrypt, then gunzip.
+/// Opens a sealed document with an RSA key: decrypt, then unzip.
 pub fn open(key: &rsa::RsaPrivateKey, sealed: &[u8]) -> Result<Vec<u8>, String> {
     let info = cms::content_info::ContentInfo::from_der(sealed).map_err(|e| e.to_string())?;
     let data: EnvelopedData = info.content.decode_as().map_err(|e| e.to_string())?;
@@ -148,11 +150,7 @@ pub fn open(key: &rsa::RsaPrivateKey, sealed: &[u8]) -> Result<Vec<u8>, String> 
         .map_err(|_| "wrong padding".to_string())?
         .len();
     buf.truncate(n);
-    let mut plain = Vec::new();
-    flate2::read::GzDecoder::new(buf.as_slice())
-        .read_to_end(&mut plain)
-        .map_err(|e| e.to_string())?;
-    Ok(plain)
+    crate::compression::unpack(&buf, 64 * 1024 * 1024)
 }
 
 #[cfg(test)]
@@ -173,9 +171,7 @@ mod tests {
             ca.rsa_signer(&subject),
             ca.signer(&subject),
         );
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(b"<xml/>").unwrap();
-        let zipped = gz.finish().unwrap();
+        let zipped = crate::compression::zip("a.xml", b"<xml/>").unwrap();
         let (sealed, serials) = envelope(
             &[a.certificate_der.clone(), ecdsa.certificate_der.clone()],
             &zipped,

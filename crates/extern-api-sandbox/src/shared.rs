@@ -32,6 +32,9 @@ pub struct Shared {
     store: Mutex<Store>,
     spool: tempfile::TempDir,
     pub(crate) in_flight: Mutex<HashMap<String, usize>>,
+    /// The zip variants listed for plain documents, made on first download: variant id → (the
+    /// plain content, the entry's file name).
+    zip_variants: Mutex<HashMap<Uuid, (Uuid, String)>>,
 }
 
 impl Shared {
@@ -95,6 +98,7 @@ impl Shared {
                 .prefix("extern-api-sandbox-")
                 .tempdir()?,
             in_flight: Mutex::new(HashMap::new()),
+            zip_variants: Mutex::new(HashMap::new()),
         })
     }
 
@@ -122,6 +126,45 @@ impl Shared {
 
     /// Stores bytes the sandbox produced itself (operator and robot documents, replies) as a
     /// content (see [`memory_content`]).
+    /// The id of the zip variant of a plain document content, listed without being made.
+    pub fn zip_variant(&self, content_id: Uuid, filename: &str) -> Uuid {
+        let id = Uuid::new_v5(&content_id, b"zip");
+        self.zip_variants
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id)
+            .or_insert_with(|| (content_id, filename.to_string()));
+        id
+    }
+
+    /// Makes and stores a listed zip variant on its first download; `false` when `id` is none.
+    pub fn make_zip_variant(&self, store: &mut Store, id: Uuid) -> bool {
+        let Some((plain, name)) = self
+            .zip_variants
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+        else {
+            return false;
+        };
+        let Some(source) = store.contents.get(&plain) else {
+            return false;
+        };
+        let account = source.account_id;
+        let Ok(zipped) = source
+            .bytes()
+            .and_then(|b| crate::compression::zip(&name, &b))
+        else {
+            return false;
+        };
+        let content = memory_content(store, account, &zipped);
+        if let Some(c) = store.contents.remove(&content) {
+            store.contents.insert(id, c);
+        }
+        true
+    }
+
     pub fn put_content(&self, store: &mut Store, account_id: Uuid, bytes: &[u8]) -> Uuid {
         memory_content(store, account_id, bytes)
     }

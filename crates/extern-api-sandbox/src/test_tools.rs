@@ -217,7 +217,7 @@ pub async fn generate_docflows(
     let bytes = encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned();
     let signature = signer.sign_detached(&bytes);
     let thumbprint = crate::pki::thumbprint(&signer.certificate_der);
-    let meta: extern_api_raw::types::DraftMeta = serde_json::from_value(json!({
+    let meta: crate::wire::DraftMeta = serde_json::from_value(json!({
         "sender": { "inn": org.inn, "kpp": org.kpp, "ipaddress": "127.0.0.1" },
         "recipient": { "ifns-code": code },
         "payer": { "inn": org.inn, "organization": { "kpp": org.kpp } },

@@ -276,7 +276,12 @@ async fn a_letter_from_the_inspection_is_read_and_acknowledged() {
     assert_eq!(df["description"]["subject"], "Сверка");
     let letter = &df["documents"][0];
     assert_eq!(replies(letter), ["fns534-cu-letter-receipt"]);
-    let content = letter["content"]["docflow-document-contents"][0]["content-id"]
+    let content = letter["content"]["docflow-document-contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["compression-type"] == "none")
+        .unwrap()["content-id"]
         .as_str()
         .unwrap();
     let text = api

@@ -54,7 +54,7 @@ async fn demands_arrive_encrypted_and_open_in_the_cloud() {
     for doc in &from_fns {
         assert_eq!(
             variants(doc),
-            [(true, "gzip".to_string())],
+            [(true, "zip".to_string())],
             "only the encrypted variant"
         );
         assert_eq!(
@@ -73,7 +73,7 @@ async fn demands_arrive_encrypted_and_open_in_the_cloud() {
         .unwrap();
     assert_eq!(
         variants(pd),
-        [(false, "none".to_string())],
+        [(false, "zip".to_string()), (false, "none".to_string())],
         "the operator's documents are not encrypted"
     );
     let check = api
@@ -134,7 +134,7 @@ async fn demands_arrive_encrypted_and_open_in_the_cloud() {
         .unwrap();
     assert_eq!(
         variants(main),
-        [(true, "gzip".to_string()), (false, "none".to_string())]
+        [(true, "zip".to_string()), (false, "none".to_string())]
     );
     assert_eq!(
         api.post(&api.acc(&format!("/docflows/{id}/check-demand")), json!({}))

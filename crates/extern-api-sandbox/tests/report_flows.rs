@@ -95,12 +95,22 @@ async fn inspection_0087_accepts_and_the_docflow_finishes_successfully() {
         "no reply is due any more"
     );
 
-    // Every document's content downloads and its robot signature is there.
+    // Every document's content downloads, plain and zipped (one entry, the same bytes).
     for doc in done["documents"].as_array().unwrap() {
-        let content = doc["content"]["docflow-document-contents"][0]["content-id"]
-            .as_str()
-            .unwrap();
-        let a = api.get(&api.acc(&format!("/contents/{content}"))).await;
+        let variant = |compression: &str| {
+            doc["content"]["docflow-document-contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["compression-type"] == compression)
+                .unwrap_or_else(|| panic!("no {compression} variant in {doc}"))["content-id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let a = api
+            .get(&api.acc(&format!("/contents/{}", variant("none"))))
+            .await;
         assert_eq!(a.status, 200);
         assert_eq!(
             a.bytes.len() as u64,
@@ -108,6 +118,20 @@ async fn inspection_0087_accepts_and_the_docflow_finishes_successfully() {
                 .as_u64()
                 .unwrap()
         );
+        let z = api
+            .get(&api.acc(&format!("/contents/{}", variant("zip"))))
+            .await;
+        assert_eq!(z.status, 200);
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut zip::ZipArchive::new(std::io::Cursor::new(z.bytes))
+                .unwrap()
+                .by_index(0)
+                .unwrap(),
+            &mut unzipped,
+        )
+        .unwrap();
+        assert_eq!(unzipped, a.bytes);
     }
 }
 

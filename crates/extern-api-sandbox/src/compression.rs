@@ -1,0 +1,64 @@
+//! Compressed document variants: the service zips a docflow document (one entry, its file name)
+//! and lists that variant as `"compressed": true, "compression-type": "zip"`
+//! (skbkontur/extern-api-docs docs/scenarios/FNS/report/send_report.rst, the send task's result).
+//! Older material shows `gzip`; what subscribers send back is read in either form.
+
+use std::io::{Read, Write};
+
+/// The value of `compression-type` for what [`zip`] makes.
+pub const ZIP: &str = "zip";
+
+/// A ZIP archive holding `bytes` as the single entry `name`.
+pub fn zip(name: &str, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    archive
+        .start_file(name, options)
+        .map_err(std::io::Error::other)?;
+    archive.write_all(bytes)?;
+    Ok(archive
+        .finish()
+        .map_err(std::io::Error::other)?
+        .into_inner())
+}
+
+/// What a compressed variant holds: the first entry of a ZIP archive, or a gzip stream unpacked;
+/// anything else as it is. At most `limit` bytes are unpacked.
+pub fn unpack(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+    let mut plain = Vec::new();
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut archive =
+            zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let entry = archive.by_index(0).map_err(|e| e.to_string())?;
+        entry
+            .take(limit)
+            .read_to_end(&mut plain)
+            .map_err(|e| e.to_string())?;
+    } else if bytes.starts_with(&[0x1f, 0x8b]) {
+        flate2::read::GzDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut plain)
+            .map_err(|e| e.to_string())?;
+    } else {
+        plain.extend_from_slice(bytes);
+    }
+    Ok(plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zip_and_gzip_unpack() {
+        let zipped = zip("a.xml", b"<a/>").unwrap();
+        assert!(zipped.starts_with(b"PK"));
+        assert_eq!(unpack(&zipped, 100).unwrap(), b"<a/>");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"<b/>").unwrap();
+        assert_eq!(unpack(&gz.finish().unwrap(), 100).unwrap(), b"<b/>");
+        assert_eq!(unpack(b"<c/>", 100).unwrap(), b"<c/>");
+        assert!(unpack(b"PK\x03\x04broken", 100).is_err());
+    }
+}
