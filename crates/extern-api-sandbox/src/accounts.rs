@@ -121,6 +121,9 @@ pub async fn get(
     Extension(caller): Extension<Caller>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
+    if shared.lock().account(id).is_none() {
+        return Err(ApiError::not_found("account"));
+    }
     shared.check_account(&caller, id)?;
     let store = shared.lock();
     Ok(Json(render_account(

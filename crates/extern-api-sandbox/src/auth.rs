@@ -272,6 +272,17 @@ impl Drop for InFlight {
 }
 
 /// The layer in front of every `/v1` route.
+/// An empty GUID as an id is a bad request (the C# SDK's End2End tests: Guid.Empty as the account,
+/// draft or content id answers BadRequest), except a docflow id, which is simply not found.
+fn empty_guid(path: &str) -> Option<ApiError> {
+    let segments: Vec<&str> = path.split('/').collect();
+    segments.iter().enumerate().find_map(|(i, s)| {
+        let nil = s.parse::<uuid::Uuid>().is_ok_and(|u| u.is_nil());
+        (nil && (i == 0 || segments[i - 1] != "docflows"))
+            .then(|| ApiError::bad_request("invalidRequest", format!("{s} is an empty identifier")))
+    })
+}
+
 pub async fn admit(
     State(shared): State<Arc<Shared>>,
     mut request: Request,
@@ -281,6 +292,9 @@ pub async fn admit(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    if let Some(refused) = empty_guid(request.uri().path()) {
+        return refused.into_response();
+    }
     let _slot = {
         let mut map = shared.in_flight.lock().unwrap_or_else(|p| p.into_inner());
         let n = map.entry(caller.client_id.clone()).or_insert(0);

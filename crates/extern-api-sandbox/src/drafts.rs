@@ -371,7 +371,8 @@ pub async fn add_document(
     draft.documents.push(doc.clone());
     draft.status = "new";
     let body = render_document(&shared, draft, &doc);
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    // 200, as docs/FNS/report/send_report.rst's "Ответ POST Add Document" (older material: 201).
+    Ok((StatusCode::OK, Json(body)).into_response())
 }
 
 /// `GET /v1/{accountId}/drafts/{draftId}/documents/{documentId}`
@@ -471,11 +472,8 @@ pub async fn add_signature(
     let base = format!("{}/documents/{doc}", draft_path(account, id));
     document_mut(draft, doc)?.signatures.push(sig.clone());
     draft.status = "new";
-    Ok((
-        StatusCode::CREATED,
-        Json(render_signature(&shared, &base, &sig)),
-    )
-        .into_response())
+    // 200, as docs/FNS/report/send_report.rst's "Ответ POST AddSignature" (older material: 201).
+    Ok((StatusCode::OK, Json(render_signature(&shared, &base, &sig))).into_response())
 }
 
 /// `GET …/signatures/{signatureId}`

@@ -202,7 +202,7 @@ async fn legacy_api_key_and_auth_sid() {
 }
 
 #[tokio::test]
-async fn other_users_accounts_are_forbidden_and_unknown_ones_not_found() {
+async fn other_and_unknown_accounts_are_forbidden_and_empty_ids_bad() {
     let api = Api::start().await;
     let other_token = login(&api.http, &api.sandbox, OTHER_LOGIN).await;
     let r = api
@@ -218,8 +218,19 @@ async fn other_users_accounts_are_forbidden_and_unknown_ones_not_found() {
     let a = api.get(&format!("/v1/{other_account}/docflows")).await;
     assert_eq!(a.status, 403);
     assert_eq!(a.body["id"], "urn:error:externapi:forbidden");
-    let a = api
-        .get(&format!("/v1/{}/drafts", uuid::Uuid::new_v4()))
-        .await;
-    assert_eq!(a.status, 404);
+    // The C# SDK's End2End tests: an unknown account is forbidden like another's (only the
+    // account itself is not found), an empty GUID is a bad request, an empty docflow id not found.
+    let unknown = uuid::Uuid::new_v4();
+    assert_eq!(api.get(&format!("/v1/{unknown}/drafts")).await.status, 403);
+    assert_eq!(api.get(&format!("/v1/{unknown}")).await.status, 404);
+    let nil = uuid::Uuid::nil();
+    assert_eq!(api.get(&format!("/v1/{nil}/drafts")).await.status, 400);
+    assert_eq!(
+        api.get(&api.acc(&format!("/drafts/{nil}"))).await.status,
+        400
+    );
+    assert_eq!(
+        api.get(&api.acc(&format!("/docflows/{nil}"))).await.status,
+        404
+    );
 }

@@ -116,7 +116,7 @@ async fn a_running_task_locks_the_draft() {
             None,
         )
         .await;
-    assert_eq!(started.status, 202);
+    assert_eq!(started.status, 200, "docs/FNS/report/send_report.rst");
     assert_eq!(started.body["task-state"], "running");
     let busy = api
         .send(
