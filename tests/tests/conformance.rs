@@ -116,6 +116,26 @@ fn decode(description: &Description, exchange: &Value) -> Result<(), String> {
     }
 }
 
+/// A task the answer started (`task-state: running`) is waited for before the page's next step,
+/// as a reader following the page would: `…/{op}?…` → `…/tasks/{id}`.
+async fn settle(world: &World, path: &str, answer: &Value) {
+    let (Some("running"), Some(id)) = (answer["task-state"].as_str(), answer["id"].as_str()) else {
+        return;
+    };
+    let base = path.split('?').next().unwrap_or(path);
+    let Some((owner, _op)) = base.rsplit_once('/') else {
+        return;
+    };
+    let url = format!("{owner}/tasks/{id}");
+    for _ in 0..200 {
+        match world.api(reqwest::Method::GET, &url, None).await {
+            Ok(t) if t["task-state"] != "running" => return,
+            Err(_) => return,
+            _ => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+        }
+    }
+}
+
 /// Sends one documented request; checks the status and the shape; captures variables.
 async fn replay(
     world: &mut World,
@@ -199,6 +219,7 @@ async fn replay(
             ));
         }
     }
+    settle(world, &path, &actual).await;
     if let Some(capture) = exchange["capture"].as_object() {
         for (name, pointer) in capture {
             let v = actual

@@ -14,7 +14,7 @@ use crate::error::{ApiError, TRACE_ID};
 use crate::shared::Shared;
 use crate::{
     accounts, auth, builders, cloud, contents, demands, docflow_search, docflows, drafts, events,
-    handbooks, logins, replies, tasks, test_tools,
+    handbooks, logins, print, replies, tasks, test_tools,
 };
 
 /// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies.
@@ -183,6 +183,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(cloud::confirm_decryption),
         )
         .route(&format!("{doc}/tasks/{{task}}"), get(cloud::document_task))
+        .route(&format!("{doc}/print"), post(print::docflow_document))
         .route(
             &format!("{doc}/replies/{{reply}}/cloud-sign"),
             post(cloud::sign_reply),

@@ -268,8 +268,15 @@ pub fn create_from_draft(
             sent: now,
         });
     }
-    let description = json!({
-        "form-version": { "knd": header.knd, "version": header.form_version, "okud": header.rosstat_code },
+    let (form_fullname, form_shortname) = crate::forms::names(header.knd.as_deref().unwrap_or(""));
+    let period = header
+        .period
+        .as_deref()
+        .zip(header.year.as_deref())
+        .and_then(|(code, year)| crate::forms::period(code, year));
+    let mut description = json!({
+        "form-version": { "knd": header.knd, "version": header.form_version, "okud": header.rosstat_code,
+                          "form-fullname": form_fullname, "form-shortname": form_shortname },
         "recipient": cu,
         "final-recipient": cu,
         "correction-number": header.correction.as_deref().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0),
@@ -281,6 +288,10 @@ pub fn create_from_draft(
         "related-docflow-id": draft.meta.related_document.as_ref().and_then(|r| r.related_docflow_id),
         "related-document-id": draft.meta.related_document.as_ref().and_then(|r| r.related_document_id),
     });
+    if let Some((begin, end)) = period {
+        description["period-begin"] = json!(begin);
+        description["period-end"] = json!(end);
+    }
     let docflow = Docflow {
         id: Uuid::new_v4(),
         account_id: draft.account_id,

@@ -173,6 +173,7 @@ pub async fn create(
 ) -> ApiResult<Response> {
     shared.check_account(&caller, account)?;
     validate_meta(&meta)?;
+    let meta = with_names(&shared.lock(), account, meta);
     let draft = Draft {
         id: Uuid::new_v4(),
         account_id: account,
@@ -241,10 +242,30 @@ pub async fn put_meta(
     shared.check_account(&caller, account)?;
     validate_meta(&meta)?;
     let mut store = shared.lock();
+    let meta = with_names(&store, account, meta);
     let draft = editable(&mut store, account, id)?;
     draft.meta = meta;
     draft.status = "new";
     Ok(Json(json!(draft.meta)))
+}
+
+/// The server fills in the sender's and payer's names from the account's organizations
+/// (`meta.sender.name`, `meta.payer.name` in send_report.rst's "Ответ POST CreateDraft").
+fn with_names(store: &Store, account: Uuid, mut meta: DraftMeta) -> DraftMeta {
+    let name = |inn: &str| {
+        store
+            .organizations
+            .iter()
+            .find(|o| o.account_id == account && o.inn == inn)
+            .map(|o| o.name.clone())
+    };
+    if let Some(sender) = meta.sender.as_mut().filter(|s| s.name.is_none()) {
+        sender.name = name(&sender.inn);
+    }
+    if let Some(payer) = meta.payer.as_mut().filter(|p| p.name.is_none()) {
+        payer.name = payer.inn.as_deref().and_then(name);
+    }
+    meta
 }
 
 /// Type, file name, encoding and form of a document, read from its content.

@@ -54,12 +54,16 @@ pub async fn list(
         }
     };
     let from_id = q.from_id.unwrap_or_else(|| event_id(0));
-    let from = parse_event_id(&from_id).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalidQuery",
-            format!("fromId={from_id:?} is not an event id"),
-        )
-    })?;
+    // "0" is the feed's start as docs/examples/лента событий ДО.rst reads it (`fromId=0`).
+    let from = (from_id == "0")
+        .then_some(0)
+        .or_else(|| parse_event_id(&from_id))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalidQuery",
+                format!("fromId={from_id:?} is not an event id"),
+            )
+        })?;
     let store = shared.lock();
     let accounts: Vec<uuid::Uuid> = store
         .accounts

@@ -71,6 +71,8 @@ fn render(shared: &Shared, r: &Reply) -> Value {
         "id": r.id,
         "content": B64.encode(&r.content),
         "filename": r.filename,
+        // A printed form of the reply, base64 PDF (docs/scenarios/FNS/report/get_report.rst).
+        "print-content": B64.encode(crate::pdf::one_page(&r.filename)),
         "docflow-id": r.docflow_id,
         "document-id": r.document_id,
         "links": [

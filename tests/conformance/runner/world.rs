@@ -91,6 +91,7 @@ impl World {
                 self.make_docflow().await?
             }
             "demandDocflowId" | "demandDocumentId" => self.make_demand().await?,
+            "builderId" => self.make_builder().await?,
             _ => return Err(format!("the runner has no variable {{{name}}}")),
         }
         self.vars
@@ -299,6 +300,34 @@ impl World {
             .to_string();
         self.set("docflowSignatureId", first);
         self.set("replyDocumentId", reply);
+        Ok(())
+    }
+
+    /// An inventory DraftsBuilder answering the demand (the type docs/builder/ shows first).
+    async fn make_builder(&mut self) -> Made {
+        let account = self.var("accountId").await?;
+        let certificate = self.var("certificate").await?;
+        let demand = self.var("demandDocflowId").await?;
+        let document = self.var("demandDocumentId").await?;
+        let builder = self
+            .api(
+                reqwest::Method::POST,
+                &format!("/v1/{account}/drafts/builders"),
+                Some(json!({
+                    "sender": {"inn": "6676130154", "kpp": "667601001",
+                               "certificate": {"content": certificate}, "ipaddress": "8.8.8.8"},
+                    "payer": {"inn": "6676130154", "organization": {"kpp": "667601001"}},
+                    "recipient": {"ifns-code": "0087"},
+                    "builder-type": "urn:drafts-builder:fns534-inventory",
+                    "builder-data": {"related-document": {"related-docflow-id": demand,
+                                                          "related-document-id": document}}
+                })),
+            )
+            .await?;
+        let id = builder["id"]
+            .as_str()
+            .ok_or_else(|| format!("no builder in {builder}"))?;
+        self.set("builderId", id);
         Ok(())
     }
 

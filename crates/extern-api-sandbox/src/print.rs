@@ -1,0 +1,80 @@
+//! Printing a docflow document: `POST …/docflows/{docflowId}/documents/{documentId}/print?deferred=true`
+//! `{content-id}` answers 200 with a `urn:task-type:docflowPrint` task whose result is the
+//! `content-id` of a PDF (skbkontur/extern-api-docs docs/scenarios/device_api/print.rst).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Deferred, Path, Query};
+use crate::model::Task;
+use crate::shared::Shared;
+
+/// The body: the decrypted content to print (the document's own when absent).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PrintRequest {
+    #[serde(default)]
+    content_id: Option<Uuid>,
+}
+
+pub async fn docflow_document(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
+    Query(q): Query<Deferred>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    q.require()?;
+    let body: PrintRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        PrintRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request("invalidRequest", e.to_string()))?
+    };
+    let mut store = shared.lock();
+    let (filename, doc_type, own) = store
+        .docflows
+        .get(&docflow)
+        .filter(|d| d.account_id == account)
+        .ok_or_else(|| ApiError::not_found("docflow"))?
+        .documents
+        .iter()
+        .find(|d| d.id == document)
+        .map(|d| (d.filename.clone(), d.doc_type.clone(), d.content_id))
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    let printed = body.content_id.unwrap_or(own);
+    if !store
+        .contents
+        .get(&printed)
+        .is_some_and(|c| c.account_id == account && c.is_complete())
+    {
+        return Err(ApiError::bad_request(
+            "contentNotFound",
+            format!("content {printed} does not exist or is incomplete"),
+        ));
+    }
+    let pdf = crate::pdf::one_page(&format!("{doc_type} {filename}"));
+    let content_id = shared.put_content(&mut store, account, &pdf);
+    // The PDF is made at once: the task is over by the first poll.
+    let task = Task {
+        id: Uuid::new_v4(),
+        account_id: account,
+        owner: document,
+        kind: "urn:task-type:docflowPrint",
+        state: "succeed",
+        result: Some(json!({ "content-id": content_id })),
+        error: None,
+        progress: None,
+    };
+    let started = json!({ "id": task.id, "task-state": "running", "task-type": task.kind });
+    store.tasks.insert(task.id, task);
+    Ok(Json(started))
+}
