@@ -52,6 +52,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
         .route("/v1", get(accounts::list).post(accounts::create))
         .route("/v1/events", get(events::list))
+        .route("/v1/{account}/share-events", post(events::share))
         .route("/v1/{account}", get(accounts::get).delete(accounts::delete))
         .route("/v1/{account}/certificates", get(accounts::certificates))
         .route(
@@ -214,6 +215,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let public = Router::new()
         .route("/v1/handbooks/control-units", get(handbooks::list))
         .route("/v1/handbooks/control-units/{code}", get(handbooks::get))
+        .route("/v1/handbooks/fns-forms", get(handbooks::fns_forms))
+        .route("/v1/handbooks/{handbook}", get(handbooks::handbook))
         .route("/connect/token", post(auth::token))
         .route(
             "/connect/deviceauthorization",

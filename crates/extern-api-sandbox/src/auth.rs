@@ -41,7 +41,8 @@ pub(crate) fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// `POST /connect/token` (form): grants `password` and `refresh_token`; the client authenticates
+/// `POST /connect/token` (form): grants `password`, `refresh_token`, `client_credentials` and the
+/// logins of crate::logins; the client authenticates
 /// with `client_id` + `client_secret` (the api-key) in the form or in HTTP Basic.
 pub async fn token(
     State(shared): State<Arc<Shared>>,
@@ -101,6 +102,9 @@ pub async fn token(
                 }
             }
         }
+        // The integrator's own service account: the sandbox's configured user (who a
+        // client_credentials token acts for on the real service is not documented).
+        Some("client_credentials") => config.login.clone(),
         Some("certificate") => match crate::logins::certificate_grant(&mut store, &form, now) {
             Ok(login) => login,
             Err(refused) => return *refused,
@@ -172,15 +176,23 @@ pub(crate) fn authenticate_client(
         form.get("client_id").cloned(),
         form.get("client_secret").cloned(),
     );
-    if let Some((id, s)) = basic_credentials(headers) {
+    let basic = basic_credentials(headers);
+    if let Some((id, s)) = basic.clone() {
         client_id.get_or_insert(id);
         secret.get_or_insert(s);
     }
     if client_id.as_deref() != Some(shared.config.client_id.as_str())
         || secret.as_deref() != Some(shared.config.api_key.as_str())
     {
+        // 400 for credentials in the form (docs/auth_oidc/client_credentials_flow.rst: a missing
+        // client_secret answers 400 `invalid_client`), 401 for HTTP Basic (RFC 6749, 5.2).
+        let status = if basic.is_some() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::BAD_REQUEST
+        };
         return Err(Box::new(oidc_error(
-            StatusCode::UNAUTHORIZED,
+            status,
             "invalid_client",
             "unknown client_id or wrong client_secret",
         )));

@@ -118,7 +118,12 @@ pub fn check(
     let togs = recipient.and_then(|r| r.togs_code.clone());
     let sender_inn = sender.map(|s| s.inn.clone()).unwrap_or_default();
     let sender_kpp = sender.and_then(|s| s.kpp.clone()).unwrap_or_default();
-    let representative = sender.and_then(|s| s.is_representative).unwrap_or(false);
+    // A representative files for another organization: `is-representative` with the payer being
+    // the sender itself asks for no warrant (docs/FNS/report/send_report.rst sends exactly that,
+    // `"is-representative": "true"` for its own INN, and the service sends the report).
+    let payer_inn = draft.meta.payer.as_ref().and_then(|p| p.inn.clone());
+    let representative = sender.and_then(|s| s.is_representative).unwrap_or(false)
+        && payer_inn.as_deref().is_some_and(|p| p != sender_inn);
     let other_recipient = recipient.is_some_and(|r| {
         r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
     });

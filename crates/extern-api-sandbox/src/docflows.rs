@@ -52,6 +52,7 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
             "filename": doc.filename,
             "content-type": doc.content_type,
             "decrypted-content-size": doc.size,
+            "encrypted-content-size": doc.sealed.as_ref().map(|s| s.size),
             "compressed": true,
             "requisites": {},
             "related-docflows-count": 0,
@@ -194,6 +195,13 @@ pub fn create_from_draft(
             .get(&content_id)
             .and_then(|c| c.total)
             .unwrap_or(0);
+        // What the subscriber sends is kept encrypted for the recipient as well as plain.
+        let filename = doc.filename.clone().unwrap_or_default();
+        let plain = store.contents.get(&content_id).and_then(|c| c.bytes().ok());
+        let recipient = [shared.inspection_encryption_certificate().to_vec()];
+        let sealed = plain.and_then(|p| {
+            crate::sealing::seal_to(store, draft.account_id, &recipient, &filename, &p)
+        });
         documents.push(DocflowDocument {
             id: Uuid::new_v4(),
             origin: Origin::Sender,
@@ -207,7 +215,7 @@ pub fn create_from_draft(
             size,
             signatures: doc.signatures.clone(),
             replies_due: Vec::new(),
-            sealed: None,
+            sealed,
             decrypted: true,
             sent: now,
         });

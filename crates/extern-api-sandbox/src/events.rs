@@ -143,3 +143,32 @@ struct Link {
     rel: &'static str,
     href: String,
 }
+
+#[derive(Deserialize)]
+pub struct ShareRequest {
+    subscriber: Option<String>,
+}
+
+/// `POST /v1/{accountId}/share-events` `{subscriber}`: lets an integrator's service read the
+/// account's events. The subscriber must be a known service (the C# SDK's End2End tests: an
+/// unknown or missing one is 400). The sandbox has one feed per caller, so nothing else changes.
+pub async fn share(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    crate::extract::Path(account): crate::extract::Path<uuid::Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::http::StatusCode> {
+    shared.check_account(&caller, account)?;
+    let subscriber = serde_json::from_slice::<ShareRequest>(&body)
+        .ok()
+        .and_then(|r| r.subscriber)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("invalidRequest", "subscriber is required"))?;
+    if subscriber != shared.config.client_id {
+        return Err(ApiError::bad_request(
+            "subscriberNotFound",
+            format!("no service {subscriber:?} to share events with"),
+        ));
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

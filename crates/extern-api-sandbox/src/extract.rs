@@ -16,8 +16,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Self(v)),
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => decode(v).map(Self),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupportedMediaType",
@@ -28,6 +28,68 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 format!("the body is not valid JSON: {}", e.body_text()),
             )),
             Err(e) => Err(ApiError::bad_request("invalidRequest", e.body_text())),
+        }
+    }
+}
+
+/// The body as `T`; a body written with the C# models' PascalCase names (`"BuilderType"`,
+/// `"Sender": {"Inn": …}` in docs/PFR/PFR.rst) is read under the wire's kebab-case names when it
+/// does not decode as it is.
+fn decode<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, ApiError> {
+    match serde_json::from_value::<T>(v.clone()) {
+        Ok(t) => Ok(t),
+        Err(first) => serde_json::from_value::<T>(kebab_keys(v))
+            .map_err(|_| ApiError::bad_request("invalidRequest", first.to_string())),
+    }
+}
+
+/// Object keys in PascalCase or camelCase → kebab-case (`IPAddress` → `ip-address`,
+/// `RegistrationNumberPfr` → `registration-number-pfr`); other keys stay.
+fn kebab_keys(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| (kebab(&k), kebab_keys(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(kebab_keys).collect()),
+        other => other,
+    }
+}
+
+fn kebab(key: &str) -> String {
+    if key.contains('-') || !key.chars().any(|c| c.is_ascii_uppercase()) {
+        return key.to_string();
+    }
+    let chars: Vec<char> = key.chars().collect();
+    let mut out = String::with_capacity(key.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        let word_starts = c.is_ascii_uppercase()
+            && i > 0
+            && (chars[i - 1].is_ascii_lowercase()
+                || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
+        if word_starts {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pascal_case_keys_become_kebab_case() {
+        for (from, to) in [
+            ("BuilderType", "builder-type"),
+            ("IPAddress", "ip-address"),
+            ("RegistrationNumberPfr", "registration-number-pfr"),
+            ("Inn", "inn"),
+            ("content-id", "content-id"),
+            ("КНД", "КНД"),
+        ] {
+            assert_eq!(super::kebab(from), to);
         }
     }
 }

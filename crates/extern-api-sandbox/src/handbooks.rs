@@ -47,6 +47,35 @@ const CONTROL_UNITS: &[(&str, &str, &str, bool)] = &[
         "Тестовый ТОГС 00-88: отказывает (робот)",
         true,
     ),
+    // Units the C# SDK's End2End tests read from the real handbook (HandbooksPathExtensions_Tests).
+    ("Sfr", "084-034", "Отделение СФР (084-034)", false),
+    ("Mvd", "020-015", "Подразделение МВД (020-015)", false),
+];
+
+/// The FNS forms the sandbox knows (`/v1/handbooks/fns-forms`): KND, name, format version.
+const FNS_FORMS: &[(&str, &str)] = &[
+    ("0710099", "5.07"),
+    ("1151001", "5.08"),
+    ("1151006", "5.08"),
+    ("1151100", "5.04"),
+    ("1151111", "5.08"),
+    ("1165050", "5.01"),
+];
+
+/// Small handbooks by their kebab-case name (the C# SDK prints the enum name, `MvdCitizenship`).
+const HANDBOOKS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "mvd-citizenship",
+        &[("643", "Россия"), ("112", "Беларусь"), ("398", "Казахстан")],
+    ),
+    (
+        "mvd-regions-rf",
+        &[
+            ("66", "Свердловская область"),
+            ("77", "Москва"),
+            ("02", "Республика Башкортостан"),
+        ],
+    ),
 ];
 
 fn render(&(kind, code, name, test): &(&str, &str, &str, bool)) -> Value {
@@ -54,7 +83,7 @@ fn render(&(kind, code, name, test): &(&str, &str, &str, bool)) -> Value {
         "type": kind,
         "code": code,
         "name": name,
-        "region": if test { "00" } else { "66" },
+        "region": if test { "00".to_string() } else { code.replace('-', "").chars().take(2).collect() },
         "flags": { "is-active": true, "is-test": test, "business-registration": false },
         "contacts": { "short-name": name, "full-name": name },
         "certificates": [],
@@ -78,10 +107,89 @@ pub async fn list(Query(f): Query<Filter>) -> Json<Value> {
         .map(render)
         .filter(|u| f.region.as_ref().is_none_or(|r| u["region"] == *r))
         .collect();
-    let (skip, take) = (f.skip.unwrap_or(0), f.take.unwrap_or(1000));
-    Json(
-        json!({ "skip": skip, "take": take, "total-count": units.len(), "control-units": units.into_iter().skip(skip).take(take).collect::<Vec<_>>() }),
-    )
+    Json(page(f.skip, f.take, units, "control-units", json!({})))
+}
+
+/// One page of a handbook: `take` in the answer is how many it holds (0 past the end, as the
+/// C# SDK's End2End tests read the real handbooks).
+fn page(
+    skip: Option<usize>,
+    take: Option<usize>,
+    all: Vec<Value>,
+    key: &str,
+    mut out: Value,
+) -> Value {
+    let total = all.len();
+    let items: Vec<Value> = all
+        .into_iter()
+        .skip(skip.unwrap_or(0))
+        .take(take.unwrap_or(1000))
+        .collect();
+    out["skip"] = json!(skip.unwrap_or(0));
+    out["take"] = json!(items.len());
+    out["total-count"] = json!(total);
+    out[key] = Value::Array(items);
+    out
+}
+
+#[derive(Deserialize)]
+pub struct FormsFilter {
+    knd: Option<String>,
+    skip: Option<usize>,
+    take: Option<usize>,
+}
+
+/// `GET /v1/handbooks/fns-forms?knd&skip&take`
+pub async fn fns_forms(Query(f): Query<FormsFilter>) -> Json<Value> {
+    let forms = FNS_FORMS
+        .iter()
+        .filter(|(knd, _)| f.knd.as_ref().is_none_or(|k| k == knd))
+        .map(|(knd, version)| {
+            json!({ "knd": knd, "name": crate::forms::names(knd).0, "version": version })
+        })
+        .collect();
+    Json(page(f.skip, f.take, forms, "fns-forms", json!({})))
+}
+
+#[derive(Deserialize)]
+pub struct PageFilter {
+    skip: Option<usize>,
+    take: Option<usize>,
+}
+
+/// `MvdCitizenship` → `mvd-citizenship`; kebab-case names stay as they are.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `GET /v1/handbooks/{handbookType}?skip&take`
+pub async fn handbook(
+    Path(name): Path<String>,
+    Query(f): Query<PageFilter>,
+) -> ApiResult<Json<Value>> {
+    let name = kebab(&name);
+    let (_, entries) = HANDBOOKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| ApiError::not_found("handbook"))?;
+    let entries = entries
+        .iter()
+        .map(|(code, title)| json!({ "code": code, "name": title }))
+        .collect();
+    Ok(Json(page(
+        f.skip,
+        f.take,
+        entries,
+        "handbook",
+        json!({ "handbook-type": name }),
+    )))
 }
 
 /// `GET /v1/handbooks/control-units/{code}`

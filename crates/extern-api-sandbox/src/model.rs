@@ -123,7 +123,9 @@ pub struct DraftDocument {
     pub doc_type: Option<String>,
     pub filename: Option<String>,
     pub content_type: Option<String>,
-    pub properties: BTreeMap<String, String>,
+    /// `description.properties`: the vendor's keys (PascalCase, `КНД`, camelCase `contentType`),
+    /// string values, `null` where unknown.
+    pub properties: BTreeMap<String, Option<String>>,
     pub signatures: Vec<Signature>,
 }
 

@@ -21,6 +21,8 @@ pub struct Sealed {
     pub content_id: uuid::Uuid,
     /// Serial numbers (hex) of the recipients' certificates.
     pub serials: Vec<String>,
+    /// `encrypted-content-size`.
+    pub size: u64,
 }
 
 /// A DER `ContentInfo` of EnvelopedData, and the serial numbers of its recipients.
@@ -105,15 +107,28 @@ pub fn seal(
     plain: &[u8],
 ) -> Option<Sealed> {
     let recipients = recipients(store, inn);
+    seal_to(store, account, &recipients, name, plain)
+}
+
+/// Zip (one entry, `name`), then encrypt for `recipients` (DER certificates; RSA ones are used);
+/// stores the result as a content. `None` when no recipient can receive it.
+pub fn seal_to(
+    store: &mut Store,
+    account: uuid::Uuid,
+    recipients: &[Vec<u8>],
+    name: &str,
+    plain: &[u8],
+) -> Option<Sealed> {
     if recipients.is_empty() {
         return None;
     }
     let zipped = crate::compression::zip(name, plain).ok()?;
-    let (sealed, serials) = envelope(&recipients, &zipped).ok()??;
+    let (sealed, serials) = envelope(recipients, &zipped).ok()??;
     let content_id = crate::shared::memory_content(store, account, &sealed);
     Some(Sealed {
         content_id,
         serials,
+        size: sealed.len() as u64,
     })
 }
 

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::SandboxConfig;
 use crate::contents::{Content, PartData};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Account, Organization, OwnSigner, SignatureBytes, Store};
+use crate::model::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
 use crate::pki::{Authority, SandboxSigner, Subject};
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
@@ -35,6 +35,9 @@ pub struct Shared {
     /// The zip variants listed for plain documents, made on first download: variant id → (the
     /// plain content, the entry's file name).
     zip_variants: Mutex<HashMap<Uuid, (Uuid, String)>>,
+    /// The inspection's encryption certificate (RSA: the sandbox's envelopes use RSA key
+    /// transport), made when the first report is sent.
+    inspection_encryption: OnceLock<SandboxSigner>,
 }
 
 impl Shared {
@@ -75,14 +78,18 @@ impl Shared {
                 name: name.into(),
                 users: vec![login.into()],
             };
+            let organization = Uuid::new_v4();
             store.organizations.push(Organization {
-                id: Uuid::new_v4(),
+                id: organization,
                 account_id: account.id,
                 inn: inn.into(),
                 kpp: kpp.into(),
                 name: name.into(),
                 is_main: true,
             });
+            let subscription = sedo_subscription(account.id, organization, inn, kpp);
+            store.docflow_order.push(subscription.id);
+            store.docflows.insert(subscription.id, subscription);
             store.accounts.push(account);
         }
         Ok(Self {
@@ -99,6 +106,7 @@ impl Shared {
                 .tempdir()?,
             in_flight: Mutex::new(HashMap::new()),
             zip_variants: Mutex::new(HashMap::new()),
+            inspection_encryption: OnceLock::new(),
         })
     }
 
@@ -126,6 +134,22 @@ impl Shared {
 
     /// Stores bytes the sandbox produced itself (operator and robot documents, replies) as a
     /// content (see [`memory_content`]).
+    /// The certificate a subscriber's documents are encrypted to, as the service encrypts a sent
+    /// report for the recipient (send_report.rst: the report's variant `"encrypted": true`).
+    pub fn inspection_encryption_certificate(&self) -> &[u8] {
+        &self
+            .inspection_encryption
+            .get_or_init(|| {
+                self.ca.rsa_signer(&Subject {
+                    inn: "7707329152".into(),
+                    fio: "Тестовая инспекция".into(),
+                    organization: Some("ФНС России (тестовая)".into()),
+                    ..Subject::default()
+                })
+            })
+            .certificate_der
+    }
+
     /// The id of the zip variant of a plain document content, listed without being made.
     pub fn zip_variant(&self, content_id: Uuid, filename: &str) -> Uuid {
         let id = Uuid::new_v5(&content_id, b"zip");
@@ -206,6 +230,32 @@ impl Shared {
             ));
         }
         Ok(())
+    }
+}
+
+/// The SEDO provider subscription a test account comes with: the C# SDK's End2End tests
+/// (DocflowPathsExtensions_Tests, TryGet_should_return_docflow) find one on every test account
+/// when they list `type=fss-sedo-provider-subscription`, and none in the unfiltered list.
+fn sedo_subscription(account: Uuid, organization: Uuid, inn: &str, kpp: &str) -> Docflow {
+    let now = chrono::Utc::now();
+    Docflow {
+        id: Uuid::new_v4(),
+        account_id: account,
+        organization_id: organization,
+        doc_type: "urn:docflow:fss-sedo-provider-subscription".into(),
+        status: "finished",
+        success_state: "successful",
+        inn: inn.into(),
+        kpp: kpp.into(),
+        cu: String::new(),
+        knd: None,
+        okud: None,
+        incoming: false,
+        description: serde_json::json!({}),
+        documents: Vec::new(),
+        created: now,
+        updated: now,
+        robot: None,
     }
 }
 

@@ -24,6 +24,12 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
     })
 }
 
+/// An object that may come as `null` (docs/builder/методы билдера.rst sends
+/// `"builder-data": null` for a business-registration file).
+fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    Ok(Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default())
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct DraftMeta {
@@ -57,7 +63,8 @@ pub struct Sender {
     pub is_representative: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<CertificateContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `IPAddress` in the C# models' spelling reads as `ip-address`.
+    #[serde(default, alias = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ipaddress: Option<String>,
 }
 
@@ -159,6 +166,10 @@ pub struct DraftOptions {
 pub struct DocumentRequest {
     #[serde(default)]
     pub content_id: Option<Uuid>,
+    /// The content inline, as the older examples send it (docs/examples/отправка сам за себя,
+    /// сразу отправка.rst): stored as a content of its own.
+    #[serde(default)]
+    pub base64_content: Option<String>,
     #[serde(default)]
     pub signature: Option<String>,
     #[serde(default)]
@@ -238,7 +249,7 @@ pub struct DraftsBuilderMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Recipient>,
     pub builder_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub builder_data: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_options: Option<DraftOptions>,
@@ -248,7 +259,7 @@ pub struct DraftsBuilderMeta {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct DraftsBuilderDocumentRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub builder_data: Map<String, Value>,
 }
 
@@ -267,7 +278,7 @@ pub struct DraftsBuilderDocumentFileRequest {
 #[serde(rename_all = "kebab-case")]
 pub struct DraftsBuilderFileMetaRequest {
     pub file_name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub builder_data: Map<String, Value>,
 }
 

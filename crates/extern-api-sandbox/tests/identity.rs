@@ -85,9 +85,10 @@ async fn bad_logins_are_refused_the_oidc_way() {
         ],
     )
     .await;
+    // 400 for form credentials, as docs/auth_oidc/client_credentials_flow.rst shows.
     assert_eq!(
         (status, body["error"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("invalid_client"))
+        (StatusCode::BAD_REQUEST, Some("invalid_client"))
     );
     let (status, body) = token_request(
         &sandbox,

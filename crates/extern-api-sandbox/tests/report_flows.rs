@@ -95,15 +95,21 @@ async fn inspection_0087_accepts_and_the_docflow_finishes_successfully() {
         "no reply is due any more"
     );
 
-    // Every document's content downloads, plain and zipped (one entry, the same bytes).
+    // Every document's content downloads, plain and zipped (one entry, the same bytes); what the
+    // subscriber sent is zipped and encrypted for the recipient (a CMS envelope).
+    let mut encrypted = 0;
     for doc in done["documents"].as_array().unwrap() {
-        let variant = |compression: &str| {
+        let find = |compression: &str| {
             doc["content"]["docflow-document-contents"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .find(|c| c["compression-type"] == compression)
-                .unwrap_or_else(|| panic!("no {compression} variant in {doc}"))["content-id"]
+                .unwrap_or_else(|| panic!("no {compression} variant in {doc}"))
+                .clone()
+        };
+        let variant = |compression: &str| {
+            find(compression)["content-id"]
                 .as_str()
                 .unwrap()
                 .to_string()
@@ -122,6 +128,17 @@ async fn inspection_0087_accepts_and_the_docflow_finishes_successfully() {
             .get(&api.acc(&format!("/contents/{}", variant("zip"))))
             .await;
         assert_eq!(z.status, 200);
+        if find("zip")["encrypted"] == true {
+            assert_eq!(z.bytes[0], 0x30, "a DER envelope");
+            assert!(
+                doc["description"]["encrypted-content-size"]
+                    .as_u64()
+                    .unwrap()
+                    > 0
+            );
+            encrypted += 1;
+            continue;
+        }
         let mut unzipped = Vec::new();
         std::io::Read::read_to_end(
             &mut zip::ZipArchive::new(std::io::Cursor::new(z.bytes))
@@ -133,6 +150,10 @@ async fn inspection_0087_accepts_and_the_docflow_finishes_successfully() {
         .unwrap();
         assert_eq!(unzipped, a.bytes);
     }
+    assert_eq!(
+        encrypted, 1,
+        "the report is kept encrypted for the inspection"
+    );
 }
 
 #[tokio::test]

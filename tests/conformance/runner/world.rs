@@ -55,6 +55,12 @@ impl World {
             vars.insert(k.to_string(), v.to_string());
         }
         let report_path = std::path::Path::new(extern_api_tests::REPORT);
+        let report = std::fs::read(report_path).unwrap();
+        vars.insert("reportBase64".into(), B64.encode(&report));
+        vars.insert(
+            "pdfBase64".into(),
+            B64.encode(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
+        );
         vars.insert(
             "reportFileName".into(),
             report_path.file_name().unwrap().to_string_lossy().into(),
@@ -62,7 +68,7 @@ impl World {
         Self {
             http,
             token: token["access_token"].as_str().unwrap().to_string(),
-            report: std::fs::read(report_path).unwrap(),
+            report,
             sandbox,
             signer: None,
             vars,
@@ -91,7 +97,9 @@ impl World {
                 self.make_docflow().await?
             }
             "demandDocflowId" | "demandDocumentId" => self.make_demand().await?,
-            "builderId" => self.make_builder().await?,
+            "builderId" | "letterBuilderId" | "registrationBuilderId" => {
+                self.make_builders().await?
+            }
             _ => return Err(format!("the runner has no variable {{{name}}}")),
         }
         self.vars
@@ -160,7 +168,8 @@ impl World {
             &self.sandbox,
             extern_api_tests::INN,
             extern_api_tests::KPP,
-            "ecdsa",
+            // RSA: the sandbox encrypts certificate-login challenges to RSA keys only.
+            "rsa",
         )
         .await;
         let signer = SoftwareSigner::from_pem(&key, cert.clone()).map_err(|e| e.to_string())?;
@@ -303,12 +312,48 @@ impl World {
         Ok(())
     }
 
-    /// An inventory DraftsBuilder answering the demand (the type docs/builder/ shows first).
-    async fn make_builder(&mut self) -> Made {
-        let account = self.var("accountId").await?;
-        let certificate = self.var("certificate").await?;
+    /// DraftsBuilders of the three types docs/builder/ shows: an inventory answering the demand,
+    /// a letter, a business registration.
+    async fn make_builders(&mut self) -> Made {
         let demand = self.var("demandDocflowId").await?;
         let document = self.var("demandDocumentId").await?;
+        let related = json!({"related-document": {"related-docflow-id": demand,
+                                                  "related-document-id": document}});
+        for (var, kind, recipient, data) in [
+            (
+                "builderId",
+                "fns534-inventory",
+                json!({"ifns-code": "0087"}),
+                related,
+            ),
+            (
+                "letterBuilderId",
+                "fns534-letter",
+                json!({"ifns-code": "0087"}),
+                json!({"region": "66", "subject": "Сверка"}),
+            ),
+            (
+                "registrationBuilderId",
+                "business-registration",
+                json!({"registration-ifns-code": "0087"}),
+                json!({"registration-info": {"application-code": "Р11001"},
+                    "paper-documents-delivery-type": "No"}),
+            ),
+        ] {
+            let id = self.new_builder(kind, recipient, data).await?;
+            self.set(var, id);
+        }
+        Ok(())
+    }
+
+    async fn new_builder(
+        &mut self,
+        kind: &str,
+        recipient: Value,
+        data: Value,
+    ) -> Result<String, String> {
+        let account = self.var("accountId").await?;
+        let certificate = self.var("certificate").await?;
         let builder = self
             .api(
                 reqwest::Method::POST,
@@ -317,18 +362,16 @@ impl World {
                     "sender": {"inn": "6676130154", "kpp": "667601001",
                                "certificate": {"content": certificate}, "ipaddress": "8.8.8.8"},
                     "payer": {"inn": "6676130154", "organization": {"kpp": "667601001"}},
-                    "recipient": {"ifns-code": "0087"},
-                    "builder-type": "urn:drafts-builder:fns534-inventory",
-                    "builder-data": {"related-document": {"related-docflow-id": demand,
-                                                          "related-document-id": document}}
+                    "recipient": recipient,
+                    "builder-type": format!("urn:drafts-builder:{kind}"),
+                    "builder-data": data,
                 })),
             )
             .await?;
-        let id = builder["id"]
+        builder["id"]
             .as_str()
-            .ok_or_else(|| format!("no builder in {builder}"))?;
-        self.set("builderId", id);
-        Ok(())
+            .map(str::to_string)
+            .ok_or_else(|| format!("no builder in {builder}"))
     }
 
     async fn make_demand(&mut self) -> Made {
