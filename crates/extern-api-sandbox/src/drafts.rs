@@ -45,16 +45,22 @@ fn render_document(shared: &Shared, draft: &Draft, doc: &DraftDocument) -> Value
         draft_path(draft.account_id, draft.id),
         doc.id
     );
+    // What is not known yet (a document without content) is left out, not sent as null.
+    let mut description = json!({ "properties": doc.properties });
+    for (key, value) in [
+        ("type", &doc.doc_type),
+        ("filename", &doc.filename),
+        ("content-type", &doc.content_type),
+    ] {
+        if let Some(v) = value {
+            description[key] = json!(v);
+        }
+    }
     json!({
         "id": doc.id,
         // The empty `rel` is the vendor's (send_report.rst, "Ответ POST Add Document").
         "decrypted-content-link": { "rel": "", "href": shared.url(&format!("{base}/decrypted-content")) },
-        "description": {
-            "type": doc.doc_type,
-            "filename": doc.filename,
-            "content-type": doc.content_type,
-            "properties": doc.properties,
-        },
+        "description": description,
         "contents": doc.content_id.map(|c| vec![json!({ "content-id": c, "encrypted": false })]).unwrap_or_default(),
         "signatures": doc.signatures.iter().map(|s| render_signature(shared, &base, s)).collect::<Vec<_>>(),
         "links": [{ "rel": "self", "href": shared.url(&base) }],

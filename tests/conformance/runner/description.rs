@@ -32,6 +32,13 @@ impl Description {
         Self { operations }
     }
 
+    /// Every operation: method and path template.
+    pub fn all(&self) -> impl Iterator<Item = (&str, String)> {
+        self.operations
+            .iter()
+            .map(|(m, t, _)| (m.as_str(), t.join("/")))
+    }
+
     /// The operation a concrete path (query ignored) calls: the template whose literal
     /// segments all match, preferring the one with most literal segments.
     pub fn operation(&self, method: &str, path: &str) -> Option<(String, &Value)> {
