@@ -41,6 +41,11 @@ async fn method_not_allowed() -> Response {
     .into_response()
 }
 
+/// `routes` behind the admission layer (authentication, the in-flight limit, faults).
+fn admitted(shared: &Arc<Shared>, routes: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
+    routes.route_layer(middleware::from_fn_with_state(shared.clone(), auth::admit))
+}
+
 pub fn router(shared: Arc<Shared>) -> Router {
     let d = "/v1/{account}/drafts/{draft}";
     let dd = "/v1/{account}/drafts/{draft}/documents/{document}";
@@ -264,6 +269,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/test-tools/v1/ca-certificate",
             get(test_tools::ca_certificate),
         );
+    // Resources that keep their routes in their own module, behind the same admission.
+    #[allow(unused_mut)]
+    let mut modules: Vec<Router<Arc<Shared>>> = Vec::new();
+    // modules.push(<module>::routes());
+    let api = modules
+        .into_iter()
+        .fold(api, |api, routes| api.merge(admitted(&shared, routes)));
     public
         .merge(api)
         .merge(crate::realty::router(shared.clone()))
