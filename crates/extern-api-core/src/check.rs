@@ -8,8 +8,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct CheckError {
-    #[serde(default)]
     /// What is wrong, in the vendor's words.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub description: String,
     /// Where in the document (an XPath-like path).
     #[serde(default)]
@@ -20,6 +20,15 @@ pub struct CheckError {
     /// `Schema`, `CrossCheckReport`, `Signature`, …
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
+}
+
+/// `null` read as the empty value (the vendor's JSON has nulls where a value is absent).
+fn null_as_empty<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 impl CheckError {
@@ -54,18 +63,25 @@ pub struct CheckProtocol {
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
 struct Wire {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     documents_errors: std::collections::BTreeMap<String, Vec<CheckError>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     common_errors: Vec<CheckError>,
 }
 
 impl CheckProtocol {
     /// Reads `{documents-errors, common-errors}`; `names` maps document ids to file names.
     pub fn from_json(value: &serde_json::Value, names: &[(String, String)]) -> Self {
-        let wire: Wire = serde_json::from_value(value.clone()).unwrap_or(Wire {
+        // A protocol that does not read is not "no errors": it becomes one error that says so,
+        // so nothing goes out on a protocol nobody could read.
+        let wire: Wire = serde_json::from_value(value.clone()).unwrap_or_else(|e| Wire {
             documents_errors: Default::default(),
-            common_errors: Vec::new(),
+            common_errors: vec![CheckError {
+                description: format!("the check protocol could not be read: {e}"),
+                source: None,
+                level: Some("Error".into()),
+                kind: Some("Protocol".into()),
+            }],
         });
         let documents = wire
             .documents_errors
@@ -105,5 +121,31 @@ impl fmt::Display for CheckProtocol {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn vendor_forms_read_and_an_unreadable_protocol_is_an_error() {
+        // `tags` as a string (2018 Swagger, C# model) or an array; nulls where nothing is known.
+        let p = CheckProtocol::from_json(
+            &json!({"documents-errors": {"d1": [{"description": null, "level": "Error", "tags": "x"}], "d2": []},
+                    "common-errors": null}),
+            &[("d1".into(), "a.xml".into())],
+        );
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].file_name.as_deref(), Some("a.xml"));
+        assert!(p.has_errors());
+        let clean = CheckProtocol::from_json(
+            &json!({"documents-errors": {"d": []}, "common-errors": []}),
+            &[],
+        );
+        assert!(!clean.has_errors());
+        let garbage = CheckProtocol::from_json(&json!({"documents-errors": "nonsense"}), &[]);
+        assert!(garbage.has_errors(), "never read as 'no errors'");
     }
 }

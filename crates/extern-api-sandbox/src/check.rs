@@ -38,7 +38,6 @@ impl CheckError {
             "source": self.source,
             "level": if self.warning { "Warning" } else { "Error" },
             "type": self.kind,
-            "tags": [],
         })
     }
 }
@@ -70,7 +69,6 @@ impl CheckOutcome {
         let docs: serde_json::Map<String, Value> = self
             .documents
             .iter()
-            .filter(|(_, errs)| !errs.is_empty())
             .map(|(id, errs)| {
                 (
                     id.to_string(),

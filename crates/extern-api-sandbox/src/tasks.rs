@@ -158,8 +158,9 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
         Operation::Check => (json!({ "data": outcome.data_json() }), "checked"),
         Operation::Prepare => {
             let status = prepare_status(&outcome);
+            // As send_report.rst's prepare result shows it (the caller adds `deferred=true`).
             let next = shared.url(&format!(
-                "{}/send?deferred=true&force=false",
+                "{}/send?force=false",
                 draft_path(draft.account_id, draft.id)
             ));
             let result = json!({ "check-result": outcome.data_json(), "status": status, "links": [{ "rel": "next", "href": next }] });
