@@ -5,8 +5,44 @@
 
 use std::io::{Read, Write};
 
-/// The value of `compression-type` for what [`zip`] makes.
-pub const ZIP: &str = "zip";
+/// How documents are compressed: ZIP as the newest pages show, or gzip as older material names
+/// it (`SandboxConfig::older_forms`), so the client can be tried against both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    Zip,
+    Gzip,
+}
+
+impl Compression {
+    pub fn of(config: &crate::SandboxConfig) -> Self {
+        if config.older_forms {
+            Self::Gzip
+        } else {
+            Self::Zip
+        }
+    }
+
+    /// The value of `compression-type`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Zip => "zip",
+            Self::Gzip => "gzip",
+        }
+    }
+
+    /// `bytes` compressed; `name` is the ZIP entry's name.
+    pub fn pack(self, name: &str, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+        match self {
+            Self::Zip => zip(name, bytes),
+            Self::Gzip => {
+                let mut gz =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                gz.write_all(bytes)?;
+                gz.finish()
+            }
+        }
+    }
+}
 
 /// A ZIP archive holding `bytes` as the single entry `name`.
 pub fn zip(name: &str, bytes: &[u8]) -> std::io::Result<Vec<u8>> {

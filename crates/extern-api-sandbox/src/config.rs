@@ -37,6 +37,10 @@ pub struct SandboxConfig {
     pub latency_ms: u64,
     /// Faults injected into API requests (none by default).
     pub faults: crate::faults::FaultConfig,
+    /// Answer in the older forms the vendor's material also shows: 202 for deferred task starts,
+    /// 201 for added draft documents and signatures, gzip-compressed documents. The client must
+    /// read both; tests run it against each.
+    pub older_forms: bool,
 }
 
 /// When the test robots answer, each step counted from the previous one.
@@ -90,6 +94,7 @@ impl Default for SandboxConfig {
             robots: RobotTimings::default(),
             latency_ms: 0,
             faults: Default::default(),
+            older_forms: false,
         }
     }
 }

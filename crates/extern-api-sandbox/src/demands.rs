@@ -200,7 +200,14 @@ pub async fn generate(
         let content_id = shared.put_content(store, account.id, bytes);
         // What the inspection sends is encrypted for the organization; the operator's is not.
         let sealed = if origin == Origin::Authority {
-            crate::sealing::seal(store, account.id, &org.inn, &filename, bytes)
+            crate::sealing::seal(
+                store,
+                account.id,
+                &org.inn,
+                &filename,
+                bytes,
+                crate::compression::Compression::of(&shared.config),
+            )
         } else {
             None
         };
@@ -581,6 +588,7 @@ pub async fn generate_letter(
         &org.inn,
         &format!("{file_id}.xml"),
         &body,
+        crate::compression::Compression::of(&shared.config),
     );
     let letter = DocflowDocument {
         id: Uuid::new_v4(),

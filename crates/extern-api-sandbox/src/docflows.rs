@@ -70,7 +70,7 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
 /// The variants of a document, as send_report.rst shows them: zipped (and encrypted, for documents
 /// from the authorities), then plain — for those, once decrypted.
 fn contents(shared: &Shared, doc: &DocflowDocument) -> Vec<Value> {
-    let zip = crate::compression::ZIP;
+    let zip = crate::compression::Compression::of(&shared.config).name();
     let mut out = Vec::new();
     match &doc.sealed {
         Some(s) => out.push(json!({ "content-id": s.content_id, "encrypted": true, "compressed": true, "compression-type": zip })),
@@ -200,7 +200,14 @@ pub fn create_from_draft(
         let plain = store.contents.get(&content_id).and_then(|c| c.bytes().ok());
         let recipient = [shared.inspection_encryption_certificate().to_vec()];
         let sealed = plain.and_then(|p| {
-            crate::sealing::seal_to(store, draft.account_id, &recipient, &filename, &p)
+            crate::sealing::seal_to(
+                store,
+                draft.account_id,
+                &recipient,
+                &filename,
+                &p,
+                crate::compression::Compression::of(&shared.config),
+            )
         });
         documents.push(DocflowDocument {
             id: Uuid::new_v4(),

@@ -469,7 +469,7 @@ pub async fn add_document(
     draft.status = "new";
     let body = render_document(&shared, draft, &doc);
     // 200, as docs/FNS/report/send_report.rst's "Ответ POST Add Document" (older material: 201).
-    Ok((StatusCode::OK, Json(body)).into_response())
+    Ok((added(&shared), Json(body)).into_response())
 }
 
 /// `GET /v1/{accountId}/drafts/{draftId}/documents/{documentId}`
@@ -552,6 +552,15 @@ fn parse_signature(b64: &str) -> ApiResult<Signature> {
     })
 }
 
+/// The status of an added document or signature: 200 (send_report.rst), 201 in the older forms.
+fn added(shared: &Shared) -> StatusCode {
+    if shared.config.older_forms {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    }
+}
+
 fn document_mut(draft: &mut Draft, doc: Uuid) -> ApiResult<&mut DraftDocument> {
     draft
         .documents
@@ -575,7 +584,7 @@ pub async fn add_signature(
     document_mut(draft, doc)?.signatures.push(sig.clone());
     draft.status = "new";
     // 200, as docs/FNS/report/send_report.rst's "Ответ POST AddSignature" (older material: 201).
-    Ok((StatusCode::OK, Json(render_signature(&shared, &base, &sig))).into_response())
+    Ok((added(&shared), Json(render_signature(&shared, &base, &sig))).into_response())
 }
 
 /// `GET …/signatures/{signatureId}`

@@ -256,8 +256,14 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
             );
             let xml = robot_document(&filename, a.knd, &report_name, &docflow.cu, due);
             let content_id = shared.put_content(store, docflow.account_id, &xml);
-            let sealed =
-                crate::sealing::seal(store, docflow.account_id, &docflow.inn, &filename, &xml);
+            let sealed = crate::sealing::seal(
+                store,
+                docflow.account_id,
+                &docflow.inn,
+                &filename,
+                &xml,
+                crate::compression::Compression::of(&shared.config),
+            );
             // Docflows gain documents one at a time: grow by one, not double (memory of many held).
             docflow.documents.reserve_exact(1);
             docflow.documents.push(DocflowDocument {

@@ -105,9 +105,10 @@ pub fn seal(
     inn: &str,
     name: &str,
     plain: &[u8],
+    compression: crate::compression::Compression,
 ) -> Option<Sealed> {
     let recipients = recipients(store, inn);
-    seal_to(store, account, &recipients, name, plain)
+    seal_to(store, account, &recipients, name, plain, compression)
 }
 
 /// Zip (one entry, `name`), then encrypt for `recipients` (DER certificates; RSA ones are used);
@@ -118,11 +119,12 @@ pub fn seal_to(
     recipients: &[Vec<u8>],
     name: &str,
     plain: &[u8],
+    compression: crate::compression::Compression,
 ) -> Option<Sealed> {
     if recipients.is_empty() {
         return None;
     }
-    let zipped = crate::compression::zip(name, plain).ok()?;
+    let zipped = compression.pack(name, plain).ok()?;
     let (sealed, serials) = envelope(recipients, &zipped).ok()??;
     let content_id = crate::shared::memory_content(store, account, &sealed);
     Some(Sealed {

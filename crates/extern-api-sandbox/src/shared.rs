@@ -178,7 +178,7 @@ impl Shared {
         let account = source.account_id;
         let Ok(zipped) = source
             .bytes()
-            .and_then(|b| crate::compression::zip(&name, &b))
+            .and_then(|b| crate::compression::Compression::of(&self.config).pack(&name, &b))
         else {
             return false;
         };

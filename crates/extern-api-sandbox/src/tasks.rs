@@ -112,8 +112,14 @@ async fn start(
     };
     let trace = current_trace_id();
     tokio::spawn(crate::error::TRACE_ID.scope(trace, run(shared.clone(), task.id, draft_id, op)));
-    // docs/FNS/report/send_report.rst: "Ответ POST Check / Prepare / Send" is `HTTP/1.1 200 OK`.
-    Ok((StatusCode::OK, Json(render_task(&task))).into_response())
+    // docs/FNS/report/send_report.rst: "Ответ POST Check / Prepare / Send" is `HTTP/1.1 200 OK`
+    // (the older forms: 202).
+    let status = if shared.config.older_forms {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(render_task(&task))).into_response())
 }
 
 /// The task itself: wait the configured time, check off the async workers, then record the result.
