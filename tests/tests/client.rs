@@ -489,3 +489,32 @@ async fn the_account_handle() {
     let missing = account.docflow(uuid::Uuid::new_v4()).await.unwrap_err();
     assert_eq!(missing.status(), Some(404));
 }
+
+/// A 30-second token is used, not fetched again for every call: the renewal margin is a tenth
+/// of a short life, not a fixed minute (100 callers made 100 token requests before).
+#[tokio::test]
+async fn a_short_lived_token_serves_many_calls() {
+    let world = World::start_with(
+        extern_api_sandbox::SandboxConfig {
+            token_ttl_secs: 30,
+            ..extern_api_sandbox::SandboxConfig::for_tests()
+        },
+        |b| b,
+    )
+    .await;
+    let before = world.client.tokens().unwrap().token_requests();
+    let calls = (0..100).map(|_| {
+        world
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.accounts_get_all().send().await
+            })
+    });
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert!(
+        world.client.tokens().unwrap().token_requests() - before <= 1,
+        "{} token requests",
+        world.client.tokens().unwrap().token_requests() - before
+    );
+}

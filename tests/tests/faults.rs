@@ -73,3 +73,51 @@ async fn a_report_survives_injected_faults() {
         .into_inner();
     assert_eq!(page.total_count, Some(1), "exactly one docflow");
 }
+
+/// A 429 means the service did nothing (too many requests in flight): creating a draft and adding
+/// its document are repeated, not reported as failures; GETs answered 500 are repeated too.
+#[tokio::test]
+async fn refusals_before_any_work_are_repeated_even_for_creates() {
+    let faults = FaultConfig {
+        seed: 7,
+        rules: vec![
+            FaultRule {
+                path: "/drafts".into(),
+                method: "POST".into(),
+                error_429: 1.0,
+                limit: 3,
+                ..Default::default()
+            },
+            FaultRule {
+                method: "GET".into(),
+                error_500: 1.0,
+                limit: 3,
+                ..Default::default()
+            },
+        ],
+    };
+    let config = SandboxConfig {
+        faults,
+        ..SandboxConfig::for_tests()
+    };
+    let retry = RetryPolicy {
+        max_retries: 6,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+    };
+    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let mut request = ReportRequest::new(
+        world.account,
+        INN,
+        Some(KPP.into()),
+        Recipient::Fns("0087".into()),
+        vec![report_for("0087")],
+    );
+    request.follow_interval = Duration::from_millis(20);
+    let outcome = world
+        .client
+        .send_report(&request, &world.signer, None)
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, DocflowStatus::Finished);
+}

@@ -19,8 +19,16 @@ use serde::Deserialize;
 
 use crate::decryptor::Decryptor;
 
-/// Renew a token this long before it expires.
+/// Renew a token this long before it expires — or a tenth of its life, if that is shorter, so
+/// that a short-lived token is still used (a fixed minute made every call log in at a TTL ≤ 60 s).
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+/// The longest lifetime believed: `expires_in` is the server's word, and a huge one must not
+/// overflow the clock (`u64::MAX` seconds panicked the client).
+const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// The largest identity-provider answer read: a token answer is a few kilobytes.
+const MAX_TOKEN_ANSWER: usize = 256 * 1024;
 
 /// The device flow's grant type.
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -204,7 +212,8 @@ impl Refusal {
 struct Cached {
     access: Secret,
     obtained: Instant,
-    expires_at: Instant,
+    /// When a new token is fetched: before the expiry by [`EXPIRY_MARGIN`] or a tenth of the life.
+    renew_at: Instant,
 }
 
 /// An OIDC token cache. Concurrent callers with an expired token wait for one token request.
@@ -330,7 +339,7 @@ impl OidcTokens {
     pub async fn access_token(&self) -> Result<Secret, CredentialError> {
         let mut cached = self.cached.lock().await;
         if let Some(c) = cached.as_ref()
-            && c.expires_at > Instant::now() + EXPIRY_MARGIN
+            && c.renew_at > Instant::now()
         {
             return Ok(c.access.clone());
         }
@@ -484,10 +493,28 @@ impl OidcTokens {
                 Refusal::Other(format!("identity provider unreachable at {url}: {e}"))
             })?;
         let status = response.status();
-        let body = response
-            .bytes()
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_TOKEN_ANSWER as u64)
+        {
+            return Err(Refusal::Other(format!(
+                "the identity provider's answer at {url} is larger than {MAX_TOKEN_ANSWER} bytes"
+            )));
+        }
+        let mut body = Vec::new();
+        let mut response = response;
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| Refusal::Other(format!("reading the identity provider's answer: {e}")))?;
+            .map_err(|e| Refusal::Other(format!("reading the identity provider's answer: {e}")))?
+        {
+            if body.len() + chunk.len() > MAX_TOKEN_ANSWER {
+                return Err(Refusal::Other(format!(
+                    "the identity provider's answer at {url} is larger than {MAX_TOKEN_ANSWER} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
         if !status.is_success() {
             return Err(match serde_json::from_slice::<OidcError>(&body) {
                 Ok(e) => Refusal::Oidc {
@@ -524,14 +551,25 @@ impl OidcTokens {
         if let Some(r) = token.refresh_token {
             *self.refresh.lock().await = Some(Secret::new(r));
         }
-        let lifetime = Duration::from_secs(token.expires_in.or(token.expires).unwrap_or(3600));
+        if token.access_token.trim().is_empty() {
+            return Err(Refusal::Other(format!(
+                "the identity provider at {url} answered an empty access_token"
+            )));
+        }
+        let lifetime = Duration::from_secs(token.expires_in.or(token.expires).unwrap_or(3600))
+            .min(MAX_LIFETIME);
         tracing::debug!(grant, lifetime_secs = lifetime.as_secs(), "logged in");
         Ok(Cached {
             access: Secret::new(token.access_token),
             obtained: started,
-            expires_at: started + lifetime,
+            renew_at: started + renew_after(lifetime),
         })
     }
+}
+
+/// How long a token of `lifetime` is used before a new one is fetched.
+fn renew_after(lifetime: Duration) -> Duration {
+    lifetime - EXPIRY_MARGIN.min(lifetime / 10)
 }
 
 /// An RS256 JWT for the trusted grant: `iss` = client id, `sub` = the partner's user id, single
@@ -605,5 +643,26 @@ impl Auth {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod renewal_tests {
+    use super::*;
+
+    #[test]
+    fn renewal_leaves_a_short_token_most_of_its_life() {
+        assert_eq!(
+            renew_after(Duration::from_secs(86_400)),
+            Duration::from_secs(86_340)
+        );
+        assert_eq!(
+            renew_after(Duration::from_secs(30)),
+            Duration::from_secs(27)
+        );
+        assert_eq!(renew_after(Duration::ZERO), Duration::ZERO);
+        // A lifetime of u64::MAX seconds is capped before it reaches the clock.
+        let huge = Duration::from_secs(u64::MAX).min(MAX_LIFETIME);
+        let _ = Instant::now() + renew_after(huge);
     }
 }

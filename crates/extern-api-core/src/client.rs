@@ -157,6 +157,9 @@ impl Retryable for Attempt {
     fn retry_after(&self) -> Option<Duration> {
         self.0.1
     }
+    fn refused_before_work(&self) -> bool {
+        self.0.0.status() == Some(429)
+    }
 }
 
 impl std::fmt::Display for Attempt {

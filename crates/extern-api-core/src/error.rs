@@ -121,11 +121,12 @@ impl Error {
         }
     }
 
-    /// Worth repeating (for idempotent calls): transport failures, 408, 429, 502, 503, 504.
+    /// Worth repeating (for idempotent calls): transport failures, 408, 429, 500, 502, 503, 504.
+    /// A 500 on a read or a replace is repeated too: repeating them cannot do anything twice.
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Transport { .. } | Self::Timeout(_) => true,
-            Self::Api { status, .. } => matches!(status, 408 | 429 | 502 | 503 | 504),
+            Self::Api { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
             _ => false,
         }
     }
@@ -225,5 +226,6 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
         .parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
+        // Capped here against absurd values; the retry loop caps it again by its policy.
         .map(|s| Duration::from_secs_f64(s.min(300.0)))
 }

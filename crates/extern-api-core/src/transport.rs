@@ -16,6 +16,11 @@ pub trait Retryable {
     fn is_transient(&self) -> bool;
     /// The wait the server asked for (`Retry-After`), if any.
     fn retry_after(&self) -> Option<Duration>;
+    /// The server refused before doing anything (429: too many requests in flight), so even a
+    /// call that creates or sends can be repeated.
+    fn refused_before_work(&self) -> bool {
+        false
+    }
 }
 
 /// How a [`Transport`] is set up. The defaults are the vendor's: 100 s per request, 20 in flight.
@@ -103,12 +108,14 @@ impl Transport {
             match result {
                 Ok(v) => return Ok(v),
                 Err(err)
-                    if idempotency == Idempotency::Idempotent
-                        && err.is_transient()
+                    if ((idempotency == Idempotency::Idempotent && err.is_transient())
+                        || err.refused_before_work())
                         && attempt < self.retry.max_retries =>
                 {
+                    // The server's wait, but never longer than the policy allows.
                     let wait = err
                         .retry_after()
+                        .map(|w| w.min(self.retry.max_delay))
                         .unwrap_or_else(|| self.retry.delay(attempt));
                     tracing::debug!(%err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     tokio::time::sleep(wait).await;

@@ -17,10 +17,29 @@ use crate::{
     handbooks, logins, print, replies, tasks, test_tools,
 };
 
-/// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies.
+/// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies. A handler
+/// that panics answers 500 in the vendor's error shape, logged, instead of dropping the connection.
 async fn trace(request: Request, next: Next) -> Response {
+    use futures::FutureExt;
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let mut response = TRACE_ID.scope(id.clone(), next.run(request)).await;
+    let route = format!("{} {}", request.method(), request.uri().path());
+    let handled = std::panic::AssertUnwindSafe(TRACE_ID.scope(id.clone(), next.run(request)))
+        .catch_unwind()
+        .await;
+    let mut response = handled.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        tracing::error!(%route, %why, "handler panicked");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internalServerError",
+            "the sandbox failed on this request",
+        )
+        .into_response()
+    });
     response.headers_mut().insert(
         "x-kontur-trace-id",
         HeaderValue::from_str(&id).expect("hex"),

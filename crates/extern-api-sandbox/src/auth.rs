@@ -333,7 +333,8 @@ pub async fn admit(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64);
+        // A day at most: `1e20` seconds does not fit a Duration (it panicked the handler).
+        .map(|s| Duration::from_secs_f64(s.min(86_400.0)));
     request.extensions_mut().insert(caller);
     let latency = Duration::from_millis(shared.config.latency_ms);
     let decision = shared.faults.decide(request.method(), request.uri().path());

@@ -5,6 +5,9 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
+/// The furthest the clock can be advanced.
+const MAX_OFFSET: Duration = Duration::days(365_000);
+
 /// Real time, shifted by whatever the test tools have advanced it.
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -14,14 +17,24 @@ pub struct Clock {
 impl Clock {
     /// The sandbox's current time.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + *self.offset.lock().unwrap_or_else(|p| p.into_inner())
+        let offset = *self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        Utc::now()
+            .checked_add_signed(offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Moves the clock forward (never back: tokens and robots only move on).
     pub fn advance(&self, by: Duration) -> DateTime<Utc> {
         let by = by.max(Duration::zero());
         let mut offset = self.offset.lock().unwrap_or_else(|p| p.into_inner());
-        *offset += by;
-        Utc::now() + *offset
+        // Saturating, and never past a thousand years: an overflowing clock used to panic every
+        // later request that asked the time (token checks included).
+        *offset = offset
+            .checked_add(&by)
+            .unwrap_or(MAX_OFFSET)
+            .min(MAX_OFFSET);
+        Utc::now()
+            .checked_add_signed(*offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }

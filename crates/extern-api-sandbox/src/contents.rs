@@ -123,6 +123,10 @@ pub fn parse_content_range(value: &str) -> Result<PartRange, String> {
             "Content-Range {value:?}: the last byte is before the first"
         ));
     }
+    // Lengths are `last - first + 1` everywhere: a last byte at u64::MAX cannot have one.
+    if last == u64::MAX {
+        return Err(format!("Content-Range {value:?}: the part is too large"));
+    }
     if let Some(total) = total
         && last >= total
     {
@@ -459,7 +463,7 @@ fn parse_range(value: &str, total: u64) -> ApiResult<(u64, u64)> {
     if total == 0 || first > last || first >= total {
         return Err(unsatisfiable());
     }
-    Ok((first, last.min(first + RANGE_CAP - 1)))
+    Ok((first, last.min(first.saturating_add(RANGE_CAP - 1))))
 }
 
 /// The bytes `first..first+len` of a content, read part by part in 64 KiB chunks.

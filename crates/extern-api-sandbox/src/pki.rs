@@ -404,10 +404,16 @@ impl SandboxSigner {
     }
 }
 
+/// A name attribute value escaped for RFC 4514 (a leading `#` or space and a trailing space too:
+/// a name starting with `#` panicked the certificate builder).
 fn escape(value: &str) -> String {
     let mut out = String::new();
-    for c in value.chars() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
+    let last = value.chars().count().saturating_sub(1);
+    for (i, c) in value.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+            || (i == 0 && matches!(c, '#' | ' '))
+            || (i == last && c == ' ');
+        if special {
             out.push('\\');
         }
         out.push(c);

@@ -161,4 +161,9 @@ impl extern_api_core::transport::Retryable for Error {
             _ => None,
         }
     }
+
+    fn refused_before_work(&self) -> bool {
+        matches!(self, Self::Api { status: 429, .. })
+            || matches!(self, Self::Core(e) if e.status() == Some(429))
+    }
 }
