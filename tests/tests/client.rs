@@ -518,3 +518,38 @@ async fn a_short_lived_token_serves_many_calls() {
         world.client.tokens().unwrap().token_requests() - before
     );
 }
+
+/// A JSON answer past the configured size is an error, not a body read whole into memory.
+#[tokio::test]
+async fn json_answers_past_the_limit_fail_to_read() {
+    let world = World::start_with(SandboxConfig::for_tests(), |b| {
+        b.max_json_answer(2048).retry(extern_api_core::RetryPolicy {
+            max_retries: 1,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(1),
+        })
+    })
+    .await;
+    generate_docflows(&world.sandbox, 30).await;
+    let account = world.account;
+    let page = world
+        .client
+        .call(Idempotency::Idempotent, move |c| async move {
+            c.docflows_search()
+                .account_id(account)
+                .take(100)
+                .send()
+                .await
+        })
+        .await;
+    let err = page.expect_err("the page is larger than 2 KiB");
+    assert!(format!("{err:#}").contains("length limit"), "{err:#}");
+    // Small answers still read.
+    let accounts = world
+        .client
+        .call(Idempotency::Idempotent, move |c| async move {
+            c.accounts_get_all().send().await
+        })
+        .await;
+    assert!(accounts.is_ok());
+}

@@ -65,6 +65,7 @@ pub struct ExternClientBuilder {
     identity_url: Option<String>,
     credentials: Option<Credentials>,
     transport: TransportOptions,
+    max_json_answer: usize,
 }
 
 impl ExternClient {
@@ -75,6 +76,7 @@ impl ExternClient {
             identity_url: None,
             credentials: None,
             transport: TransportOptions::default(),
+            max_json_answer: extern_api_raw::hooks::DEFAULT_MAX_JSON_ANSWER,
         }
     }
 
@@ -218,6 +220,13 @@ impl ExternClientBuilder {
         self
     }
 
+    /// JSON answers larger than this fail to read instead of filling memory (default 32 MiB;
+    /// contents are streamed in parts and not limited by it).
+    pub fn max_json_answer(mut self, bytes: usize) -> Self {
+        self.max_json_answer = bytes.max(1);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<ExternClient, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
@@ -247,7 +256,8 @@ impl ExternClientBuilder {
         let raw = extern_api_raw::Client::new_with_client(
             &base_url,
             http.clone(),
-            Inner::with_credentials(auth.provider.clone()),
+            Inner::with_credentials(auth.provider.clone())
+                .with_max_json_answer(self.max_json_answer),
         );
         Ok(ExternClient {
             inner: Arc::new(ClientInner {

@@ -20,10 +20,25 @@ use crate::trace::{TraceLog, trace_id};
 pub const API_KEY_HEADER: &str = "x-kontur-apikey";
 
 /// State shared by every call of one client (and its clones).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Inner {
     credentials: Option<Arc<dyn CredentialProvider>>,
     trace: TraceLog,
+    max_json_answer: usize,
+}
+
+/// The largest JSON answer read by default: the service's largest lists (1000 docflows a page)
+/// are a few megabytes; a bigger answer is an error, never a body read whole into memory.
+pub const DEFAULT_MAX_JSON_ANSWER: usize = 32 * 1024 * 1024;
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            credentials: None,
+            trace: TraceLog::default(),
+            max_json_answer: DEFAULT_MAX_JSON_ANSWER,
+        }
+    }
 }
 
 impl Inner {
@@ -36,8 +51,15 @@ impl Inner {
     pub fn with_credentials(provider: Arc<dyn CredentialProvider>) -> Self {
         Self {
             credentials: Some(provider),
-            trace: TraceLog::default(),
+            ..Self::default()
         }
+    }
+
+    /// JSON answers larger than `bytes` fail to read instead of filling memory (binary contents
+    /// are streamed and not limited).
+    pub fn with_max_json_answer(mut self, bytes: usize) -> Self {
+        self.max_json_answer = bytes;
+        self
     }
 
     /// The trace ids seen by this client.
@@ -112,7 +134,11 @@ impl ClientHooks<Inner> for crate::Client {
             trace_id = tracing::field::Empty,
         );
         let call = async {
-            let result = self.client().execute(request).await;
+            let result = self
+                .client()
+                .execute(request)
+                .await
+                .map(|r| limit_json(r, self.inner().max_json_answer));
             match &result {
                 Ok(response) => {
                     let span = tracing::Span::current();
@@ -129,4 +155,21 @@ impl ClientHooks<Inner> for crate::Client {
         };
         call.instrument(span).await
     }
+}
+
+/// A JSON answer whose body fails once it passes `max` bytes (the declared length is not trusted:
+/// the body is counted as it arrives).
+fn limit_json(response: reqwest::Response, max: usize) -> reqwest::Response {
+    let json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if !json {
+        return response;
+    }
+    let response: http::Response<reqwest::Body> = response.into();
+    let (parts, body) = response.into_parts();
+    let limited = reqwest::Body::wrap(http_body_util::Limited::new(body, max));
+    reqwest::Response::from(http::Response::from_parts(parts, limited))
 }
