@@ -121,3 +121,82 @@ async fn refusals_before_any_work_are_repeated_even_for_creates() {
         .unwrap();
     assert_eq!(outcome.status, DocflowStatus::Finished);
 }
+
+/// Reading the docflow fails for a while (more than one call's retries): the follow loop outlives
+/// it and the report still reaches its end; a report left mid-way is resumed by its docflow id.
+#[tokio::test]
+async fn following_outlives_failing_reads_and_resumes_by_docflow_id() {
+    let faults = FaultConfig {
+        seed: 11,
+        rules: vec![FaultRule {
+            path: "/docflows/".into(),
+            method: "GET".into(),
+            error_503: 1.0,
+            limit: 12,
+            ..Default::default()
+        }],
+    };
+    let config = SandboxConfig {
+        faults,
+        ..SandboxConfig::for_tests()
+    };
+    let retry = RetryPolicy {
+        max_retries: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let mut request = ReportRequest::new(
+        world.account,
+        INN,
+        Some(KPP.into()),
+        Recipient::Fns("0087".into()),
+        vec![report_for("0087")],
+    );
+    request.follow_interval = Duration::from_millis(10);
+    request.deadline = Duration::from_secs(60);
+    let outcome = world
+        .client
+        .send_report(&request, &world.signer, None)
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, DocflowStatus::Finished);
+
+    // Sent, then left at once (a zero deadline) while the robots still work: followed again
+    // later by its docflow id.
+    let world = World::start_with(
+        SandboxConfig {
+            robots: extern_api_sandbox::RobotTimings {
+                receipt_ms: 200,
+                acceptance_ms: 200,
+                processing_ms: 100,
+            },
+            ..SandboxConfig::for_tests()
+        },
+        |b| b,
+    )
+    .await;
+    request.account_id = world.account;
+    request.deadline = Duration::ZERO;
+    let left = world
+        .client
+        .send_report(&request, &world.signer, None)
+        .await
+        .unwrap();
+    assert!(!left.finished);
+    let resumed = world
+        .client
+        .follow_docflow(
+            world.account,
+            left.docflow_id,
+            &world.signer,
+            "127.0.0.1",
+            Duration::from_secs(60),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(resumed.finished);
+    assert_eq!(resumed.success, SuccessState::Successful);
+    assert_eq!(resumed.draft_id, left.draft_id);
+}

@@ -61,6 +61,20 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The report was filed — its docflow exists — but following it to its end failed. Nothing
+    /// should be sent again: resume with [`ExternClient::follow_docflow`](crate::ExternClient::follow_docflow).
+    #[error("filed as docflow {docflow_id} (last seen {status:?}), then: {source}")]
+    AfterFiling {
+        /// The draft that was sent.
+        draft_id: uuid::Uuid,
+        /// The docflow it became.
+        docflow_id: uuid::Uuid,
+        /// The docflow's status when it was last read.
+        status: crate::urn::DocflowStatus,
+        /// What ended the following.
+        #[source]
+        source: Box<Error>,
+    },
     /// The server answered something this SDK could not read.
     #[error("unexpected answer: {0}")]
     Protocol(String),

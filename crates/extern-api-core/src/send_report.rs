@@ -353,7 +353,44 @@ impl ExternClient {
         notify(Step::Sent {
             docflow_id: docflow.id,
         });
-        self.follow(plan, draft_id, docflow, signer, notify).await
+        let (docflow_id, status) = (docflow.id, docflow.status());
+        self.follow(plan, draft_id, docflow, signer, notify)
+            .await
+            .map_err(|source| Error::AfterFiling {
+                draft_id,
+                docflow_id,
+                status,
+                source: Box::new(source),
+            })
+    }
+
+    /// Follows a docflow that exists already — after an [`Error::AfterFiling`], or one filed by
+    /// another process — to its final state or `deadline`, answering the replies that fall due,
+    /// exactly as [`send_report`](Self::send_report) does after sending.
+    pub async fn follow_docflow(
+        &self,
+        account: Uuid,
+        docflow_id: Uuid,
+        signer: &dyn Signer,
+        sender_ip: &str,
+        deadline: Duration,
+        progress: Option<Arc<dyn Progress>>,
+    ) -> Result<ReportOutcome, Error> {
+        let docflow = self.account(account).docflow(docflow_id).await?;
+        let draft_id = docflow
+            .description
+            .get("original-draft-id")
+            .and_then(|v| v.as_str())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default();
+        let plan = Following {
+            account,
+            sender_ip,
+            deadline,
+            interval: Duration::from_secs(5),
+        };
+        let notify = notifier(progress.as_deref());
+        self.follow(&plan, draft_id, docflow, signer, &notify).await
     }
 
     async fn follow(
@@ -379,17 +416,27 @@ impl ExternClient {
                 last = Some(state.clone());
             }
             if !docflow.due_replies().is_empty() {
-                let (sent, after) = self
-                    .answer_due_replies(account, docflow, signer, plan.sender_ip)
-                    .await?;
-                for r in &sent {
-                    notify(Step::ReplySent {
-                        reply_type: r.reply_type.clone(),
-                    });
+                match self
+                    .answer_due_replies(account, docflow.clone(), signer, plan.sender_ip)
+                    .await
+                {
+                    Ok((sent, after)) => {
+                        for r in &sent {
+                            notify(Step::ReplySent {
+                                reply_type: r.reply_type.clone(),
+                            });
+                        }
+                        replies.extend(sent);
+                        docflow = after;
+                        continue;
+                    }
+                    // Read the docflow again and see what is still due: a reply whose answer
+                    // was lost shows as sent there, and is not sent twice.
+                    Err(e) if passing(&e) && started.elapsed() < plan.deadline => {
+                        tracing::warn!(error = %e, "answering a reply failed; reading the docflow again");
+                    }
+                    Err(e) => return Err(e),
                 }
-                replies.extend(sent);
-                docflow = after;
-                continue;
             }
             let finished = state.0.is_final();
             if finished || started.elapsed() >= plan.deadline {
@@ -423,7 +470,7 @@ impl ExternClient {
             tokio::time::sleep(interval).await;
             interval = (interval * 2).min(plan.interval);
             let id = docflow.id;
-            docflow = self
+            match self
                 .call(Idempotency::Idempotent, move |c| async move {
                     c.docflows_get()
                         .account_id(account)
@@ -431,8 +478,15 @@ impl ExternClient {
                         .send()
                         .await
                 })
-                .await?
-                .into_inner();
+                .await
+            {
+                Ok(read) => docflow = read.into_inner(),
+                // The retries of one read ran out: the docflow is still there to be followed.
+                Err(e) if passing(&e) && started.elapsed() < plan.deadline => {
+                    tracing::warn!(error = %e, "reading the docflow failed; following on");
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 
@@ -625,6 +679,11 @@ pub(crate) fn notifier(progress: Option<&dyn Progress>) -> impl Fn(Step) + Sync 
 }
 
 /// Where and how long a sent draft is followed.
+/// A failure the follow loop outlives until its deadline: the network, time-outs, 429 and 5xx.
+fn passing(e: &Error) -> bool {
+    e.is_transient() || e.status().is_some_and(|s| s >= 500)
+}
+
 pub(crate) struct Following<'a> {
     pub account: Uuid,
     pub sender_ip: &'a str,
