@@ -56,6 +56,7 @@ struct ClientInner {
     base_url: String,
     auth: Auth,
     transport: Arc<Transport>,
+    journal: Arc<dyn crate::journal::WorkflowJournal>,
 }
 
 /// Builds an [`ExternClient`].
@@ -66,6 +67,7 @@ pub struct ExternClientBuilder {
     credentials: Option<Credentials>,
     transport: TransportOptions,
     max_json_answer: usize,
+    journal: Option<Arc<dyn crate::journal::WorkflowJournal>>,
 }
 
 impl ExternClient {
@@ -77,6 +79,7 @@ impl ExternClient {
             credentials: None,
             transport: TransportOptions::default(),
             max_json_answer: extern_api_raw::hooks::DEFAULT_MAX_JSON_ANSWER,
+            journal: None,
         }
     }
 
@@ -88,6 +91,11 @@ impl ExternClient {
     /// The API base URL.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// Where filing workflows record their progress by idempotency key.
+    pub(crate) fn journal(&self) -> &dyn crate::journal::WorkflowJournal {
+        self.inner.journal.as_ref()
     }
 
     /// The transport (connections, in-flight limit, retries), to share with a client of another
@@ -227,6 +235,14 @@ impl ExternClientBuilder {
         self
     }
 
+    /// Where filing workflows record their progress by idempotency key
+    /// ([`ReportRequest::idempotency_key`](crate::ReportRequest)): in memory by default; a
+    /// [`SqliteJournal`](crate::journal::SqliteJournal) lets a restarted process continue.
+    pub fn journal(mut self, journal: Arc<dyn crate::journal::WorkflowJournal>) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<ExternClient, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
@@ -265,6 +281,9 @@ impl ExternClientBuilder {
                 base_url,
                 auth,
                 transport,
+                journal: self
+                    .journal
+                    .unwrap_or_else(|| Arc::new(crate::journal::MemoryJournal::default())),
             }),
         })
     }

@@ -235,6 +235,7 @@ impl ExternClient {
             sender_ip: &request.sender_ip,
             deadline: request.deadline,
             interval: request.follow_interval,
+            key: None,
         };
         let mut inventories = Vec::new();
         for draft in drafts {

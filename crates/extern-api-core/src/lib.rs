@@ -36,6 +36,7 @@ pub mod docflow_search;
 mod error;
 pub mod files;
 pub mod inventory;
+pub mod journal;
 pub mod monitor;
 mod replies;
 mod retry;

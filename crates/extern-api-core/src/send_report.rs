@@ -17,6 +17,7 @@ use crate::check::CheckProtocol;
 use crate::client::{ExternClient, Idempotency};
 use crate::docflow::{DocflowExt, DocumentSummary};
 use crate::error::Error;
+use crate::journal::JournalEntry;
 use crate::replies::SentReply;
 use crate::signer::Signer;
 use crate::tasks::{self, PollPolicy};
@@ -84,6 +85,11 @@ pub struct ReportRequest {
     pub deadline: Duration,
     /// How often the docflow is looked at while waiting for the authority.
     pub follow_interval: Duration,
+    /// Files the report at most once under this key: a `send_report` repeated with the same key
+    /// — after an error, or by a restarted process with a durable journal
+    /// ([`ExternClientBuilder::journal`](crate::ExternClientBuilder::journal)) — continues
+    /// with the draft or docflow already made instead of filing again. `None`: no such memory.
+    pub idempotency_key: Option<String>,
 }
 
 impl ReportRequest {
@@ -104,6 +110,7 @@ impl ReportRequest {
             sender_ip: "127.0.0.1".into(),
             deadline: Duration::from_secs(600),
             follow_interval: Duration::from_secs(1),
+            idempotency_key: None,
         }
     }
 
@@ -226,6 +233,13 @@ impl ExternClient {
         request.validate()?;
         let notify = notifier(progress.as_deref());
         let account = request.account_id;
+        let key = request.idempotency_key.as_deref();
+        if let Some(key) = key
+            && let Some(entry) = self.journal().load(key).await?
+            && let Some(outcome) = self.resume(request, key, entry, signer, &notify).await?
+        {
+            return Ok(outcome);
+        }
         let meta = draft_meta(request, signer);
         let meta = &meta;
         let draft = self
@@ -239,6 +253,17 @@ impl ExternClient {
             .await?
             .into_inner();
         notify(Step::DraftCreated { draft_id: draft.id });
+        if let Some(key) = key {
+            self.journal()
+                .save(
+                    key,
+                    JournalEntry {
+                        draft_id: Some(draft.id),
+                        docflow_id: None,
+                    },
+                )
+                .await?;
+        }
 
         let mut names = Vec::new();
         for file in &request.files {
@@ -295,9 +320,67 @@ impl ExternClient {
             sender_ip: &request.sender_ip,
             deadline: request.deadline,
             interval: request.follow_interval,
+            key,
         };
         self.check_send_follow(&plan, draft.id, &names, signer, &notify)
             .await
+    }
+
+    /// Continues a `send_report` whose key the journal knows: follows the docflow it filed, or
+    /// the send its draft already has; `None` when the draft was never sent (it is deleted, and
+    /// the report is filed afresh).
+    async fn resume(
+        &self,
+        request: &ReportRequest,
+        key: &str,
+        entry: JournalEntry,
+        signer: &dyn Signer,
+        notify: &(dyn Fn(Step) + Sync),
+    ) -> Result<Option<ReportOutcome>, Error> {
+        let account = request.account_id;
+        let plan = Following {
+            account,
+            sender_ip: &request.sender_ip,
+            deadline: request.deadline,
+            interval: request.follow_interval,
+            key: Some(key),
+        };
+        if let Some(docflow_id) = entry.docflow_id {
+            tracing::info!(key, %docflow_id, "already filed under this key: following it");
+            let docflow = self.account(account).docflow(docflow_id).await?;
+            let draft_id = entry.draft_id.unwrap_or_default();
+            return self
+                .follow(&plan, draft_id, docflow, signer, notify)
+                .await
+                .map(Some);
+        }
+        let Some(draft_id) = entry.draft_id else {
+            return Ok(None);
+        };
+        if let Some(task) = self.find_send(account, draft_id).await? {
+            tracing::info!(key, %draft_id, "the draft was sent under this key: following its send");
+            let sent = self
+                .wait_draft_task(account, draft_id, task, &PollPolicy::default())
+                .await?;
+            return self
+                .sent(&plan, draft_id, sent, &[], signer, notify)
+                .await
+                .map(Some);
+        }
+        tracing::info!(key, %draft_id, "the draft under this key was never sent: filing afresh");
+        let deleted = self
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_delete()
+                    .account_id(account)
+                    .draft_id(draft_id)
+                    .send()
+                    .await
+            })
+            .await;
+        if let Err(e) = deleted {
+            tracing::debug!(error = %e, "the unsent draft could not be deleted; it stays unsent");
+        }
+        Ok(None)
     }
 
     /// Signs `content` locally and stores the signature on the draft's document.
@@ -348,20 +431,42 @@ impl ExternClient {
         let sent = self
             .run_draft_task(account, draft_id, DraftTask::Send, &policy)
             .await?;
+        self.sent(plan, draft_id, sent, names, signer, notify).await
+    }
+
+    /// After the send task: the docflow is recorded under the key (if any) and followed.
+    async fn sent(
+        &self,
+        plan: &Following<'_>,
+        draft_id: Uuid,
+        sent: serde_json::Value,
+        names: &[(String, String)],
+        signer: &dyn Signer,
+        notify: &(dyn Fn(Step) + Sync),
+    ) -> Result<ReportOutcome, Error> {
         let docflow: types::Docflow = send_result(sent, names)?;
-        notify(Step::Checked);
-        notify(Step::Sent {
-            docflow_id: docflow.id,
-        });
         let (docflow_id, status) = (docflow.id, docflow.status());
+        let after_filing = |source| Error::AfterFiling {
+            draft_id,
+            docflow_id,
+            status: status.clone(),
+            source: Box::new(source),
+        };
+        if let Some(key) = plan.key {
+            let entry = JournalEntry {
+                draft_id: Some(draft_id),
+                docflow_id: Some(docflow_id),
+            };
+            self.journal()
+                .save(key, entry)
+                .await
+                .map_err(after_filing)?;
+        }
+        notify(Step::Checked);
+        notify(Step::Sent { docflow_id });
         self.follow(plan, draft_id, docflow, signer, notify)
             .await
-            .map_err(|source| Error::AfterFiling {
-                draft_id,
-                docflow_id,
-                status,
-                source: Box::new(source),
-            })
+            .map_err(after_filing)
     }
 
     /// Follows a docflow that exists already — after an [`Error::AfterFiling`], or one filed by
@@ -388,6 +493,7 @@ impl ExternClient {
             sender_ip,
             deadline,
             interval: Duration::from_secs(5),
+            key: None,
         };
         let notify = notifier(progress.as_deref());
         self.follow(&plan, draft_id, docflow, signer, &notify).await
@@ -689,6 +795,8 @@ pub(crate) struct Following<'a> {
     pub sender_ip: &'a str,
     pub deadline: Duration,
     pub interval: Duration,
+    /// The idempotency key the docflow is recorded under once it exists.
+    pub key: Option<&'a str>,
 }
 
 /// The send task's result: a docflow — or, the vendor's quirk, an error object in a `succeed` task.
