@@ -111,8 +111,8 @@ impl Kind {
 
 const MAX_FILES: usize = 99;
 const MAX_INVENTORY_BYTES: u64 = 60 * 1024 * 1024;
-const MAX_LETTER_BYTES: u64 = 5 * 1024 * 1024;
-const SCAN_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "pdf", "tif", "tiff"];
+pub(crate) const MAX_LETTER_BYTES: u64 = 5 * 1024 * 1024;
+pub(crate) const SCAN_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "pdf", "tif", "tiff"];
 
 #[derive(Debug, Clone)]
 pub struct BuilderFile {
@@ -143,7 +143,7 @@ fn base(account: Uuid, id: Uuid) -> String {
     format!("/v1/{account}/drafts/builders/{id}")
 }
 
-fn render(shared: &Shared, b: &Builder) -> Value {
+pub(crate) fn render(shared: &Shared, b: &Builder) -> Value {
     json!({ "id": b.id, "meta": b.meta, "status": b.status, "links": [{ "rel": "self", "href": shared.url(&base(b.account_id, b.id)) }] })
 }
 
@@ -151,7 +151,12 @@ fn render_document(b: &Builder, d: &BuilderDocument) -> Value {
     json!({ "id": d.id, "drafts-builder-id": b.id, "meta": { "builder-type": b.meta.builder_type, "builder-data": d.builder_data } })
 }
 
-fn render_file(shared: &Shared, b: &Builder, d: &BuilderDocument, f: &BuilderFile) -> Value {
+pub(crate) fn render_file(
+    shared: &Shared,
+    b: &Builder,
+    d: &BuilderDocument,
+    f: &BuilderFile,
+) -> Value {
     let href = shared.url(&format!(
         "{}/documents/{}/files/{}",
         base(b.account_id, b.id),
@@ -170,7 +175,7 @@ fn render_file(shared: &Shared, b: &Builder, d: &BuilderDocument, f: &BuilderFil
     v
 }
 
-fn find(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builder> {
+pub(crate) fn find(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builder> {
     store
         .builders
         .get_mut(&id)
@@ -179,7 +184,7 @@ fn find(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builder> {
 }
 
 /// A builder that may change: not building, not finished.
-fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builder> {
+pub(crate) fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builder> {
     let b = find(store, account, id)?;
     match b.status {
         "building" => Err(ApiError::conflict(
@@ -194,7 +199,7 @@ fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Builde
     }
 }
 
-fn validate_meta(meta: &DraftsBuilderMeta) -> ApiResult<()> {
+pub(crate) fn validate_meta(meta: &DraftsBuilderMeta) -> ApiResult<()> {
     let kind = Kind::of(&meta.builder_type)?;
     if meta.sender.is_none()
         || meta
@@ -366,7 +371,7 @@ fn doc_ref(b: &Builder, doc: Uuid) -> ApiResult<&BuilderDocument> {
         .ok_or_else(|| ApiError::not_found("builder document"))
 }
 
-fn doc_mut(b: &mut Builder, doc: Uuid) -> ApiResult<&mut BuilderDocument> {
+pub(crate) fn doc_mut(b: &mut Builder, doc: Uuid) -> ApiResult<&mut BuilderDocument> {
     b.documents
         .iter_mut()
         .find(|d| d.id == doc)

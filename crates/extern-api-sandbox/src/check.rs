@@ -95,6 +95,12 @@ pub fn is_main_document(doc_type: Option<&str>) -> bool {
                 | "urn:document:fns534-letter"
                 | "urn:document:business-registration-description"
                 | "urn:document:pfr-report-description"
+                // Built from contracts (contracts.rs): the ION request, the EDOK application,
+                // the SEDO subscription.
+                | "urn:document:fns534-ion-request"
+                | "urn:document:pfr-ancillary-document"
+                | "urn:document:fss-sedo-provider-subscription-subscribe-request-for-registration-number"
+                | "urn:document:fss-sedo-provider-subscription-unsubscribe-request-for-registration-number"
         )
     )
 }

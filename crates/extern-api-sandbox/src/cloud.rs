@@ -56,6 +56,11 @@ pub enum Target {
         docflow: Uuid,
         reply: Uuid,
     },
+    /// A PFR reply: every one of its documents (see [`crate::pfr_replies`]).
+    PfrReply {
+        docflow: Uuid,
+        reply: Uuid,
+    },
     /// Cloud decryption of a document encrypted for the cloud certificate.
     Decrypt {
         docflow: Uuid,
@@ -132,6 +137,9 @@ fn target_certificate(store: &Store, account: Uuid, target: Target) -> ApiResult
                 .ok_or_else(|| ApiError::not_found("reply"))?;
             Ok(r.certificate.clone())
         }
+        Target::PfrReply { reply, .. } => {
+            crate::pfr_replies::cloud_certificate(store, account, reply)
+        }
         Target::Decrypt { docflow, document } => {
             let d = store
                 .docflows
@@ -182,6 +190,9 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
             && match (op.target, target) {
                 (Target::Draft(a), Target::Draft(b)) => a == b,
                 (Target::Reply { docflow: a, .. }, Target::Reply { docflow: b, .. }) => a == b,
+                (Target::PfrReply { docflow: a, .. }, Target::PfrReply { docflow: b, .. }) => {
+                    a == b
+                }
                 (Target::Decrypt { docflow: a, .. }, Target::Decrypt { docflow: b, .. }) => a == b,
                 _ => false,
             }
@@ -206,6 +217,7 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
         let (owner, kind) = match target {
             Target::Draft(id) => (id, "urn:task-type:cloud-sign"),
             Target::Reply { reply, .. } => (reply, "urn:task-type:cloud-sign"),
+            Target::PfrReply { reply, .. } => (reply, "urn:task-type:cloud-sign"),
             Target::Decrypt { document, .. } => (document, "urn:task-type:cloud-decrypt"),
         };
         let t = Task {
@@ -241,14 +253,22 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
     );
     let documents: Vec<Value> = match target {
         Target::Draft(id) => store.drafts[&id].documents.iter().map(|d| json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{}", crate::drafts::draft_path(account, id), d.id)) })).collect(),
-        Target::Reply { .. } => vec![json!({ "rel": "reply", "href": shared.url(base) })],
+        Target::Reply { .. } | Target::PfrReply { .. } => {
+            vec![json!({ "rel": "reply", "href": shared.url(base) })]
+        }
         Target::Decrypt { .. } => vec![json!({ "rel": "document", "href": shared.url(base) })],
+    };
+    // A decryption is confirmed at `confirm-content-decryption` (docs/inventories/методы до
+    // описи.rst, POST ConfirmationDecryptDocument), a signing at `cloud-sign-confirm`.
+    let confirm_at = match target {
+        Target::Decrypt { .. } => "confirm-content-decryption",
+        _ => "cloud-sign-confirm",
     };
     let mut answer = json!({
         "request-id": request_id,
         "confirm-type": match confirm { ConfirmType::Sms => "sms", ConfirmType::MyDss => "myDSS" },
         "documents-to-sign": documents,
-        "links": [{ "rel": "confirm", "href": shared.url(&format!("{base}/cloud-sign-confirm?requestId={request_id}")) }],
+        "links": [{ "rel": "confirm", "href": shared.url(&format!("{base}/{confirm_at}?requestId={request_id}")) }],
     });
     if let Some(t) = task {
         answer["task-id"] = json!(t);
@@ -309,6 +329,11 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 .ok_or_else(|| ApiError::not_found("reply"))?;
             r.signature = Some(signer.sign_detached(&r.content));
             signed.push(json!({ "rel": "reply", "href": reply.to_string() }));
+        }
+        Target::PfrReply { reply, .. } => {
+            signed.extend(crate::pfr_replies::cloud_sign_documents(
+                shared, store, reply, &signer,
+            )?);
         }
         Target::Decrypt { docflow, document } => {
             let key = signer.rsa_key().ok_or_else(|| {

@@ -252,7 +252,7 @@ pub async fn search(
 }
 
 /// Docflows answering one incoming document (inventories, letters), newest last.
-fn related<'a>(
+pub(crate) fn related<'a>(
     store: &'a crate::model::Store,
     account: Uuid,
     docflow: Uuid,

@@ -26,7 +26,7 @@ pub(crate) fn docflow_path(account: Uuid, docflow: Uuid) -> String {
     format!("/v1/{account}/docflows/{docflow}")
 }
 
-fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value {
+pub(crate) fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value {
     let base = format!("{}/documents/{}", docflow_path(d.account_id, d.id), doc.id);
     let mut links = vec![
         json!({ "rel": "self", "href": shared.url(&base) }),
@@ -54,9 +54,9 @@ fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value
             "decrypted-content-size": doc.size,
             "encrypted-content-size": doc.sealed.as_ref().map(|s| s.size),
             "compressed": true,
-            "requisites": {},
+            "requisites": crate::docflow_extras::requisites(shared, d, doc),
             "related-docflows-count": 0,
-            "support-recognition": false,
+            "support-recognition": crate::docflow_extras::supports_recognition(doc),
             "encrypted-certificates": doc.sealed.iter().flat_map(|s| &s.serials).map(|n| json!({ "serial-number": n })).collect::<Vec<_>>(),
             "support-print": "no",
         },
@@ -347,7 +347,7 @@ fn operator_document(filename: &str, report: &str, at: DateTime<Utc>) -> Vec<u8>
     encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned()
 }
 
-fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
+pub(crate) fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
     store
         .docflows
         .get(&id)
@@ -355,7 +355,7 @@ fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
         .ok_or_else(|| ApiError::not_found("docflow"))
 }
 
-fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
+pub(crate) fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
     d.documents
         .iter()
         .find(|x| x.id == id)

@@ -39,7 +39,7 @@ pub fn render_signature(shared: &Shared, base: &str, sig: &Signature) -> Value {
     })
 }
 
-fn render_document(shared: &Shared, draft: &Draft, doc: &DraftDocument) -> Value {
+pub(crate) fn render_document(shared: &Shared, draft: &Draft, doc: &DraftDocument) -> Value {
     let base = format!(
         "{}/documents/{}",
         draft_path(draft.account_id, draft.id),
@@ -83,7 +83,7 @@ pub fn render_draft(shared: &Shared, draft: &Draft) -> Value {
     v
 }
 
-fn draft_mut(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft> {
+pub(crate) fn draft_mut(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft> {
     store
         .drafts
         .get_mut(&id)
@@ -92,7 +92,7 @@ fn draft_mut(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft
 }
 
 /// A draft that may change: not locked by a running task, not sent.
-fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft> {
+pub(crate) fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft> {
     let draft = draft_mut(store, account, id)?;
     if let Some(task) = draft.busy_task {
         return Err(ApiError::conflict(
@@ -110,7 +110,7 @@ fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft>
     Ok(draft)
 }
 
-fn validate_meta(meta: &DraftMeta) -> ApiResult<()> {
+pub(crate) fn validate_meta(meta: &DraftMeta) -> ApiResult<()> {
     let Some(sender) = &meta.sender else {
         return Err(ApiError::bad_request(
             "invalidDraftMeta",
@@ -259,7 +259,7 @@ pub async fn put_meta(
 
 /// The server fills in the sender's and payer's names from the account's organizations
 /// (`meta.sender.name`, `meta.payer.name` in send_report.rst's "Ответ POST CreateDraft").
-fn with_names(store: &Store, account: Uuid, mut meta: DraftMeta) -> DraftMeta {
+pub(crate) fn with_names(store: &Store, account: Uuid, mut meta: DraftMeta) -> DraftMeta {
     let name = |inn: &str| {
         store
             .organizations
@@ -332,7 +332,7 @@ fn report_properties(header: &report_file::ReportHeader) -> Vec<(String, Option<
 }
 
 /// Type, file name, encoding and form of a document, read from its content.
-fn describe(
+pub(crate) fn describe(
     store: &Store,
     draft: &Draft,
     account: Uuid,
@@ -533,7 +533,7 @@ pub async fn delete_document(
 }
 
 /// A base64 CMS signature; its certificate names the signer. Verification happens at check.
-fn parse_signature(b64: &str) -> ApiResult<Signature> {
+pub(crate) fn parse_signature(b64: &str) -> ApiResult<Signature> {
     let bytes = B64
         .decode(b64.trim())
         .map_err(|_| ApiError::bad_request("invalidSignature", "base64-content is not base64"))?;
@@ -561,7 +561,7 @@ fn added(shared: &Shared) -> StatusCode {
     }
 }
 
-fn document_mut(draft: &mut Draft, doc: Uuid) -> ApiResult<&mut DraftDocument> {
+pub(crate) fn document_mut(draft: &mut Draft, doc: Uuid) -> ApiResult<&mut DraftDocument> {
     draft
         .documents
         .iter_mut()

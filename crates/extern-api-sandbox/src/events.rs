@@ -151,7 +151,8 @@ pub struct ShareRequest {
 
 /// `POST /v1/{accountId}/share-events` `{subscriber}`: lets an integrator's service read the
 /// account's events. The subscriber must be a known service (the C# SDK's End2End tests: an
-/// unknown or missing one is 400). The sandbox has one feed per caller, so nothing else changes.
+/// unknown or missing one is 400). The caller becomes a publisher of that service's feed (see
+/// [`crate::event_publishers`]); the sandbox has one feed per caller, so nothing else changes.
 pub async fn share(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
@@ -170,5 +171,6 @@ pub async fn share(
             format!("no service {subscriber:?} to share events with"),
         ));
     }
+    crate::event_publishers::record(&shared, &caller, account, &subscriber, &body)?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

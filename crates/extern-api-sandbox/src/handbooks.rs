@@ -53,7 +53,7 @@ const CONTROL_UNITS: &[(&str, &str, &str, bool)] = &[
 ];
 
 /// The FNS forms the sandbox knows (`/v1/handbooks/fns-forms`): KND, name, format version.
-const FNS_FORMS: &[(&str, &str)] = &[
+pub(crate) const FNS_FORMS: &[(&str, &str)] = &[
     ("0710099", "5.07"),
     ("1151001", "5.08"),
     ("1151006", "5.08"),

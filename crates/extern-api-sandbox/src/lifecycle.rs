@@ -183,6 +183,19 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 ("sent", "neutral")
             }
         }
+        // Incoming SFR SEDO docflows: `received` until the SFR delivers its document (after a
+        // documents request), `response-arrived` while its read mark is due, then `finished`
+        // (docs/scenarios/SFR/FSS/proactive_ algorithm.rst).
+        t if d.incoming && t.starts_with("urn:docflow:fss-sedo-") => {
+            let delivered = documents.iter().filter(|x| x.origin == Origin::Authority);
+            match delivered.clone().count() {
+                0 => (d.status, d.success_state),
+                _ if delivered.clone().any(|x| !x.replies_due.is_empty()) => {
+                    ("response-arrived", "neutral")
+                }
+                _ => ("finished", "successful"),
+            }
+        }
         _ => (d.status, d.success_state),
     };
     d.status = status;

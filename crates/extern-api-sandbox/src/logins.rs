@@ -63,7 +63,7 @@ fn invalid_grant(message: &str) -> Box<Response> {
 }
 
 /// The user who owns a certificate's organization.
-fn user_of_inn(store: &Store, inn: &str) -> Option<String> {
+pub(crate) fn user_of_inn(store: &Store, inn: &str) -> Option<String> {
     let account = store
         .organizations
         .iter()

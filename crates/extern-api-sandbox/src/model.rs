@@ -272,6 +272,16 @@ pub struct Store {
     pub cloud_certificates: Vec<crate::cloud::CloudCertificate>,
     /// Cloud operations awaiting confirmation, by request id.
     pub cloud_operations: HashMap<String, crate::cloud::Operation>,
+    /// PFR replies (several documents each), by id.
+    pub pfr_replies: HashMap<Uuid, crate::pfr_replies::PfrReply>,
+    /// Requests for the documents of incoming SEDO docflows, by id.
+    pub documents_requests: HashMap<Uuid, crate::documents_requests::DocumentsRequest>,
+    /// Warrants registered for the accounts' organizations (see [`crate::account_extras`]).
+    pub warrants: Vec<crate::account_extras::Warrant>,
+    /// Organizations' signer settings and Gosuslugi authorizations, by organization id.
+    pub organization_settings: crate::organization_extras::Settings,
+    /// Users who shared their events with a service (see [`crate::event_publishers`]).
+    pub event_publishers: Vec<crate::event_publishers::Publisher>,
 }
 
 impl Store {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, Path, Query};
-use crate::model::Task;
+use crate::model::{Store, Task};
 use crate::shared::Shared;
 
 /// The body: the decrypted content to print (the document's own when absent).
@@ -61,14 +61,34 @@ pub async fn docflow_document(
             format!("content {printed} does not exist or is incomplete"),
         ));
     }
-    let pdf = crate::pdf::one_page(&format!("{doc_type} {filename}"));
-    let content_id = shared.put_content(&mut store, account, &pdf);
-    // The PDF is made at once: the task is over by the first poll.
+    Ok(Json(start(
+        shared.as_ref(),
+        &mut store,
+        account,
+        document,
+        "urn:task-type:docflowPrint",
+        &format!("{doc_type} {filename}"),
+    )))
+}
+
+/// Prints `title` as a PDF in the contents service and records the print task of `kind`, owned by
+/// the printed document; answers the task as its start shows it (`running`, as print.rst's start
+/// answer). The PDF is made at once: the task is over by the first poll.
+pub(crate) fn start(
+    shared: &Shared,
+    store: &mut Store,
+    account: Uuid,
+    owner: Uuid,
+    kind: &'static str,
+    title: &str,
+) -> Value {
+    let pdf = crate::pdf::one_page(title);
+    let content_id = shared.put_content(store, account, &pdf);
     let task = Task {
         id: Uuid::new_v4(),
         account_id: account,
-        owner: document,
-        kind: "urn:task-type:docflowPrint",
+        owner,
+        kind,
         state: "succeed",
         result: Some(json!({ "content-id": content_id })),
         error: None,
@@ -76,5 +96,5 @@ pub async fn docflow_document(
     };
     let started = json!({ "id": task.id, "task-state": "running", "task-type": task.kind });
     store.tasks.insert(task.id, task);
-    Ok(Json(started))
+    started
 }

@@ -35,6 +35,9 @@ pub struct Shared {
     /// The zip variants listed for plain documents, made on first download: variant id → (the
     /// plain content, the entry's file name).
     zip_variants: Mutex<HashMap<Uuid, (Uuid, String)>>,
+    /// Docflow documents' edited or recognized `requisites` (see [`crate::docflow_extras`]): read
+    /// while documents are rendered, when the store is already locked.
+    pub(crate) document_requisites: Mutex<HashMap<Uuid, serde_json::Value>>,
     /// The inspection's encryption certificate (RSA: the sandbox's envelopes use RSA key
     /// transport), made when the first report is sent.
     inspection_encryption: OnceLock<SandboxSigner>,
@@ -106,6 +109,7 @@ impl Shared {
                 .tempdir()?,
             in_flight: Mutex::new(HashMap::new()),
             zip_variants: Mutex::new(HashMap::new()),
+            document_requisites: Mutex::new(HashMap::new()),
             inspection_encryption: OnceLock::new(),
         })
     }

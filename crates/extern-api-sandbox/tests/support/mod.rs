@@ -95,6 +95,23 @@ impl Signer {
         }
         b.build().unwrap().to_der().unwrap()
     }
+
+    /// The RSA private key, for a signer issued with `rsa` (to open what is encrypted for it and
+    /// to make raw signatures).
+    pub fn rsa_key(&self) -> Option<&rsa::RsaPrivateKey> {
+        match &self.key {
+            Key::Rsa(k) => Some(k.as_ref().as_ref()),
+            Key::Ecdsa(_) => None,
+        }
+    }
+
+    /// The ECDSA key, for a signer issued with `ecdsa` (raw signatures).
+    pub fn ecdsa_key(&self) -> Option<&p256::ecdsa::SigningKey> {
+        match &self.key {
+            Key::Ecdsa(k) => Some(k),
+            Key::Rsa(_) => None,
+        }
+    }
 }
 
 /// A sandbox and a logged-in HTTP client.
