@@ -200,3 +200,43 @@ async fn following_outlives_failing_reads_and_resumes_by_docflow_id() {
     assert_eq!(resumed.success, SuccessState::Successful);
     assert_eq!(resumed.draft_id, left.draft_id);
 }
+
+/// The connection drops as an upload starts: the upload is started again (an unused content at
+/// worst) and the report goes out once.
+#[tokio::test]
+async fn an_upload_cut_at_its_start_is_started_again() {
+    let faults = FaultConfig {
+        seed: 3,
+        rules: vec![FaultRule {
+            path: "/contents".into(),
+            method: "POST".into(),
+            reset: 1.0,
+            limit: 2,
+            ..Default::default()
+        }],
+    };
+    let config = SandboxConfig {
+        faults,
+        ..SandboxConfig::for_tests()
+    };
+    let retry = RetryPolicy {
+        max_retries: 4,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let mut request = ReportRequest::new(
+        world.account,
+        INN,
+        Some(KPP.into()),
+        Recipient::Fns("0087".into()),
+        vec![report_for("0087")],
+    );
+    request.follow_interval = Duration::from_millis(20);
+    let outcome = world
+        .client
+        .send_report(&request, &world.signer, None)
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, DocflowStatus::Finished);
+}

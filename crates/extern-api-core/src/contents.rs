@@ -105,10 +105,12 @@ impl ExternClient {
             let range = format!("bytes {offset}-{end}/{total}");
             let body = std::mem::take(&mut current);
             let answer = match id {
+                // Starting again after a lost answer at worst leaves an unused content behind
+                // (the service drops them after 90 days); nothing is filed, so it is repeated.
                 None => {
                     let range = &range;
                     let body = &body;
-                    self.call(Idempotency::Once, move |c| async move {
+                    self.call(Idempotency::Idempotent, move |c| async move {
                         c.contents_upload()
                             .account_id(account_id)
                             .content_range(range.clone())

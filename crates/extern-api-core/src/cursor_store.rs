@@ -52,19 +52,14 @@ impl CursorStore for MemoryCursorStore {
 /// WAL append (tens of microseconds with the thread hop), not an fsync.
 #[cfg(feature = "sqlite")]
 #[derive(Clone, Debug)]
-pub struct SqliteCursorStore {
-    conn: std::sync::Arc<Mutex<rusqlite::Connection>>,
-    path: std::path::PathBuf,
-}
+pub struct SqliteCursorStore(crate::sqlite_file::SqliteFile);
 
 #[cfg(feature = "sqlite")]
 impl SqliteCursorStore {
     /// Opens (or creates) the file.
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        let path = path.as_ref().to_path_buf();
-        let bad = |e: rusqlite::Error| Error::io(&path, std::io::Error::other(e));
-        let conn = rusqlite::Connection::open(&path).map_err(bad)?;
-        conn.execute_batch(
+        crate::sqlite_file::SqliteFile::open(
+            path.as_ref(),
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              CREATE TABLE IF NOT EXISTS extern_api_cursors (
@@ -73,26 +68,7 @@ impl SqliteCursorStore {
                  saved_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
              );",
         )
-        .map_err(bad)?;
-        Ok(Self {
-            conn: std::sync::Arc::new(Mutex::new(conn)),
-            path,
-        })
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, Error> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-            f(&conn)
-        })
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|r| r.map_err(std::io::Error::other))
-        .map_err(|e| Error::io(&self.path, e))
+        .map(Self)
     }
 }
 
@@ -100,7 +76,7 @@ impl SqliteCursorStore {
 impl CursorStore for SqliteCursorStore {
     fn load<'a>(&'a self, name: &'a str) -> CursorFuture<'a, Option<String>> {
         let name = name.to_string();
-        Box::pin(self.blocking(move |c| {
+        Box::pin(self.0.run(move |c| {
             use rusqlite::OptionalExtension;
             c.query_row(
                 "SELECT event_id FROM extern_api_cursors WHERE name = ?1",
@@ -113,7 +89,7 @@ impl CursorStore for SqliteCursorStore {
 
     fn save<'a>(&'a self, name: &'a str, event_id: &'a str) -> CursorFuture<'a, ()> {
         let (name, event_id) = (name.to_string(), event_id.to_string());
-        Box::pin(self.blocking(move |c| {
+        Box::pin(self.0.run(move |c| {
             c.prepare_cached(
                 "INSERT INTO extern_api_cursors (name, event_id) VALUES (?1, ?2)
                  ON CONFLICT(name) DO UPDATE SET event_id = excluded.event_id,

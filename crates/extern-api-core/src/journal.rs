@@ -58,19 +58,14 @@ impl WorkflowJournal for MemoryJournal {
 /// recorded draft or docflow survives a crash and a power cut, so a restart never files twice.
 #[cfg(feature = "sqlite")]
 #[derive(Clone, Debug)]
-pub struct SqliteJournal {
-    conn: std::sync::Arc<Mutex<rusqlite::Connection>>,
-    path: std::path::PathBuf,
-}
+pub struct SqliteJournal(crate::sqlite_file::SqliteFile);
 
 #[cfg(feature = "sqlite")]
 impl SqliteJournal {
     /// Opens (or creates) the file.
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        let path = path.as_ref().to_path_buf();
-        let bad = |e: rusqlite::Error| Error::io(&path, std::io::Error::other(e));
-        let conn = rusqlite::Connection::open(&path).map_err(bad)?;
-        conn.execute_batch(
+        crate::sqlite_file::SqliteFile::open(
+            path.as_ref(),
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              CREATE TABLE IF NOT EXISTS extern_api_journal (
@@ -80,26 +75,7 @@ impl SqliteJournal {
                  saved_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
              );",
         )
-        .map_err(bad)?;
-        Ok(Self {
-            conn: std::sync::Arc::new(Mutex::new(conn)),
-            path,
-        })
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, Error> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-            f(&conn)
-        })
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|r| r.map_err(std::io::Error::other))
-        .map_err(|e| Error::io(&self.path, e))
+        .map(Self)
     }
 }
 
@@ -109,7 +85,8 @@ impl WorkflowJournal for SqliteJournal {
         let key = key.to_string();
         Box::pin(async move {
             let row: Option<(Option<String>, Option<String>)> = self
-                .blocking(move |c| {
+                .0
+                .run(move |c| {
                     use rusqlite::OptionalExtension;
                     c.query_row(
                         "SELECT draft_id, docflow_id FROM extern_api_journal WHERE key = ?1",
@@ -142,7 +119,7 @@ impl WorkflowJournal for SqliteJournal {
             entry.draft_id.map(|u| u.to_string()),
             entry.docflow_id.map(|u| u.to_string()),
         );
-        Box::pin(self.blocking(move |c| {
+        Box::pin(self.0.run(move |c| {
             c.prepare_cached(
                 "INSERT INTO extern_api_journal (key, draft_id, docflow_id) VALUES (?1, ?2, ?3)
                  ON CONFLICT(key) DO UPDATE SET draft_id = excluded.draft_id,

@@ -42,6 +42,8 @@ mod replies;
 mod retry;
 mod send_report;
 pub mod signer;
+#[cfg(feature = "sqlite")]
+mod sqlite_file;
 pub mod tasks;
 pub mod transport;
 pub mod urn;

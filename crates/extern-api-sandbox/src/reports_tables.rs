@@ -218,7 +218,6 @@ impl Form {
             "form-short-name": short,
             "form-id": self.id(),
             "knd": self.knd,
-            "okud": null,
             "periodicity": self.schedule.periodicity.wire(),
         })
     }
@@ -644,13 +643,17 @@ fn payment_periods(p: &Payment, from: NaiveDate, to: NaiveDate) -> Vec<Value> {
                 let Some(due) = due.filter(|d| *d >= from && *d <= to) else {
                     continue;
                 };
-                out.push(json!({
+                let mut payment = json!({
                     "deadline": midnight(due),
                     "period-year": year,
                     "period-type": p.periodicity.wire(),
                     "period-number": n,
-                    "payment-number-in-period": (p.parts > 1).then_some(part),
-                }));
+                });
+                // Only a tax paid in parts numbers them; absent otherwise, not null.
+                if p.parts > 1 {
+                    payment["payment-number-in-period"] = json!(part);
+                }
+                out.push(payment);
             }
         }
     }
