@@ -487,12 +487,12 @@ fn curl_upload(url: &str, token: &str, mib: u64, scratch: &Path) -> Option<f64> 
 }
 
 /// The sandbox binary, killed on drop.
-struct Sandbox {
+pub(crate) struct Sandbox {
     child: Child,
 }
 
 impl Sandbox {
-    fn start(bin: &Path, port: u16, config: Option<&Path>) -> Result<Self> {
+    pub(crate) fn start(bin: &Path, port: u16, config: Option<&Path>) -> Result<Self> {
         let mut command = Command::new(bin.join("extern-api-sandbox"));
         command.args(["--listen", &format!("127.0.0.1:{port}")]);
         if let Some(config) = config {

@@ -4,6 +4,8 @@
 //! - `codegen [--spec <path>] [--check]`: the description → `crates/extern-api-raw/src/generated.rs`.
 //! - `fetch --url <url> --out <path>`: download a vendor document (needs network access to the vendor).
 //! - `bench [--quick]`: release builds measured against their baselines, printed as a table.
+//! - `soak [--reports N] [--fault-rate P] [--seed S] [--restarts K]`: reports filed under faults,
+//!   none lost, none filed twice, across killed and restarted processes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,13 +18,15 @@ mod encoding;
 mod fetch;
 mod fixups;
 mod import;
+mod soak;
 mod swagger2;
 
 const USAGE: &str = "usage:
   cargo xtask import <vendor-file> --out <path>
   cargo xtask codegen [--spec <path>] [--out <path>] [--check]
   cargo xtask fetch --url <url> --out <path>
-  cargo xtask bench [--quick]";
+  cargo xtask bench [--quick]
+  cargo xtask soak [--reports N] [--fault-rate P] [--seed S] [--restarts K]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -70,6 +74,19 @@ fn run(args: Vec<String>) -> Result<()> {
             let quick = flags.switch("--quick");
             flags.done()?;
             bench::run(&workspace_root(), quick)
+        }
+        "soak" => {
+            let number = |flags: &mut Flags, name: &str, default: &str| -> Result<String> {
+                Ok(flags.take_str(name).unwrap_or_else(|| default.to_string()))
+            };
+            let args = soak::SoakArgs {
+                reports: number(&mut flags, "--reports", "500")?.parse()?,
+                fault_rate: number(&mut flags, "--fault-rate", "0.1")?.parse()?,
+                seed: number(&mut flags, "--seed", "1")?.parse()?,
+                restarts: number(&mut flags, "--restarts", "0")?.parse()?,
+            };
+            flags.done()?;
+            soak::run(&workspace_root(), &args)
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

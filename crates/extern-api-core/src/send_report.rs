@@ -357,7 +357,13 @@ impl ExternClient {
         let Some(draft_id) = entry.draft_id else {
             return Ok(None);
         };
-        if let Some(task) = self.find_send(account, draft_id).await? {
+        // A draft that is gone (deleted by an earlier resume whose fresh start then failed) was
+        // never sent: start afresh.
+        let send = match self.find_send(account, draft_id).await {
+            Err(e) if e.status() == Some(404) => return Ok(None),
+            other => other?,
+        };
+        if let Some(task) = send {
             tracing::info!(key, %draft_id, "the draft was sent under this key: following its send");
             let sent = self
                 .wait_draft_task(account, draft_id, task, &PollPolicy::default())

@@ -84,6 +84,12 @@ impl Faults {
         }
     }
 
+    /// How many faults have been injected so far.
+    pub fn injected(&self) -> u64 {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.1.iter().map(|&n| u64::from(n)).sum()
+    }
+
     /// Rolls the dice for one request.
     pub fn decide(&self, method: &Method, path: &str) -> Decision {
         let Some((index, rule)) = self.config.rules.iter().enumerate().find(|(_, r)| {

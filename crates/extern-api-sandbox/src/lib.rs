@@ -171,6 +171,11 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
+    /// How many faults the fault rules have injected so far.
+    pub fn faults_injected(&self) -> u64 {
+        self.shared.faults.injected()
+    }
+
     /// The seeded account's main organization (the `portal.orgid` of `ReestroAuth`).
     pub fn organization_id(&self) -> uuid::Uuid {
         let store = self.shared.lock();
