@@ -35,6 +35,8 @@ pub mod docflow;
 pub mod docflow_search;
 mod error;
 pub mod files;
+#[cfg(test)]
+mod fuzz;
 pub mod inventory;
 pub mod journal;
 pub mod monitor;

@@ -430,7 +430,7 @@ pub async fn download(
 }
 
 /// `bytes=a-b`, `bytes=a-` or `bytes=-n`, capped at [`RANGE_CAP`] bytes.
-fn parse_range(value: &str, total: u64) -> ApiResult<(u64, u64)> {
+pub(crate) fn parse_range(value: &str, total: u64) -> ApiResult<(u64, u64)> {
     let unsatisfiable = || {
         ApiError::new(
             StatusCode::RANGE_NOT_SATISFIABLE,

@@ -58,7 +58,7 @@ fn kebab_keys(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-fn kebab(key: &str) -> String {
+pub(crate) fn kebab(key: &str) -> String {
     if key.contains('-') || !key.chars().any(|c| c.is_ascii_uppercase()) {
         return key.to_string();
     }

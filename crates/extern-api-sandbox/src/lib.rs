@@ -46,6 +46,8 @@ mod events;
 mod extract;
 mod faults;
 mod forms;
+#[cfg(test)]
+mod fuzz;
 mod handbooks;
 mod inventory_documents;
 mod lifecycle;
