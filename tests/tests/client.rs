@@ -553,3 +553,46 @@ async fn json_answers_past_the_limit_fail_to_read() {
         .await;
     assert!(accounts.is_ok());
 }
+
+/// A call repeated on failure stops at its deadline, not after every retry the policy allows.
+#[tokio::test]
+async fn a_call_deadline_stops_the_repeats() {
+    let faults = extern_api_sandbox::FaultConfig {
+        seed: 5,
+        rules: vec![extern_api_sandbox::FaultRule {
+            path: "/drafts".into(),
+            method: "GET".into(),
+            error_503: 1.0,
+            ..Default::default()
+        }],
+    };
+    let world = World::start_with(
+        SandboxConfig {
+            faults,
+            ..SandboxConfig::for_tests()
+        },
+        |b| {
+            b.retry(extern_api_core::RetryPolicy {
+                max_retries: 1000,
+                base_delay: Duration::from_millis(20),
+                max_delay: Duration::from_millis(20),
+            })
+            .call_deadline(Duration::from_millis(300))
+        },
+    )
+    .await;
+    let account = world.account;
+    let started = std::time::Instant::now();
+    let result = world
+        .client
+        .call(Idempotency::Idempotent, move |c| async move {
+            c.drafts_get_all().account_id(account).send().await
+        })
+        .await;
+    assert_eq!(result.unwrap_err().status(), Some(503));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -130,3 +130,36 @@ async fn a_restart_before_the_send_files_once_and_drops_the_unsent_draft() {
         .unwrap();
     assert_eq!(docflows(&second).await, 2);
 }
+
+/// No key of the caller's: a key derived from what is filed makes the same report asked twice
+/// one docflow, and another report another key.
+#[tokio::test]
+async fn a_derived_key_files_the_same_report_once() {
+    let world = World::start().await;
+    let plain = |code: &str| {
+        let mut r = ReportRequest::new(
+            world.account,
+            INN,
+            Some(KPP.into()),
+            Recipient::Fns(code.into()),
+            vec![report_for(code)],
+        );
+        r.follow_interval = Duration::from_millis(20);
+        r.with_derived_key()
+    };
+    let (a, b) = (plain("0087"), plain("0087"));
+    assert_eq!(a.idempotency_key, b.idempotency_key);
+    assert_ne!(a.idempotency_key, plain("0088").idempotency_key);
+    let first = world
+        .client
+        .send_report(&a, &world.signer, None)
+        .await
+        .unwrap();
+    let second = world
+        .client
+        .send_report(&b, &world.signer, None)
+        .await
+        .unwrap();
+    assert_eq!(first.docflow_id, second.docflow_id);
+    assert_eq!(docflows(&world).await, 1);
+}

@@ -222,6 +222,13 @@ impl ExternClientBuilder {
         self
     }
 
+    /// No call is repeated past this long after it began, however many repeats the retry policy
+    /// allows (each attempt is also bounded by `timeout`).
+    pub fn call_deadline(mut self, deadline: Duration) -> Self {
+        self.transport.call_deadline = Some(deadline);
+        self
+    }
+
     /// How idempotent calls are repeated after transient failures.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry = policy;

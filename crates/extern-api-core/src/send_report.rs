@@ -114,6 +114,31 @@ impl ReportRequest {
         }
     }
 
+    /// Sets the idempotency key to a digest of what is filed — account, sender, recipient and
+    /// every file's name and bytes — so that the same report asked twice is filed once even when
+    /// the caller keeps no key of its own. (A corrected report has other bytes: another key.)
+    pub fn with_derived_key(mut self) -> Self {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(self.account_id.as_bytes());
+        h.update(self.sender_inn.as_bytes());
+        h.update([0]);
+        h.update(self.sender_kpp.as_deref().unwrap_or("").as_bytes());
+        h.update([0]);
+        h.update(format!("{:?}", self.recipient).as_bytes());
+        for file in &self.files {
+            h.update([1]);
+            h.update(file.name.as_deref().unwrap_or("").as_bytes());
+            h.update([0]);
+            h.update((file.content.len() as u64).to_le_bytes());
+            h.update(&file.content);
+        }
+        let digest = h.finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        self.idempotency_key = Some(format!("report-sha256:{hex}"));
+        self
+    }
+
     fn validate(&self) -> Result<(), InvalidInput> {
         validate::inn(&self.sender_inn)?;
         if let Some(kpp) = &self.sender_kpp {

@@ -36,6 +36,9 @@ pub struct TransportOptions {
     pub max_in_flight: usize,
     /// Repeats of idempotent calls.
     pub retry: RetryPolicy,
+    /// No repeat starts past this long after a call began, however many the policy allows
+    /// (`None`: only the policy bounds it).
+    pub call_deadline: Option<Duration>,
 }
 
 impl Default for TransportOptions {
@@ -46,6 +49,7 @@ impl Default for TransportOptions {
             user_agent: concat!("extern-api-rust/", env!("CARGO_PKG_VERSION")).into(),
             max_in_flight: 20,
             retry: RetryPolicy::default(),
+            call_deadline: None,
         }
     }
 }
@@ -57,6 +61,7 @@ pub struct Transport {
     limit: Semaphore,
     retry: RetryPolicy,
     timeout: Duration,
+    call_deadline: Option<Duration>,
 }
 
 impl Transport {
@@ -76,6 +81,7 @@ impl Transport {
             limit: Semaphore::new(options.max_in_flight.max(1)),
             retry: options.retry.clone(),
             timeout: options.timeout,
+            call_deadline: options.call_deadline,
         })
     }
 
@@ -99,6 +105,7 @@ impl Transport {
         Fut: Future<Output = Result<T, E>>,
     {
         let mut attempt = 0u32;
+        let started = std::time::Instant::now();
         loop {
             let result = {
                 // The semaphore is never closed, so a permit always comes.
@@ -117,6 +124,13 @@ impl Transport {
                         .retry_after()
                         .map(|w| w.min(self.retry.max_delay))
                         .unwrap_or_else(|| self.retry.delay(attempt));
+                    if self
+                        .call_deadline
+                        .is_some_and(|d| started.elapsed() + wait >= d)
+                    {
+                        tracing::debug!(%err, attempt, "the call's deadline leaves no time to repeat");
+                        return Err(err);
+                    }
                     tracing::debug!(%err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     tokio::time::sleep(wait).await;
                     attempt += 1;
