@@ -372,12 +372,23 @@ impl ExternClient {
         };
         if let Some(docflow_id) = entry.docflow_id {
             tracing::info!(key, %docflow_id, "already filed under this key: following it");
-            let docflow = self.account(account).docflow(docflow_id).await?;
             let draft_id = entry.draft_id.unwrap_or_default();
+            let after_filing = |source| Error::AfterFiling {
+                draft_id,
+                docflow_id,
+                status: crate::urn::DocflowStatus::parse(""),
+                source: Box::new(source),
+            };
+            let docflow = self
+                .account(account)
+                .docflow(docflow_id)
+                .await
+                .map_err(after_filing)?;
             return self
                 .follow(&plan, draft_id, docflow, signer, notify)
                 .await
-                .map(Some);
+                .map(Some)
+                .map_err(after_filing);
         }
         let Some(draft_id) = entry.draft_id else {
             return Ok(None);
