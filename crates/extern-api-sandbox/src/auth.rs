@@ -134,7 +134,14 @@ pub async fn token(
             );
         }
     };
-    let ttl = config.token_ttl_secs;
+    let device = form.get("grant_type").map(String::as_str) == Some(crate::logins::DEVICE_GRANT);
+    // A device-flow token lives an hour (docs/auth_oidc/device_flow.rst: `"expires": 3600`),
+    // unless the sandbox is configured shorter.
+    let ttl = if device {
+        config.token_ttl_secs.min(3600)
+    } else {
+        config.token_ttl_secs
+    };
     let access = random_token();
     let refresh = random_token();
     let token = |secs: i64| Token {
@@ -150,12 +157,7 @@ pub async fn token(
         .insert(refresh.clone(), token(30 * 86_400));
     // The device flow answers `expires` where the other grants say `expires_in` (sic, per the
     // vendor's documentation).
-    let lifetime_key =
-        if form.get("grant_type").map(String::as_str) == Some(crate::logins::DEVICE_GRANT) {
-            "expires"
-        } else {
-            "expires_in"
-        };
+    let lifetime_key = if device { "expires" } else { "expires_in" };
     Json(json!({
         "access_token": access,
         lifetime_key: ttl,

@@ -670,7 +670,8 @@ pub async fn build(
             id: Uuid::new_v4(),
             account_id: account,
             owner: id,
-            kind: "urn:task-type:build",
+            // The Java SDK's TaskType: `urn:task-type:draftBuilderBuild`.
+            kind: "urn:task-type:draftBuilderBuild",
             state: "running",
             result: None,
             error: None,

@@ -5,6 +5,15 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
+/// A time as the service writes it: UTC with seven fraction digits and `Z`
+/// (`2024-06-05T07:27:58.5805863Z`, docs/FNS/report/send_report.rst).
+pub fn wire_time(t: DateTime<Utc>) -> String {
+    use chrono::Timelike;
+    // chrono formats 3, 6 or 9 fraction digits; .NET's ticks are 100 ns.
+    let ticks = t.nanosecond() % 1_000_000_000 / 100;
+    format!("{}.{ticks:07}Z", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
 /// The furthest the clock can be advanced.
 const MAX_OFFSET: Duration = Duration::days(365_000);
 
@@ -36,5 +45,16 @@ impl Clock {
         Utc::now()
             .checked_add_signed(*offset)
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_have_seven_fraction_digits() {
+        let t = chrono::DateTime::parse_from_rfc3339("2024-06-05T07:27:58.5805863Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(super::wire_time(t), "2024-06-05T07:27:58.5805863Z");
     }
 }

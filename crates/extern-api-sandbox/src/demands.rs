@@ -314,8 +314,8 @@ pub async fn generate(
             "cu": cu,
             "transit-cu": cu,
             "receipt-status": "waiting",
-            "receipt-deadline-date": receipt_deadline.to_rfc3339(),
-            "reply-deadline-date": reply_deadline.to_rfc3339(),
+            "receipt-deadline-date": crate::clock::wire_time(receipt_deadline),
+            "reply-deadline-date": crate::clock::wire_time(reply_deadline),
             "replies-status": if knds.iter().any(|k| INVENTORY_KNDS.contains(&k.as_str())) { "not-sent" } else { "not-required" },
             "demand-number": demand_number,
             "attachments-requisites": requisites,
@@ -348,7 +348,7 @@ pub fn after_reply(
                 d.replies_due = vec![ACCEPT.into(), DECLINE.into()];
             }
             docflow.description["receipt-status"] = json!("accepted");
-            docflow.description["receipt-date"] = json!(now.to_rfc3339());
+            docflow.description["receipt-date"] = json!(crate::clock::wire_time(now));
             "receipt-abonent"
         }
         ACCEPT | DECLINE => {

@@ -61,7 +61,7 @@ pub(crate) fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocumen
             "support-print": "no",
         },
         "content": content,
-        "send-date": doc.sent.to_rfc3339(),
+        "send-date": crate::clock::wire_time(doc.sent),
         "signatures": doc.signatures.iter().map(|s| render_signature(shared, &base, s)).collect::<Vec<_>>(),
         "links": links,
     })
@@ -110,8 +110,8 @@ pub fn render_docflow(shared: &Shared, d: &Docflow, with_documents: bool) -> Val
         "success-state": format!("urn:docflow-state:{}", d.success_state),
         "description": d.description,
         "links": links,
-        "send-date": d.created.to_rfc3339(),
-        "last-change-date": d.updated.to_rfc3339(),
+        "send-date": crate::clock::wire_time(d.created),
+        "last-change-date": crate::clock::wire_time(d.updated),
     });
     if with_documents {
         v["documents"] = Value::Array(

@@ -27,14 +27,28 @@ pub(crate) fn draft_path(account: Uuid, draft: Uuid) -> String {
     format!("/v1/{account}/drafts/{draft}")
 }
 
+/// A signature of the document at `base`, with the links send_report.rst and get_report.rst show:
+/// a draft's signature links itself, its document and its draft; a docflow's links itself (whose
+/// `href` is the content, as the vendor writes it) and its docflow.
 pub fn render_signature(shared: &Shared, base: &str, sig: &Signature) -> Value {
     let href = shared.url(&format!("{base}/signatures/{}", sig.id));
+    let content = format!("{href}/content");
+    let parent = shared.url(base.rsplit_once("/documents/").map_or(base, |(p, _)| p));
+    let links = if base.contains("/docflows/") {
+        json!([{ "rel": "self", "href": content }, { "rel": "docflow", "href": parent }])
+    } else {
+        json!([
+            { "rel": "self", "href": href },
+            { "rel": "document", "href": shared.url(base) },
+            { "rel": "draft", "href": parent },
+        ])
+    };
     json!({
         "id": sig.id,
         "title": sig.title,
         "signature-certificate-thumbprint": sig.thumbprint,
-        "content-link": { "rel": "content", "href": format!("{href}/content") },
-        "links": [{ "rel": "self", "href": href }],
+        "content-link": { "rel": "content", "href": content },
+        "links": links,
         "signer-type": sig.signer_type,
     })
 }
@@ -93,14 +107,10 @@ pub(crate) fn draft_mut(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult
 
 /// A draft that may change: not locked by a running task, not sent.
 pub(crate) fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft> {
-    let draft = draft_mut(store, account, id)?;
-    if let Some(task) = draft.busy_task {
-        return Err(ApiError::conflict(
-            "concurrentApiTaskActive",
-            "There is an active concurrent operation",
-        )
-        .with("context", json!({ "concurrent-task": { "id": task } })));
+    if let Some(task) = draft_mut(store, account, id)?.busy_task {
+        return Err(crate::tasks::busy(store, task));
     }
+    let draft = draft_mut(store, account, id)?;
     if draft.status == "sent" {
         return Err(ApiError::bad_request(
             "draftAlreadySent",
@@ -217,13 +227,8 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     shared.check_account(&caller, account)?;
     let mut store = shared.lock();
-    let draft = draft_mut(&mut store, account, id)?;
-    if let Some(task) = draft.busy_task {
-        return Err(ApiError::conflict(
-            "concurrentApiTaskActive",
-            "There is an active concurrent operation",
-        )
-        .with("context", json!({ "concurrent-task": { "id": task } })));
+    if let Some(task) = draft_mut(&mut store, account, id)?.busy_task {
+        return Err(crate::tasks::busy(&store, task));
     }
     store.drafts.remove(&id);
     Ok(StatusCode::NO_CONTENT)

@@ -76,6 +76,8 @@ impl ApiError {
             "status-code": e.status.as_u16(),
             "message": e.message,
             "trace-id": current_trace_id(),
+            // Both names carry the id in the vendor's 409 example (docs/device_api/loks.rst).
+            "track-id": current_trace_id(),
         });
         if let Value::Object(m) = &mut body {
             m.extend(e.extra.clone());

@@ -89,7 +89,7 @@ pub async fn list(
                     href: shared.url(&docflow_path(e.account_id, e.docflow_id)),
                 },
                 new_state: format!("urn:transaction:{}", e.new_state),
-                event_date_time: e.at.to_rfc3339(),
+                event_date_time: crate::clock::wire_time(e.at),
                 docflow_id: e.docflow_id,
                 account_id: e.account_id,
             }

@@ -603,7 +603,7 @@ async fn report_docflows(
                 "organization-short-name": organization.name,
                 "form": info,
                 "recipient": (!d.cu.is_empty()).then_some(d.cu.as_str()),
-                "send-date": d.created.to_rfc3339(),
+                "send-date": crate::clock::wire_time(d.created),
                 "correction-number": d.description.get("correction-number").and_then(Value::as_i64),
                 "report-status": docflow_status(d),
             })

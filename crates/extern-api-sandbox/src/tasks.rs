@@ -60,6 +60,20 @@ pub fn render_task(task: &Task) -> Value {
     v
 }
 
+/// 409 for a draft a task is running on, naming that task and its type (docs/device_api/loks.rst:
+/// "идентификатор и тип параллельно выполняющейся операции").
+pub(crate) fn busy(store: &crate::model::Store, task: Uuid) -> ApiError {
+    let kind = store.tasks.get(&task).map(|t| t.kind);
+    ApiError::conflict(
+        "concurrentApiTaskActive",
+        "There is an active concurrent operation",
+    )
+    .with(
+        "context",
+        json!({ "concurrent-task": { "id": task, "task-type": kind } }),
+    )
+}
+
 async fn start(
     shared: Arc<Shared>,
     caller: Caller,
@@ -79,14 +93,7 @@ async fn start(
             .filter(|d| d.account_id == account)
             .ok_or_else(|| ApiError::not_found("draft"))?;
         if let Some(task) = draft.busy_task {
-            return Err(ApiError::conflict(
-                "concurrentApiTaskActive",
-                "There is an active concurrent operation",
-            )
-            .with(
-                "context",
-                json!({ "concurrent-task": { "id": task, "task-type": op.task_type() } }),
-            ));
+            return Err(busy(&store, task));
         }
         if draft.status == "sent" {
             return Err(ApiError::bad_request(
