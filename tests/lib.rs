@@ -143,6 +143,20 @@ pub async fn generate_docflows(sandbox: &Sandbox, count: u32) {
         .unwrap();
 }
 
+/// The sample report to inspection 0087 from the seeded organization, its docflow looked at every
+/// 20 ms.
+pub fn report_request(world: &World) -> extern_api_core::ReportRequest {
+    let mut r = extern_api_core::ReportRequest::new(
+        world.account,
+        INN,
+        Some(KPP.into()),
+        extern_api_core::Recipient::Fns("0087".into()),
+        vec![report_for("0087")],
+    );
+    r.follow_interval = std::time::Duration::from_millis(20);
+    r
+}
+
 /// The sample report, re-stamped for inspection `code` (ИдФайл and file name).
 pub fn report_for(code: &str) -> ReportFile {
     let bytes = std::fs::read(REPORT).unwrap();

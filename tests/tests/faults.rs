@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use extern_api_core::raw::prelude::*;
 use extern_api_core::urn::{DocflowStatus, SuccessState};
-use extern_api_core::{Idempotency, Recipient, ReportRequest, RetryPolicy};
+use extern_api_core::{Idempotency, RetryPolicy};
 use extern_api_sandbox::{FaultConfig, FaultRule, SandboxConfig};
 use extern_api_tests::*;
 
@@ -46,14 +46,7 @@ async fn a_report_survives_injected_faults() {
         max_delay: Duration::from_millis(50),
     };
     let world = World::start_with(config, |b| b.retry(retry)).await;
-    let mut request = ReportRequest::new(
-        world.account,
-        INN,
-        Some(KPP.into()),
-        Recipient::Fns("0087".into()),
-        vec![report_for("0087")],
-    );
-    request.follow_interval = Duration::from_millis(20);
+    let request = report_request(&world);
     let outcome = world
         .client
         .send_report(&request, &world.signer, None)
@@ -106,14 +99,7 @@ async fn refusals_before_any_work_are_repeated_even_for_creates() {
         max_delay: Duration::from_millis(50),
     };
     let world = World::start_with(config, |b| b.retry(retry)).await;
-    let mut request = ReportRequest::new(
-        world.account,
-        INN,
-        Some(KPP.into()),
-        Recipient::Fns("0087".into()),
-        vec![report_for("0087")],
-    );
-    request.follow_interval = Duration::from_millis(20);
+    let request = report_request(&world);
     let outcome = world
         .client
         .send_report(&request, &world.signer, None)
@@ -146,14 +132,7 @@ async fn following_outlives_failing_reads_and_resumes_by_docflow_id() {
         max_delay: Duration::from_millis(5),
     };
     let world = World::start_with(config, |b| b.retry(retry)).await;
-    let mut request = ReportRequest::new(
-        world.account,
-        INN,
-        Some(KPP.into()),
-        Recipient::Fns("0087".into()),
-        vec![report_for("0087")],
-    );
-    request.follow_interval = Duration::from_millis(10);
+    let mut request = report_request(&world);
     request.deadline = Duration::from_secs(60);
     let outcome = world
         .client
@@ -225,14 +204,7 @@ async fn an_upload_cut_at_its_start_is_started_again() {
         max_delay: Duration::from_millis(5),
     };
     let world = World::start_with(config, |b| b.retry(retry)).await;
-    let mut request = ReportRequest::new(
-        world.account,
-        INN,
-        Some(KPP.into()),
-        Recipient::Fns("0087".into()),
-        vec![report_for("0087")],
-    );
-    request.follow_interval = Duration::from_millis(20);
+    let request = report_request(&world);
     let outcome = world
         .client
         .send_report(&request, &world.signer, None)

@@ -7,7 +7,6 @@ use std::time::Duration;
 use extern_api_core::demand::DemandDecision;
 use extern_api_core::docflow::DocflowExt;
 use extern_api_core::urn::{DocflowStatus, SuccessState};
-use extern_api_core::{Recipient, ReportRequest};
 use extern_api_sandbox::SandboxConfig;
 use extern_api_tests::*;
 
@@ -25,14 +24,7 @@ async fn older_world() -> World {
 #[tokio::test]
 async fn a_report_reaches_its_final_state_on_202_and_201() {
     let world = older_world().await;
-    let mut request = ReportRequest::new(
-        world.account,
-        INN,
-        Some(KPP.into()),
-        Recipient::Fns("0087".into()),
-        vec![report_for("0087")],
-    );
-    request.follow_interval = Duration::from_millis(20);
+    let mut request = report_request(&world);
     request.deadline = Duration::from_secs(60);
     let outcome = world
         .client
