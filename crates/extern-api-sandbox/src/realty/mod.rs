@@ -11,7 +11,6 @@ mod extract;
 mod model;
 mod news;
 mod robot;
-mod zip;
 
 use std::sync::Arc;
 

@@ -252,10 +252,12 @@ fn results(
     .into_bytes();
     let pdf = crate::pdf::one_page(&format!("EGRN {what} {number} {}", at.format("%Y-%m-%d")));
     let mut made: Vec<(String, Vec<u8>)> = if d.docflow_type == "object_request" {
-        let zip = super::zip::stored(&[
+        // Built in memory from two small files: it cannot fail short of running out of memory.
+        let zip = crate::compression::archive(&[
             (&format!("{what}.xml"), &xml),
             (&format!("{what}.pdf"), &pdf),
-        ]);
+        ])
+        .unwrap_or_default();
         vec![
             (format!("egrn:{what}:xml"), xml),
             (format!("{what}:pdf"), pdf),
