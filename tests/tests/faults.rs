@@ -9,6 +9,21 @@ use extern_api_core::{Idempotency, RetryPolicy};
 use extern_api_sandbox::{FaultConfig, FaultRule, SandboxConfig};
 use extern_api_tests::*;
 
+/// A sandbox with `faults` and a client that repeats a call `retries` times, waiting from
+/// `base_ms` up to `max_ms` between attempts.
+async fn faulty_world(faults: FaultConfig, retries: u32, base_ms: u64, max_ms: u64) -> World {
+    let config = SandboxConfig {
+        faults,
+        ..SandboxConfig::for_tests()
+    };
+    let retry = RetryPolicy {
+        max_retries: retries,
+        base_delay: Duration::from_millis(base_ms),
+        max_delay: Duration::from_millis(max_ms),
+    };
+    World::start_with(config, |b| b.retry(retry)).await
+}
+
 #[tokio::test]
 async fn a_report_survives_injected_faults() {
     let faults = FaultConfig {
@@ -36,16 +51,7 @@ async fn a_report_survives_injected_faults() {
             },
         ],
     };
-    let config = SandboxConfig {
-        faults,
-        ..SandboxConfig::for_tests()
-    };
-    let retry = RetryPolicy {
-        max_retries: 12,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-    };
-    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let world = faulty_world(faults, 12, 5, 50).await;
     let request = report_request(&world);
     let outcome = world
         .client
@@ -89,16 +95,7 @@ async fn refusals_before_any_work_are_repeated_even_for_creates() {
             },
         ],
     };
-    let config = SandboxConfig {
-        faults,
-        ..SandboxConfig::for_tests()
-    };
-    let retry = RetryPolicy {
-        max_retries: 6,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-    };
-    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let world = faulty_world(faults, 6, 5, 50).await;
     let request = report_request(&world);
     let outcome = world
         .client
@@ -122,16 +119,7 @@ async fn following_outlives_failing_reads_and_resumes_by_docflow_id() {
             ..Default::default()
         }],
     };
-    let config = SandboxConfig {
-        faults,
-        ..SandboxConfig::for_tests()
-    };
-    let retry = RetryPolicy {
-        max_retries: 2,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-    };
-    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let world = faulty_world(faults, 2, 1, 5).await;
     let mut request = report_request(&world);
     request.deadline = Duration::from_secs(60);
     let outcome = world
@@ -194,16 +182,7 @@ async fn an_upload_cut_at_its_start_is_started_again() {
             ..Default::default()
         }],
     };
-    let config = SandboxConfig {
-        faults,
-        ..SandboxConfig::for_tests()
-    };
-    let retry = RetryPolicy {
-        max_retries: 4,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-    };
-    let world = World::start_with(config, |b| b.retry(retry)).await;
+    let world = faulty_world(faults, 4, 1, 5).await;
     let request = report_request(&world);
     let outcome = world
         .client

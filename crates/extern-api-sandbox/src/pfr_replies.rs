@@ -217,31 +217,18 @@ async fn generate(
         .iter()
         .find(|d| d.id == document_id)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    if !doc.replies_due.contains(&reply_type) {
-        let sent = store
-            .pfr_replies
-            .values()
-            .any(|r| r.document_id == document_id && r.doc_type == reply_type && r.sent);
-        let why = if sent {
-            "this reply has already been sent"
-        } else {
-            "no such reply is due on this document"
-        };
-        return Err(ApiError::bad_request(
-            "replyNotAvailable",
-            format!("{reply_type}: {why}"),
-        ));
-    }
-    if info.inn.as_deref() != Some(docflow.inn.as_str()) {
-        return Err(ApiError::bad_request(
-            "certificateInnMismatch",
-            format!(
-                "the signer's certificate INN ({}) differs from the sender's INN ({})",
-                info.inn.as_deref().unwrap_or("none"),
-                docflow.inn
-            ),
-        ));
-    }
+    crate::replies::refuse_undue(
+        doc,
+        &reply_type,
+        || {
+            store
+                .pfr_replies
+                .values()
+                .any(|r| r.document_id == document_id && r.doc_type == reply_type && r.sent)
+        },
+        &docflow.inn,
+        info.inn.as_deref(),
+    )?;
     let plain = receipt_xml(&doc.filename, &info.common_name, now);
     // RSA certificates receive it encrypted; for others (no key transport in the sandbox) the
     // plain document is given as already decrypted.

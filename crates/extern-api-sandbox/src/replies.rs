@@ -117,31 +117,18 @@ pub async fn generate(
         .iter()
         .find(|d| d.id == document_id)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    if !doc.replies_due.contains(&reply_type) {
-        let sent = store
-            .replies
-            .values()
-            .any(|r| r.document_id == document_id && r.doc_type == reply_type && r.sent);
-        let why = if sent {
-            "this reply has already been sent"
-        } else {
-            "no such reply is due on this document"
-        };
-        return Err(ApiError::bad_request(
-            "replyNotAvailable",
-            format!("{reply_type}: {why}"),
-        ));
-    }
-    if info.inn.as_deref() != Some(docflow.inn.as_str()) {
-        return Err(ApiError::bad_request(
-            "certificateInnMismatch",
-            format!(
-                "the signer's certificate INN ({}) differs from the sender's INN ({})",
-                info.inn.as_deref().unwrap_or("none"),
-                docflow.inn
-            ),
-        ));
-    }
+    refuse_undue(
+        doc,
+        &reply_type,
+        || {
+            store
+                .replies
+                .values()
+                .any(|r| r.document_id == document_id && r.doc_type == reply_type && r.sent)
+        },
+        &docflow.inn,
+        info.inn.as_deref(),
+    )?;
     let now = shared.clock.now();
     // Receipts are IZ files; an acceptance of a demand is KV, a decline UO.
     let prefix = match reply_type.as_str() {
@@ -381,4 +368,36 @@ pub async fn send(
     let body = render_docflow(&shared, &docflow, true);
     store.docflows.insert(df, docflow);
     Ok(Json(body))
+}
+
+/// Refuses a reply of `reply_type` that is not due on `doc` — saying whether it was sent already —
+/// and a signer whose certificate names another INN than the docflow's organization.
+pub(crate) fn refuse_undue(
+    doc: &crate::model::DocflowDocument,
+    reply_type: &str,
+    sent: impl FnOnce() -> bool,
+    docflow_inn: &str,
+    signer_inn: Option<&str>,
+) -> ApiResult<()> {
+    if !doc.replies_due.iter().any(|r| r == reply_type) {
+        let why = if sent() {
+            "this reply has already been sent"
+        } else {
+            "no such reply is due on this document"
+        };
+        return Err(ApiError::bad_request(
+            "replyNotAvailable",
+            format!("{reply_type}: {why}"),
+        ));
+    }
+    if signer_inn != Some(docflow_inn) {
+        return Err(ApiError::bad_request(
+            "certificateInnMismatch",
+            format!(
+                "the signer's certificate INN ({}) differs from the sender's INN ({docflow_inn})",
+                signer_inn.unwrap_or("none"),
+            ),
+        ));
+    }
+    Ok(())
 }
