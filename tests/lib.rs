@@ -6,7 +6,8 @@ use std::sync::Arc;
 use base64::Engine;
 use extern_api_core::raw::prelude::*;
 use extern_api_core::{
-    Credentials, ExternClient, ExternClientBuilder, Idempotency, ReportFile, SoftwareSigner,
+    ExternClient, ExternClientBuilder, Idempotency, auth::Credentials, crypto::SoftwareSigner,
+    workflows::ReportFile,
 };
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 
@@ -125,9 +126,9 @@ pub async fn issue_signer(sandbox: &Sandbox, inn: &str, kpp: &str) -> SoftwareSi
 
 /// An RSA certificate of the seeded organization with its key, able to decrypt what the
 /// sandbox encrypts for the organization.
-pub async fn issue_decryptor(sandbox: &Sandbox) -> extern_api_core::SoftwareDecryptor {
+pub async fn issue_decryptor(sandbox: &Sandbox) -> extern_api_core::crypto::SoftwareDecryptor {
     let (cert, key) = issue_certificate(sandbox, INN, KPP, "rsa").await;
-    extern_api_core::SoftwareDecryptor::from_pem(&key, cert).unwrap()
+    extern_api_core::crypto::SoftwareDecryptor::from_pem(&key, cert).unwrap()
 }
 
 /// `count` reports sent to inspection 0087 through the sandbox's test tools.
@@ -145,12 +146,12 @@ pub async fn generate_docflows(sandbox: &Sandbox, count: u32) {
 
 /// The sample report to inspection 0087 from the seeded organization, its docflow looked at every
 /// 20 ms.
-pub fn report_request(world: &World) -> extern_api_core::ReportRequest {
-    let mut r = extern_api_core::ReportRequest::new(
+pub fn report_request(world: &World) -> extern_api_core::workflows::ReportRequest {
+    let mut r = extern_api_core::workflows::ReportRequest::new(
         world.account,
         INN,
         Some(KPP.into()),
-        extern_api_core::Recipient::Fns("0087".into()),
+        extern_api_core::workflows::Recipient::Fns("0087".into()),
         vec![report_for("0087")],
     );
     r.follow_interval = std::time::Duration::from_millis(20);
@@ -272,7 +273,8 @@ pub async fn whole_feed(world: &World) -> Vec<String> {
     loop {
         let page = world
             .client
-            .events_page(from.as_deref(), 1000)
+            .events()
+            .page(from.as_deref(), 1000)
             .await
             .unwrap();
         if page.api_events.is_empty() {

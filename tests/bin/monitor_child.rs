@@ -7,10 +7,10 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use extern_api_core::cursor_store::SqliteCursorStore;
-use extern_api_core::monitor::MonitorOptions;
 use extern_api_core::raw::types::ApiEvent;
-use extern_api_core::{Credentials, ExternClient};
+use extern_api_core::stores::SqliteCursorStore;
+use extern_api_core::workflows::MonitorOptions;
+use extern_api_core::{ExternClient, auth::Credentials};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use extern_api_core::demand::{DemandDecision, DemandTerms};
-use extern_api_core::docflow::DocflowExt;
-use extern_api_core::inventory::{InventoryDocument, InventoryRequest};
-use extern_api_core::urn::{DocflowStatus, SuccessState};
-use extern_api_core::{Error, ReportFile, Signer};
+use extern_api_core::model::DocflowExt;
+use extern_api_core::model::urn::{DocflowStatus, SuccessState};
+use extern_api_core::workflows::{DemandDecision, DemandTerms};
+use extern_api_core::workflows::{InventoryDocument, InventoryRequest};
+use extern_api_core::{Error, crypto::Signer, workflows::ReportFile};
 use extern_api_dss::CloudSigner;
 use extern_api_tests::holder::{Behaviour, SandboxHolder, cloud_certificate};
 use extern_api_tests::*;
@@ -24,7 +24,8 @@ async fn a_sound_demand_is_received_decrypted_checked_and_accepted() {
     let before = world
         .client
         .account(world.account)
-        .docflow(id)
+        .docflows()
+        .get(id)
         .await
         .unwrap();
     let terms = DemandTerms::of(&before);
@@ -90,7 +91,7 @@ async fn the_steps_run_alone_and_automatic_answers_never_decide() {
     let decryptor = issue_decryptor(&world.sandbox).await;
     let id = generate_demand(&world.sandbox, serde_json::json!({})).await;
     let account = world.client.account(world.account);
-    let docflow = account.docflow(id).await.unwrap();
+    let docflow = account.docflows().get(id).await.unwrap();
     // The generic answer sends the receipt only: acceptance and decline are a choice.
     let (sent, docflow) = world
         .client
@@ -98,7 +99,7 @@ async fn the_steps_run_alone_and_automatic_answers_never_decide() {
         .await
         .unwrap();
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].reply_type, extern_api_core::demand::RECEIPT);
+    assert_eq!(sent[0].reply_type, extern_api_core::model::DEMAND_RECEIPT);
     assert_eq!(docflow.due_replies().len(), 2, "acceptance and decline");
     // Checking before decrypting is refused by the service.
     let err = world
@@ -115,7 +116,7 @@ async fn the_steps_run_alone_and_automatic_answers_never_decide() {
             .unwrap(),
         3
     );
-    let again = account.docflow(id).await.unwrap();
+    let again = account.docflows().get(id).await.unwrap();
     assert_eq!(
         world
             .client
@@ -189,7 +190,7 @@ async fn a_cloud_certificate_answers_a_demand_unchanged() {
         3 + 2,
         "three decryptions, the receipt and the acceptance"
     );
-    assert!(Signer::certificate(&cloud) == extern_api_core::Decryptor::certificate(&cloud));
+    assert!(Signer::certificate(&cloud) == extern_api_core::crypto::Decryptor::certificate(&cloud));
 }
 
 #[tokio::test]
@@ -289,7 +290,8 @@ async fn documents_asked_for_go_in_an_inventory_followed_to_its_end() {
     let docflow = world
         .client
         .account(world.account)
-        .docflow(inventory.docflow_id)
+        .docflows()
+        .get(inventory.docflow_id)
         .await
         .unwrap();
     assert_eq!(docflow.docflow_type().name(), "fns534-inventory");
@@ -300,7 +302,7 @@ async fn labels_split_inventories_and_a_cloud_certificate_signs_them() {
     let world = World::start().await;
     let certificate = cloud_certificate(&world.sandbox, "myDSS").await;
     let holder = SandboxHolder::new(&world.sandbox, Behaviour::App { deny: false });
-    let mut poll = extern_api_core::tasks::PollPolicy::with_deadline(Duration::from_secs(30));
+    let mut poll = extern_api_core::api::PollPolicy::with_deadline(Duration::from_secs(30));
     poll.first_interval = Duration::from_millis(20);
     poll.max_interval = Duration::from_millis(100);
     let cloud = CloudSigner::new(certificate, holder).poll_policy(poll);

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use extern_api_core::archive::{ArchiveOptions, ArchiveReport};
-use extern_api_core::archive_store::DirectoryArchive;
-use extern_api_core::docflow_search::DocflowFilter;
-use extern_api_core::{TransferOptions, urn::DocflowType};
+use extern_api_core::api::DocflowFilter;
+use extern_api_core::stores::DirectoryArchive;
+use extern_api_core::workflows::{ArchiveOptions, ArchiveReport};
+use extern_api_core::{api::TransferOptions, model::urn::DocflowType};
 use extern_api_tests::*;
 use futures::TryStreamExt;
 
@@ -74,7 +74,9 @@ async fn an_interrupted_archive_of_a_thousand_docflows_resumes_complete_and_iden
     // Byte-identical to the server, nothing half-written.
     let items: Vec<_> = world
         .client
-        .docflows(world.account, DocflowFilter::default())
+        .account(world.account)
+        .docflows()
+        .all(DocflowFilter::default())
         .try_collect()
         .await
         .unwrap();
@@ -84,7 +86,8 @@ async fn an_interrupted_archive_of_a_thousand_docflows_resumes_complete_and_iden
         let docflow = world
             .client
             .account(world.account)
-            .docflow(item.id)
+            .docflows()
+            .get(item.id)
             .await
             .unwrap();
         let base = dir
@@ -108,7 +111,9 @@ async fn an_interrupted_archive_of_a_thousand_docflows_resumes_complete_and_iden
                 let mut server = Vec::new();
                 world
                     .client
-                    .download(world.account, id, &mut server, &TransferOptions::default())
+                    .account(world.account)
+                    .contents()
+                    .download(id, &mut server, &TransferOptions::default())
                     .await
                     .unwrap();
                 assert_eq!(on_disk, server, "docflow {} content {id}", docflow.id);

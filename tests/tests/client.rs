@@ -5,11 +5,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use extern_api_core::docflow_search::DocflowFilter;
+use extern_api_core::api::DocflowFilter;
+use extern_api_core::api::{CancellationToken, PollPolicy};
+use extern_api_core::model::urn::{DocflowType, SuccessState};
 use extern_api_core::raw::prelude::*;
-use extern_api_core::tasks::{CancellationToken, PollPolicy};
-use extern_api_core::urn::{DocflowType, SuccessState};
-use extern_api_core::{Credentials, Error, ExternClient, Idempotency, Secret, TransferOptions};
+use extern_api_core::{
+    Error, ExternClient, Idempotency, Secret, api::TransferOptions, auth::Credentials,
+};
 use extern_api_sandbox::SandboxConfig;
 use extern_api_tests::*;
 use futures::TryStreamExt;
@@ -59,7 +61,7 @@ async fn wrong_password_is_an_auth_error_and_secrets_stay_hidden() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Auth(ref m) if m.contains("invalid_grant")),
+        matches!(err, Error::Auth { ref message, .. } if message.contains("invalid_grant")),
         "{err}"
     );
     for shown in [
@@ -147,7 +149,7 @@ async fn contents_round_trip_in_many_parts() {
     let data: Vec<u8> = (0..100_003u32).map(|i| (i * 7 % 256) as u8).collect();
     let calls = Arc::new(AtomicU64::new(0));
     let seen = calls.clone();
-    let progress: extern_api_core::ProgressFn = Arc::new(move |_, _| {
+    let progress: extern_api_core::api::ProgressFn = Arc::new(move |_, _| {
         seen.fetch_add(1, Ordering::Relaxed);
     });
     let up = TransferOptions {
@@ -156,7 +158,9 @@ async fn contents_round_trip_in_many_parts() {
     };
     let id = world
         .client
-        .upload(world.account, data.as_slice(), &up)
+        .account(world.account)
+        .contents()
+        .upload(data.as_slice(), &up)
         .await
         .unwrap();
     assert_eq!(
@@ -171,7 +175,9 @@ async fn contents_round_trip_in_many_parts() {
     };
     let n = world
         .client
-        .download(world.account, id, &mut back, &down)
+        .account(world.account)
+        .contents()
+        .download(id, &mut back, &down)
         .await
         .unwrap();
     assert_eq!(n, data.len() as u64);
@@ -184,12 +190,19 @@ async fn contents_round_trip_in_many_parts() {
     assert!(matches!(
         world
             .client
-            .upload(world.account, data.as_slice(), &bad)
+            .account(world.account)
+            .contents()
+            .upload(data.as_slice(), &bad)
             .await,
         Err(Error::InvalidInput(_))
     ));
     assert!(matches!(
-        world.client.upload(world.account, &[][..], &up).await,
+        world
+            .client
+            .account(world.account)
+            .contents()
+            .upload(&[][..], &up)
+            .await,
         Err(Error::InvalidInput(_))
     ));
 }
@@ -229,7 +242,9 @@ async fn a_download_that_breaks_off_continues_where_it_stopped() {
     let data: Vec<u8> = (0..3_000_017u32).map(|i| (i * 31 % 251) as u8).collect();
     let id = world
         .client
-        .upload(world.account, data.as_slice(), &TransferOptions::default())
+        .account(world.account)
+        .contents()
+        .upload(data.as_slice(), &TransferOptions::default())
         .await
         .unwrap();
     let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -243,7 +258,9 @@ async fn a_download_that_breaks_off_continues_where_it_stopped() {
     let mut back = Vec::new();
     let n = world
         .client
-        .download(world.account, id, &mut back, &options)
+        .account(world.account)
+        .contents()
+        .download(id, &mut back, &options)
         .await
         .unwrap();
     assert_eq!(n, data.len() as u64);
@@ -266,13 +283,17 @@ async fn files_upload_and_download_atomically() {
     };
     let id = world
         .client
-        .upload_file(world.account, &source, &options)
+        .account(world.account)
+        .contents()
+        .upload_file(&source, &options)
         .await
         .unwrap();
     let target = dir.join("copy.xml");
     world
         .client
-        .download_file(world.account, id, &target, &options)
+        .account(world.account)
+        .contents()
+        .download_file(id, &target, &options)
         .await
         .unwrap();
     assert_eq!(
@@ -281,12 +302,9 @@ async fn files_upload_and_download_atomically() {
     );
     let missing = world
         .client
-        .download_file(
-            world.account,
-            uuid::Uuid::new_v4(),
-            dir.join("none.xml"),
-            &options,
-        )
+        .account(world.account)
+        .contents()
+        .download_file(uuid::Uuid::new_v4(), dir.join("none.xml"), &options)
         .await
         .unwrap_err();
     assert_eq!(missing.status(), Some(404));
@@ -321,7 +339,9 @@ async fn docflows_stream_page_by_page() {
     };
     let all: Vec<_> = world
         .client
-        .docflows(world.account, filter.clone())
+        .account(world.account)
+        .docflows()
+        .all(filter.clone())
         .try_collect()
         .await
         .unwrap();
@@ -330,8 +350,9 @@ async fn docflows_stream_page_by_page() {
     assert_eq!(distinct.len(), 250);
     let newest = world
         .client
-        .docflow_page(
-            world.account,
+        .account(world.account)
+        .docflows()
+        .page(
             &DocflowFilter {
                 newest_first: true,
                 page_size: Some(1),
@@ -341,7 +362,7 @@ async fn docflows_stream_page_by_page() {
         )
         .await
         .unwrap();
-    assert_eq!(newest.total, 250);
+    assert_eq!(newest.total, Some(250));
     assert_eq!(newest.items[0].id, all.last().unwrap().id);
     let none = DocflowFilter {
         success_states: vec![SuccessState::Warning],
@@ -350,7 +371,9 @@ async fn docflows_stream_page_by_page() {
     assert_eq!(
         world
             .client
-            .docflows(world.account, none)
+            .account(world.account)
+            .docflows()
+            .all(none)
             .try_collect::<Vec<_>>()
             .await
             .unwrap()
@@ -362,7 +385,12 @@ async fn docflows_stream_page_by_page() {
         ..Default::default()
     };
     assert!(matches!(
-        world.client.docflow_page(world.account, &bad, 0).await,
+        world
+            .client
+            .account(world.account)
+            .docflows()
+            .page(&bad, 0)
+            .await,
         Err(Error::InvalidInput(_))
     ));
 }
@@ -466,27 +494,43 @@ async fn the_account_handle() {
     assert_eq!(accounts.len(), 1);
     let account = world.client.account(accounts[0].id);
     assert_eq!(account.get().await.unwrap().inn.as_deref(), Some(INN));
-    let orgs = account.organizations().await.unwrap();
+    let orgs = account
+        .organizations()
+        .page(None, None, 0, 100)
+        .await
+        .unwrap()
+        .items;
     assert_eq!(
         orgs[0].general.as_ref().and_then(|g| g.kpp.as_deref()),
         Some(KPP)
     );
     let meta: extern_api_core::raw::types::DraftMeta =
         serde_json::from_value(serde_json::json!({ "sender": { "inn": INN, "kpp": KPP }, "recipient": { "ifns-code": "0087" } })).unwrap();
-    let draft = account.create_draft(&meta).await.unwrap();
+    let draft = account.drafts().create(&meta).await.unwrap();
     assert_eq!(
-        account.draft(draft.id).await.unwrap().status.as_deref(),
+        account
+            .drafts()
+            .get(draft.id)
+            .await
+            .unwrap()
+            .status
+            .as_deref(),
         Some("new")
     );
-    let protocol = account
-        .check_draft(draft.id, &PollPolicy::default())
+    let protocol = world
+        .client
+        .check_draft(account.id(), draft.id, &PollPolicy::default())
         .await
         .unwrap();
     assert!(
         protocol.has_errors(),
         "an empty draft does not pass the check"
     );
-    let missing = account.docflow(uuid::Uuid::new_v4()).await.unwrap_err();
+    let missing = account
+        .docflows()
+        .get(uuid::Uuid::new_v4())
+        .await
+        .unwrap_err();
     assert_eq!(missing.status(), Some(404));
 }
 

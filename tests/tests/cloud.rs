@@ -4,10 +4,13 @@
 
 use std::time::Duration;
 
-use extern_api_core::tasks::PollPolicy;
-use extern_api_core::urn::{DocflowStatus, SuccessState};
+use extern_api_core::api::PollPolicy;
+use extern_api_core::model::urn::{DocflowStatus, SuccessState};
 use extern_api_core::{
-    CloudFailure, Error, Recipient, ReportOutcome, ReportRequest, Signer, TransferOptions,
+    CloudFailure, Error,
+    api::TransferOptions,
+    crypto::Signer,
+    workflows::{Recipient, ReportOutcome, ReportRequest},
 };
 use extern_api_dss::{ChannelConfirmer, CloudOperation, CloudSigner, ConfirmType};
 use extern_api_tests::holder::{Behaviour, SandboxHolder, cloud_certificate};
@@ -79,7 +82,8 @@ async fn sms_codes_sign_the_draft_and_every_receipt() {
     let docflow = world
         .client
         .account(world.account)
-        .docflow(outcome.docflow_id)
+        .docflows()
+        .get(outcome.docflow_id)
         .await
         .unwrap();
     let report = &docflow.documents[0];
@@ -276,7 +280,7 @@ async fn a_cloud_signer_refuses_to_sign_bytes_locally() {
     let holder = SandboxHolder::new(&world.sandbox, Behaviour::GivesUp);
     let signer = cloud_signer(cloud_certificate(&world.sandbox, "sms").await, holder);
     let err = signer.sign(b"content").await.unwrap_err();
-    assert!(matches!(err, Error::Signing(_)), "{err}");
+    assert!(matches!(err, Error::Signing { .. }), "{err}");
     assert!(!format!("{signer:?}").is_empty());
 }
 
@@ -320,7 +324,7 @@ async fn the_cloud_decrypts_a_demand_with_codes_from_a_channel() {
         .unwrap();
     let docflow_id: uuid::Uuid = generated["docflow-id"].as_str().unwrap().parse().unwrap();
     let account = world.client.account(world.account);
-    let docflow = account.docflow(docflow_id).await.unwrap();
+    let docflow = account.docflows().get(docflow_id).await.unwrap();
     let mut opened = 0;
     for doc in &docflow.documents {
         let contents = &doc.content.as_ref().unwrap().docflow_document_contents;
@@ -333,6 +337,7 @@ async fn the_cloud_decrypts_a_demand_with_codes_from_a_channel() {
             .unwrap();
         let mut plain = Vec::new();
         account
+            .contents()
             .download(plain_id, &mut plain, &TransferOptions::default())
             .await
             .unwrap();
@@ -349,7 +354,7 @@ async fn the_cloud_decrypts_a_demand_with_codes_from_a_channel() {
 #[tokio::test]
 async fn replies_of_one_docflow_are_signed_one_at_a_time() {
     use base64::Engine;
-    use extern_api_core::docflow::DocflowExt;
+    use extern_api_core::model::DocflowExt;
     use extern_api_core::raw::prelude::*;
     use extern_api_core::raw::types;
 
@@ -359,7 +364,9 @@ async fn replies_of_one_docflow_are_signed_one_at_a_time() {
     quiet_feed(&world).await;
     let item = world
         .client
-        .docflow_page(world.account, &Default::default(), 0)
+        .account(world.account)
+        .docflows()
+        .page(&Default::default(), 0)
         .await
         .unwrap()
         .items
@@ -367,7 +374,8 @@ async fn replies_of_one_docflow_are_signed_one_at_a_time() {
     let docflow = world
         .client
         .account(world.account)
-        .docflow(item.id)
+        .docflows()
+        .get(item.id)
         .await
         .unwrap();
     let due = docflow.due_replies();

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use extern_api_core::raw::prelude::*;
 use extern_api_core::raw::types;
-use extern_api_core::{Decryptor, Idempotency, TransferOptions};
+use extern_api_core::{Idempotency, api::TransferOptions, crypto::Decryptor};
 use extern_api_tests::*;
 
 #[tokio::test]
@@ -30,7 +30,7 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
         .unwrap();
     let docflow_id: uuid::Uuid = generated["docflow-id"].as_str().unwrap().parse().unwrap();
     let account = world.client.account(world.account);
-    let docflow = account.docflow(docflow_id).await.unwrap();
+    let docflow = account.docflows().get(docflow_id).await.unwrap();
     let mut opened = 0;
     for doc in &docflow.documents {
         let contents = &doc.content.as_ref().unwrap().docflow_document_contents;
@@ -39,6 +39,7 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
         };
         let mut sealed = Vec::new();
         account
+            .contents()
             .download(
                 encrypted.content_id.unwrap(),
                 &mut sealed,
@@ -60,6 +61,7 @@ async fn the_client_decrypts_a_demand_and_stores_the_plain_content() {
             .unwrap();
         assert!(plain.starts_with(b"<?xml"));
         let content = account
+            .contents()
             .upload(plain.as_slice(), &TransferOptions::default())
             .await
             .unwrap();

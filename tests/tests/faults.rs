@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use extern_api_core::model::urn::{DocflowStatus, SuccessState};
 use extern_api_core::raw::prelude::*;
-use extern_api_core::urn::{DocflowStatus, SuccessState};
 use extern_api_core::{Idempotency, RetryPolicy};
 use extern_api_sandbox::{FaultConfig, FaultRule, SandboxConfig};
 use extern_api_tests::*;

@@ -5,10 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use extern_api_core::journal::SqliteJournal;
+use extern_api_core::model::urn::DocflowStatus;
 use extern_api_core::raw::prelude::*;
-use extern_api_core::urn::DocflowStatus;
-use extern_api_core::{Idempotency, Recipient, ReportRequest, Step};
+use extern_api_core::stores::SqliteJournal;
+use extern_api_core::{
+    Idempotency,
+    workflows::{Recipient, ReportRequest, Step},
+};
 use extern_api_sandbox::{RobotTimings, Sandbox, SandboxConfig};
 use extern_api_tests::*;
 
@@ -44,7 +47,7 @@ async fn docflows(world: &World) -> i64 {
 /// accepts.
 async fn die_at(world: &World, key: &str, stop: fn(&Step) -> bool) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let progress: Arc<dyn extern_api_core::Progress> = Arc::new(move |s: &Step| {
+    let progress: Arc<dyn extern_api_core::workflows::Progress> = Arc::new(move |s: &Step| {
         if stop(s) {
             let _ = tx.send(());
         }

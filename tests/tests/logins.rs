@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use base64::Engine;
 use extern_api_core::raw::prelude::*;
-use extern_api_core::{Credentials, Error, ExternClient, Idempotency, Secret, SoftwareDecryptor};
+use extern_api_core::{
+    Error, ExternClient, Idempotency, Secret, auth::Credentials, crypto::SoftwareDecryptor,
+};
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 use extern_api_tests::*;
 
@@ -83,7 +85,7 @@ async fn certificate_login_decrypts_the_challenge() {
     );
     let err = accounts(&client).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Auth(m) if m.contains("cannot decrypt")),
+        matches!(&err, Error::Auth { message: m, .. } if m.contains("cannot decrypt")),
         "{err}"
     );
 }
@@ -123,7 +125,7 @@ async fn trusted_login_with_a_partner_jwt() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Auth(m) if m.contains("invalid_grant")),
+        matches!(&err, Error::Auth { message: m, .. } if m.contains("invalid_grant")),
         "{err}"
     );
     let stranger = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
@@ -135,7 +137,7 @@ async fn trusted_login_with_a_partner_jwt() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Auth(m) if m.contains("does not verify")),
+        matches!(&err, Error::Auth { message: m, .. } if m.contains("does not verify")),
         "{err}"
     );
     // The PEM never shows in Debug.
@@ -181,7 +183,7 @@ async fn device_flow_approved() {
 async fn device_flow_denied() {
     let err = device_login(true).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Auth(m) if m.contains("access_denied")),
+        matches!(&err, Error::Auth { message: m, .. } if m.contains("access_denied")),
         "{err}"
     );
 }

@@ -4,9 +4,12 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use extern_api_core::model::urn::{DocflowStatus, SuccessState};
 use extern_api_core::raw::prelude::*;
-use extern_api_core::urn::{DocflowStatus, SuccessState};
-use extern_api_core::{Idempotency, Recipient, ReportRequest};
+use extern_api_core::{
+    Idempotency,
+    workflows::{Recipient, ReportRequest},
+};
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 use extern_api_tests::*;
 

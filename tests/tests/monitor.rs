@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use extern_api_core::RetryPolicy;
-use extern_api_core::cursor_store::{CursorStore, MemoryCursorStore, SqliteCursorStore};
-use extern_api_core::docflow::DocflowExt;
-use extern_api_core::monitor::{AutoReply, MonitorError, MonitorOptions};
+use extern_api_core::model::DocflowExt;
+use extern_api_core::model::urn::DocflowStatus;
 use extern_api_core::raw::types::ApiEvent;
-use extern_api_core::urn::DocflowStatus;
+use extern_api_core::stores::{CursorStore, MemoryCursorStore, SqliteCursorStore};
+use extern_api_core::workflows::{AutoReply, MonitorError, MonitorOptions};
 use extern_api_sandbox::{FaultConfig, FaultRule, RobotTimings, SandboxConfig};
 use extern_api_tests::*;
 
@@ -200,7 +200,7 @@ async fn filters_pick_events_and_receipts_are_answered_on_the_way() {
                         .unwrap()
                         .push(event.new_state.clone().unwrap_or_default());
                     let id = event.docflow_id.unwrap().parse().unwrap();
-                    let docflow = client.account(account).docflow(id).await?;
+                    let docflow = client.account(account).docflows().get(id).await?;
                     if docflow.status() == DocflowStatus::Finished {
                         let mut done = seen.lock().unwrap();
                         done.insert(id);
@@ -302,14 +302,14 @@ impl CursorStore for CountingStore {
     fn load<'a>(
         &'a self,
         name: &'a str,
-    ) -> extern_api_core::cursor_store::CursorFuture<'a, Option<String>> {
+    ) -> extern_api_core::stores::CursorFuture<'a, Option<String>> {
         self.inner.load(name)
     }
     fn save<'a>(
         &'a self,
         name: &'a str,
         event_id: &'a str,
-    ) -> extern_api_core::cursor_store::CursorFuture<'a, ()> {
+    ) -> extern_api_core::stores::CursorFuture<'a, ()> {
         self.saves
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.inner.save(name, event_id)

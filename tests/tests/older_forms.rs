@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use extern_api_core::demand::DemandDecision;
-use extern_api_core::docflow::DocflowExt;
-use extern_api_core::urn::{DocflowStatus, SuccessState};
+use extern_api_core::model::DocflowExt;
+use extern_api_core::model::urn::{DocflowStatus, SuccessState};
+use extern_api_core::workflows::DemandDecision;
 use extern_api_sandbox::SandboxConfig;
 use extern_api_tests::*;
 
@@ -43,7 +43,8 @@ async fn a_gzipped_demand_is_decrypted_and_accepted() {
     let docflow = world
         .client
         .account(world.account)
-        .docflow(id)
+        .docflows()
+        .get(id)
         .await
         .unwrap();
     let compressions: Vec<String> = docflow

@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use extern_api_core::cursor_store::{CursorStore, SqliteCursorStore};
-use extern_api_core::{Signer, SoftwareSigner};
+use extern_api_core::crypto::{Signer, SoftwareSigner};
+use extern_api_core::stores::{CursorStore, SqliteCursorStore};
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 use reestro_api::model::DocflowState;
 use reestro_api::options::{
@@ -600,7 +600,7 @@ async fn the_newer_reestro_auth_scheme_and_bad_keys() {
     let c = sandbox.config();
     let extern_client = extern_api_core::ExternClient::builder()
         .base_url(sandbox.url())
-        .credentials(extern_api_core::Credentials::password(
+        .credentials(extern_api_core::auth::Credentials::password(
             c.client_id.clone(),
             c.api_key.clone(),
             c.login.clone(),

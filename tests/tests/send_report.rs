@@ -3,10 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use extern_api_core::docflow::DocflowExt;
+use extern_api_core::model::DocflowExt;
+use extern_api_core::model::urn::{DocflowStatus, DocumentType, SuccessState};
 use extern_api_core::raw::prelude::*;
-use extern_api_core::urn::{DocflowStatus, DocumentType, SuccessState};
-use extern_api_core::{Error, Idempotency, Recipient, ReportFile, ReportRequest, Step};
+use extern_api_core::{
+    Error, Idempotency,
+    workflows::{Recipient, ReportFile, ReportRequest, Step},
+};
 use extern_api_sandbox::SandboxConfig;
 use extern_api_tests::*;
 

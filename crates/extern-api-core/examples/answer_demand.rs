@@ -13,10 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
-use extern_api_core::demand::{DemandDecision, DemandTerms};
-use extern_api_core::inventory::{InventoryDocument, InventoryRequest};
+use extern_api_core::workflows::{DemandDecision, DemandTerms};
+use extern_api_core::workflows::{InventoryDocument, InventoryRequest};
 use extern_api_core::{
-    Credentials, ExternClient, ReportFile, SoftwareDecryptor, SoftwareSigner, Step,
+    ExternClient,
+    auth::Credentials,
+    crypto::{SoftwareDecryptor, SoftwareSigner},
+    workflows::{ReportFile, Step},
 };
 
 type Failure = Box<dyn std::error::Error>;
@@ -83,7 +86,7 @@ async fn main() -> Result<(), Failure> {
         ))
         .build()?;
     let account = client.accounts().await?.first().ok_or("no account")?.id;
-    let docflow = client.account(account).docflow(demand).await?;
+    let docflow = client.account(account).docflows().get(demand).await?;
     let terms = DemandTerms::of(&docflow);
     let day = |d: Option<chrono::DateTime<chrono::Utc>>| {
         d.map(|d| d.date_naive().to_string())

@@ -12,9 +12,9 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use extern_api_core::archive::{ArchiveOptions, ArchiveReport};
-use extern_api_core::archive_store::DirectoryArchive;
-use extern_api_core::{Credentials, ExternClient, SoftwareDecryptor};
+use extern_api_core::stores::DirectoryArchive;
+use extern_api_core::workflows::{ArchiveOptions, ArchiveReport};
+use extern_api_core::{ExternClient, auth::Credentials, crypto::SoftwareDecryptor};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use extern_api_core::{Credentials, ExternClient, TransferOptions};
+use extern_api_core::{ExternClient, api::TransferOptions, auth::Credentials};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// A deterministic pseudo-random byte stream, eight bytes per generator step (cheap enough
@@ -147,8 +147,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let started = Instant::now();
     let id = client
+        .account(account)
+        .contents()
         .upload(
-            account,
             Source {
                 left: bytes,
                 pattern: Pattern::new(7),
@@ -164,7 +165,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         seen: 0,
         intact: true,
     };
-    client.download(account, id, &mut sink, &options).await?;
+    client
+        .account(account)
+        .contents()
+        .download(id, &mut sink, &options)
+        .await?;
     let down = started.elapsed().as_secs_f64();
     let mib_f = bytes as f64 / 1048576.0;
     println!(

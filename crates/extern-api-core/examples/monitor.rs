@@ -13,12 +13,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use extern_api_core::cursor_store::{CursorStore, SqliteCursorStore};
-use extern_api_core::docflow::DocflowExt;
-use extern_api_core::monitor::{AutoReply, MonitorOptions};
+use extern_api_core::model::DocflowExt;
+use extern_api_core::model::urn::DocflowStatus;
 use extern_api_core::raw::types::ApiEvent;
-use extern_api_core::urn::DocflowStatus;
-use extern_api_core::{Credentials, ExternClient, SoftwareSigner};
+use extern_api_core::stores::{CursorStore, SqliteCursorStore};
+use extern_api_core::workflows::{AutoReply, MonitorOptions};
+use extern_api_core::{ExternClient, auth::Credentials, crypto::SoftwareSigner};
 
 const REPORTS: usize = 3;
 
@@ -85,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let Some(id) = event.docflow_id.as_deref().and_then(|d| d.parse().ok()) else {
                     return Ok(()); // not about a docflow
                 };
-                let docflow = client.account(account).docflow(id).await?;
+                let docflow = client.account(account).docflows().get(id).await?;
                 println!(
                     "{} {:<45} docflow {id} is {}",
                     event.id,

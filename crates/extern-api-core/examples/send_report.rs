@@ -21,8 +21,10 @@ use std::time::Duration;
 use base64::Engine;
 use extern_api_core::raw::prelude::*;
 use extern_api_core::{
-    Credentials, Error, ExternClient, Idempotency, Recipient, ReportFile, ReportRequest, Signer,
-    SoftwareSigner, Step,
+    Error, ExternClient, Idempotency,
+    auth::Credentials,
+    crypto::{Signer, SoftwareSigner},
+    workflows::{Recipient, ReportFile, ReportRequest, Step},
 };
 
 const FIXTURE: &str = concat!(
@@ -119,7 +121,7 @@ async fn configured(base_url: String) -> Result<Setup, Box<dyn std::error::Error
         (None, Some(command)) => {
             let mut words = command.split_whitespace().map(String::from);
             let program = words.next().ok_or("EXTERN_SIGN_COMMAND is empty")?;
-            Box::new(extern_api_core::CommandSigner::new(
+            Box::new(extern_api_core::crypto::CommandSigner::new(
                 program,
                 words.collect(),
                 certificate,

@@ -17,11 +17,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use extern_api_core::journal::SqliteJournal;
 use extern_api_core::raw::prelude::*;
+use extern_api_core::stores::SqliteJournal;
 use extern_api_core::{
-    Credentials, ExternClient, Idempotency, Recipient, ReportFile, ReportRequest, RetryPolicy,
-    SoftwareSigner,
+    ExternClient, Idempotency, RetryPolicy,
+    auth::Credentials,
+    crypto::SoftwareSigner,
+    workflows::{Recipient, ReportFile, ReportRequest},
 };
 use extern_api_sandbox::{FaultConfig, FaultRule, RobotTimings, Sandbox, SandboxConfig};
 use futures::StreamExt;
@@ -279,7 +281,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         skip += ids.len() as i64;
         let names: Vec<Option<String>> = futures::stream::iter(ids)
             .map(|id| async move {
-                let d = client.account(account).docflow(id).await.ok()?;
+                let d = client.account(account).docflows().get(id).await.ok()?;
                 d.documents.iter().find_map(|doc| {
                     let desc = doc.description.as_ref()?;
                     (desc.type_.as_deref() == Some("urn:document:fns534-report"))

@@ -38,7 +38,7 @@ proptest! {
 
     #[test]
     fn check_protocols_never_panic(v in json()) {
-        let p = crate::check::CheckProtocol::from_json(&v, &[]);
+        let p = crate::model::CheckProtocol::from_json(&v, &[]);
         let _ = p.has_errors();
         let _ = p.to_string();
     }
@@ -47,15 +47,15 @@ proptest! {
     fn compressed_documents_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), zip: bool) {
         let mut body = if zip { b"PK\x03\x04".to_vec() } else { vec![0x1f, 0x8b] };
         body.extend_from_slice(&bytes);
-        let _ = crate::compression::unpack(body, 1 << 20);
+        let _ = crate::api::compression::unpack(body, 1 << 20);
     }
 
     #[test]
     fn urns_never_panic(s in ".{0,64}") {
-        let _ = crate::urn::DocflowStatus::parse(&s);
-        let _ = crate::urn::SuccessState::parse(&s);
-        let _ = crate::urn::DocflowType::parse(&s);
-        let _ = crate::urn::DocumentType::parse(&s);
+        let _ = crate::model::urn::DocflowStatus::parse(&s);
+        let _ = crate::model::urn::SuccessState::parse(&s);
+        let _ = crate::model::urn::DocflowType::parse(&s);
+        let _ = crate::model::urn::DocumentType::parse(&s);
     }
 
     #[test]
@@ -64,7 +64,7 @@ proptest! {
         if let Ok(v) = reqwest::header::HeaderValue::from_str(&s) {
             headers.insert(reqwest::header::RETRY_AFTER, v);
         }
-        if let Some(d) = crate::error::retry_after(&headers) {
+        if let Some(d) = crate::client::error::retry_after(&headers) {
             prop_assert!(d <= std::time::Duration::from_secs(300));
         }
     }

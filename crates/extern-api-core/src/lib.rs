@@ -1,68 +1,62 @@
 //! The Kontur.Extern API from Rust: a typed, async client that makes the vendor's hardest parts
 //! safe by default.
 //!
-//! - [`ExternClient`]: base URL, login ([`Credentials`]: OIDC password or refresh token, a
-//!   bearer token, or the legacy api-key + auth.sid), timeouts, at most 20 requests in flight,
-//!   retries of idempotent calls, one re-login on 401.
-//! - [`Error`]: one error type with the vendor's error id, status, message and trace id.
-//! - Long operations as tasks polled to a deadline ([`tasks`]); contents moved in bounded parts
-//!   ([`TransferOptions`]); signing behind the [`Signer`] trait.
-//! - Typed URNs that never fail on values the server adds later ([`urn`]).
-//! - Workflows: [`ExternClient::send_report`] sends a report and follows it to its end;
-//!   [`ExternClient::answer_demand`] and [`ExternClient::send_inventory`] answer the tax
-//!   service's requirements ([`demand`], [`inventory`]); [`ExternClient::monitor`] follows the
-//!   events feed with a durable cursor ([`monitor`], [`cursor_store`]);
-//!   [`ExternClient::archive_account`] mirrors docflows into an [`archive_store::ArchiveStore`].
-//! - Signing and decryption by keys the service holds (cloud/DSS) plug in through
-//!   [`RemoteSigner`] and [`RemoteDecryptor`] (the extern-api-dss crate).
+//! # Map
 //!
-//! Everything the generated client offers stays reachable through [`ExternClient::raw`].
+//! The crate is layered; each layer uses only the ones below it.
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | [`workflows`] | whole jobs: [`send_report`](ExternClient::send_report), [`answer_demand`](ExternClient::answer_demand), [`send_inventory`](ExternClient::send_inventory), [`monitor`](ExternClient::monitor), [`archive_account`](ExternClient::archive_account), and the stores that let them resume (journal, cursors, archives) |
+//! | `engine` (inside) | what workflows share: following a docflow to its end with its rules as data, draft tasks that are never sent twice, answering due replies, progress |
+//! | [`api`] | one thin typed handler per resource — [`Account`](api::Account) → [`drafts`](api::Drafts), [`builders`](api::DraftBuilders), [`docflows`](api::Docflows), [`replies`](api::Replies), [`contents`](api::Contents), [`organizations`](api::Organizations); [`events`](api::Events) — paging ([`Page`](api::Page)) and task polling; every workflow goes through them |
+//! | [`crypto`] | [`Signer`](crypto::Signer) and [`Decryptor`](crypto::Decryptor): local keys, an external command, or (extern-api-dss) keys the service holds — the trait decides how a draft or a reply is signed |
+//! | [`model`] | typed URNs that never fail on values the server adds later, check protocols, docflow views, input checks |
+//! | [`auth`] | logging in: OIDC password, refresh token, certificate, device flow, a bearer token, the legacy api-key |
+//! | root | [`ExternClient`] (base URL, login, timeouts, at most 20 requests in flight, retries of idempotent calls, one re-login on 401) and [`Error`] |
+//!
+//! The HTTP transport (connection pool, in-flight limit, retry loop) is the `kontur-transport`
+//! crate, shared with reestro-api; everything the generated client offers stays reachable
+//! through [`ExternClient::raw`] and, with retries and re-login, [`ExternClient::call`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), extern_api_core::Error> {
+//! use extern_api_core::auth::Credentials;
+//! use extern_api_core::crypto::SoftwareSigner;
+//! use extern_api_core::workflows::{Recipient, ReportFile, ReportRequest};
+//! use extern_api_core::ExternClient;
+//!
+//! let client = ExternClient::builder()
+//!     .base_url(extern_api_core::TEST_SITE)
+//!     .credentials(Credentials::password("my-service", "api-key", "login@example.com", "password"))
+//!     .build()?;
+//! let key = std::fs::read_to_string("key.pem").map_err(|e| extern_api_core::Error::io("key.pem", e))?;
+//! let signer = SoftwareSigner::from_pem(&key, std::fs::read("cert.der").unwrap_or_default())?;
+//! let account = client.accounts().await?[0].id;
+//! let file = ReportFile::read("report.xml").await?;
+//! let request = ReportRequest::new(account, "6676130154", Some("667601001".into()), Recipient::Fns("0087".into()), vec![file]);
+//! let outcome = client.send_report(&request, &signer, None).await?;
+//! println!("{:?} / {:?}", outcome.status, outcome.success);
+//! # Ok(()) }
+//! ```
 
 #![warn(missing_docs)]
 
-mod account;
-pub mod archive;
-pub mod archive_store;
-mod auth;
-pub mod check;
+pub mod api;
 mod client;
-mod compression;
-mod contents;
-pub mod cursor_store;
-pub mod decryptor;
-pub mod demand;
-pub mod docflow;
-pub mod docflow_search;
-mod error;
-pub mod files;
+pub mod crypto;
+mod engine;
 #[cfg(test)]
 mod fuzz;
-pub mod inventory;
-pub mod journal;
-pub mod monitor;
-mod replies;
-mod retry;
-mod send_report;
-pub mod signer;
-#[cfg(feature = "sqlite")]
-mod sqlite_file;
-pub mod tasks;
-pub mod transport;
-pub mod urn;
-pub mod validate;
+pub mod model;
+pub mod stores;
+pub mod workflows;
 
-pub use account::Account;
-pub use auth::{Credentials, DeviceCode, OidcTokens, ShowDeviceCode};
+pub use client::auth;
+pub use client::error::{BoxError, CloudFailure, Error};
 pub use client::{
-    ExternClient, ExternClientBuilder, Idempotency, PRODUCTION, PRODUCTION_IDENTITY, TEST_IDENTITY,
-    TEST_SITE,
+    ExternClient, ExternClientBuilder, PRODUCTION, PRODUCTION_IDENTITY, TEST_IDENTITY, TEST_SITE,
 };
-pub use contents::{MAX_PART, ProgressFn, RESUMES, TransferOptions};
-pub use decryptor::{Decryptor, RemoteDecryptor, SoftwareDecryptor};
-pub use error::{CloudFailure, Error};
 pub use extern_api_raw as raw;
 pub use extern_api_raw::credentials::Secret;
-pub use replies::SentReply;
-pub use retry::RetryPolicy;
-pub use send_report::{Progress, Recipient, ReportFile, ReportOutcome, ReportRequest, Step};
-pub use signer::{CommandSigner, RemoteFuture, RemoteSigner, Signer, SoftwareSigner};
+pub use kontur_transport::{Idempotency, RetryPolicy};

@@ -1,9 +1,11 @@
 //! The workflows' futures are `Send`, so they can be spawned on a multi-threaded runtime or
 //! awaited in a web handler. A compile-time check: this file compiling is the assertion.
 
+use extern_api_core::api::PollPolicy;
 use extern_api_core::raw::types;
-use extern_api_core::tasks::PollPolicy;
-use extern_api_core::{ExternClient, ReportRequest, Signer, TransferOptions};
+use extern_api_core::{
+    ExternClient, api::TransferOptions, crypto::Signer, workflows::ReportRequest,
+};
 
 fn assert_send<T: Send>(_: T) {}
 
@@ -29,8 +31,13 @@ fn workflows(
     assert_send(async move { c.wait_draft_task(id, id, id, &PollPolicy::default()).await });
     let c = client.clone();
     let o = options.clone();
-    assert_send(async move { c.upload(id, &b"content"[..], &o).await });
+    assert_send(async move { c.account(id).contents().upload(&b"content"[..], &o).await });
     let c = client.clone();
-    assert_send(async move { c.download(id, id, tokio::io::sink(), &options).await });
-    assert_send(async move { client.account(id).docflow(id).await });
+    assert_send(async move {
+        c.account(id)
+            .contents()
+            .download(id, tokio::io::sink(), &options)
+            .await
+    });
+    assert_send(async move { client.account(id).docflows().get(id).await });
 }

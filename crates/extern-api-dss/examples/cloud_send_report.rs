@@ -17,7 +17,9 @@ use std::time::Duration;
 use base64::Engine;
 use extern_api_core::raw::prelude::*;
 use extern_api_core::{
-    Credentials, ExternClient, Idempotency, Recipient, ReportFile, ReportRequest,
+    ExternClient, Idempotency,
+    auth::Credentials,
+    workflows::{Recipient, ReportFile, ReportRequest},
 };
 use extern_api_dss::{CloudSigner, CodeFuture, ConfirmationRequest, Confirmer};
 

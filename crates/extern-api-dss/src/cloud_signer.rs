@@ -6,12 +6,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use extern_api_core::decryptor::DecryptFuture;
+use extern_api_core::api::PollPolicy;
+use extern_api_core::crypto::{CryptoFuture, DecryptFuture, Decryptor, SignFuture, Signer};
 use extern_api_core::raw::types;
-use extern_api_core::tasks::PollPolicy;
-use extern_api_core::{
-    Decryptor, Error, ExternClient, RemoteDecryptor, RemoteFuture, RemoteSigner, Signer,
-};
+use extern_api_core::{Error, ExternClient};
 use uuid::Uuid;
 
 use crate::confirmer::{CloudOperation, Confirmer};
@@ -21,7 +19,7 @@ use crate::operation;
 ///
 /// ```no_run
 /// # async fn demo(client: extern_api_core::ExternClient, certificate_der: Vec<u8>,
-/// #     request: extern_api_core::ReportRequest) -> Result<(), extern_api_core::Error> {
+/// #     request: extern_api_core::workflows::ReportRequest) -> Result<(), extern_api_core::Error> {
 /// use extern_api_dss::{CloudSigner, confirm_with};
 ///
 /// let signer = CloudSigner::new(certificate_der, confirm_with(|request| async move {
@@ -122,10 +120,8 @@ impl CloudSigner {
         links
             .iter()
             .filter(|l| l.rel.as_deref() == Some("decrypted-content"))
-            .find_map(extern_api_core::docflow::link_id)
-            .ok_or_else(|| {
-                Error::Protocol("the decryption ended without a decrypted-content link".into())
-            })
+            .find_map(extern_api_core::model::link_id)
+            .ok_or_else(|| Error::protocol("the decryption ended without a decrypted-content link"))
     }
 }
 
@@ -135,45 +131,49 @@ impl Signer for CloudSigner {
     }
 
     /// A cloud key never leaves the service: there are no bytes to sign locally.
-    fn sign<'a>(&'a self, _content: &'a [u8]) -> extern_api_core::signer::SignFuture<'a> {
+    fn sign<'a>(&'a self, _content: &'a [u8]) -> SignFuture<'a> {
         Box::pin(async {
-            Err(Error::Signing(
+            Err(Error::signing(
                 "a cloud certificate signs on the server: use it through send_report, \
-                 answer_due_replies or CloudSigner::sign_draft"
-                    .into(),
+                 answer_due_replies or CloudSigner::sign_draft",
             ))
         })
     }
 
-    fn remote(&self) -> Option<&dyn RemoteSigner> {
-        Some(self)
+    /// Nothing rides along with a document: the draft is signed on the server once complete.
+    fn signature_to_attach<'a>(&'a self, _content: &'a [u8]) -> CryptoFuture<'a, Option<Vec<u8>>> {
+        Box::pin(async { Ok(None) })
     }
-}
 
-impl RemoteSigner for CloudSigner {
-    fn sign_draft<'a>(
+    /// Signs the whole draft on the server (one confirmation for all its documents).
+    fn sign_draft_documents<'a>(
         &'a self,
         client: &'a ExternClient,
         account: Uuid,
         draft: Uuid,
-    ) -> RemoteFuture<'a> {
+        unsigned: &'a [Uuid],
+    ) -> CryptoFuture<'a, ()> {
         Box::pin(async move {
+            if unsigned.is_empty() {
+                return Ok(());
+            }
             CloudSigner::sign_draft(self, client, account, draft)
                 .await
                 .map(drop)
         })
     }
 
-    fn sign_reply<'a>(
+    /// Signs the reply on the server.
+    fn sign_generated_reply<'a>(
         &'a self,
         client: &'a ExternClient,
         account: Uuid,
         docflow: Uuid,
         document: Uuid,
-        reply: Uuid,
-    ) -> RemoteFuture<'a> {
+        reply: &'a types::ReplyDocument,
+    ) -> CryptoFuture<'a, ()> {
         Box::pin(async move {
-            CloudSigner::sign_reply(self, client, account, docflow, document, reply)
+            CloudSigner::sign_reply(self, client, account, docflow, document, reply.id)
                 .await
                 .map(drop)
         })
@@ -188,27 +188,32 @@ impl Decryptor for CloudSigner {
     /// A cloud key never leaves the service: documents are decrypted on the server.
     fn decrypt<'a>(&'a self, _enveloped: &'a [u8]) -> DecryptFuture<'a> {
         Box::pin(async {
-            Err(Error::Signing(
+            Err(Error::signing(
                 "a cloud certificate decrypts on the server: use it through answer_demand, \
-                 decrypt_docflow or CloudSigner::decrypt_document"
-                    .into(),
+                 decrypt_docflow or CloudSigner::decrypt_document",
             ))
         })
     }
 
-    fn remote(&self) -> Option<&dyn RemoteDecryptor> {
-        Some(self)
+    /// A cloud key opens nothing here: documents are decrypted on the server.
+    fn open_content<'a>(
+        &'a self,
+        _client: &'a ExternClient,
+        _account: Uuid,
+        _sealed: Uuid,
+    ) -> CryptoFuture<'a, Option<Vec<u8>>> {
+        Box::pin(async { Ok(None) })
     }
-}
 
-impl RemoteDecryptor for CloudSigner {
-    fn decrypt_document<'a>(
+    /// Decrypts on the server, which keeps the plain content on the docflow.
+    fn decrypt_docflow_document<'a>(
         &'a self,
         client: &'a ExternClient,
         account: Uuid,
         docflow: Uuid,
         document: Uuid,
-    ) -> RemoteFuture<'a> {
+        _sealed: Uuid,
+    ) -> CryptoFuture<'a, ()> {
         Box::pin(async move {
             CloudSigner::decrypt_document(self, client, account, docflow, document)
                 .await

@@ -2,7 +2,7 @@
 //!
 //! Many organizations hold no key locally: their certificate lives in the vendor's cloud (DSS)
 //! and each operation is unlocked by the holder — with an SMS code, or an approval in the myDSS
-//! phone app. [`CloudSigner`] implements core's [`Signer`](extern_api_core::Signer), so
+//! phone app. [`CloudSigner`] implements core's [`Signer`](extern_api_core::crypto::Signer), so
 //! `send_report` and reply answering run unchanged with a cloud certificate: documents are
 //! signed on the server once they are all in the draft, replies when they are generated.
 //!

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
+use extern_api_core::api::{PollPolicy, task_result, wait_task};
 use extern_api_core::raw::prelude::*;
 use extern_api_core::raw::types;
-use extern_api_core::tasks::{self, PollPolicy};
 use extern_api_core::{CloudFailure, Error, ExternClient, Idempotency};
 
 use crate::confirmer::{CloudOperation, ConfirmType, ConfirmationRequest, Confirmer};
@@ -49,8 +49,8 @@ pub(crate) async fn run(
         None if !request.request_id.is_empty() => {
             enter_codes(client, &mut request, confirmer).await
         }
-        None => Err(Error::Protocol(
-            "the cloud operation started with neither a request id nor a task".into(),
+        None => Err(Error::protocol(
+            "the cloud operation started with neither a request id nor a task",
         )),
     }
 }
@@ -241,7 +241,7 @@ async fn approve_in_app(
 ) -> Result<Vec<types::Link>, Error> {
     confirmer.awaiting_approval(request);
     let last_progress = std::sync::Mutex::new(None::<String>);
-    let finished = tasks::wait(poll, || {
+    let finished = wait_task(poll, || {
         let fetched = fetch_task(client, &request.operation, task);
         let last_progress = &last_progress;
         async move {
@@ -265,7 +265,7 @@ async fn approve_in_app(
         other => other,
     })?;
     let progress = finished.progress.clone();
-    match tasks::result(finished) {
+    match task_result(finished) {
         Ok(result) => Ok(["signed-documents", "decrypted-documents"]
             .iter()
             .filter_map(|k| result.get(*k))

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
-use extern_api_core::{Signer, SoftwareSigner};
+use extern_api_core::crypto::{Signer, SoftwareSigner};
 use reestro_api::options::{DocflowObject, DocflowOptions, Person, RightMovement};
 use reestro_api::{
     CadastralNumber, ParticipantSigner, ReestroAuth, ReestroClient, RegistrationRequest,

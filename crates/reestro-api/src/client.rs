@@ -5,9 +5,8 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use extern_api_core::Idempotency;
-use extern_api_core::transport::{Transport, TransportOptions};
 use futures::StreamExt;
+use kontur_transport::{Idempotency, Transport, TransportOptions};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -122,7 +121,9 @@ impl ReestroClientBuilder {
             .ok_or_else(|| Error::invalid("auth", "no credentials: call .auth(…)"))?;
         let transport = match self.transport {
             Some(t) => t,
-            None => Arc::new(Transport::new(&self.options)?),
+            None => Arc::new(Transport::new(&self.options).map_err(|e| {
+                extern_api_core::Error::transport("cannot build the HTTP client", e)
+            })?),
         };
         Ok(ReestroClient {
             inner: Arc::new(Inner {

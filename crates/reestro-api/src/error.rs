@@ -111,13 +111,7 @@ impl Error {
     }
 
     pub(crate) fn transport(e: reqwest::Error, timeout: Duration) -> Self {
-        if e.is_timeout() {
-            return extern_api_core::Error::Timeout(timeout).into();
-        }
-        extern_api_core::Error::Transport {
-            message: e.to_string(),
-        }
-        .into()
+        extern_api_core::Error::from_reqwest(e, timeout).into()
     }
 
     /// Reads an error answer: Reestro's body when it is one, the raw text otherwise.
@@ -146,7 +140,7 @@ impl Error {
     }
 }
 
-impl extern_api_core::transport::Retryable for Error {
+impl kontur_transport::Retryable for Error {
     fn is_transient(&self) -> bool {
         match self {
             Self::Api { status, .. } => matches!(status, 408 | 429 | 502 | 503 | 504),

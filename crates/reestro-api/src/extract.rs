@@ -186,7 +186,7 @@ impl ReestroClient {
         kind: &str,
         path: &Path,
     ) -> Result<SavedFile, Error> {
-        let part = extern_api_core::files::part_path(path);
+        let part = kontur_transport::part_path(path);
         let mut out = tokio::fs::File::create(&part).await?;
         let size = self.download_file(docflow, file, &mut out).await?;
         out.sync_all().await?;

@@ -1,9 +1,9 @@
 //! A typed async client for **Kontur.Reestro** (`/realty/v1/`): the API through which companies
 //! request EGRN extracts and register real-estate rights with Rosreestr.
 //!
-//! It runs on extern-api-core's [`Transport`](extern_api_core::transport::Transport) (connection
+//! It runs on extern-api-core's [`Transport`](kontur_transport::Transport) (connection
 //! pool, in-flight limit, retries of idempotent calls) and signs with its
-//! [`Signer`](extern_api_core::Signer)s (software keys, an external command, or a cloud
+//! [`Signer`](extern_api_core::crypto::Signer)s (software keys, an external command, or a cloud
 //! certificate from extern-api-dss), with Reestro's own logins and error shape.
 //!
 //! - [`ReestroClient`]: one call per endpoint — create, get and send docflows, signatures on

@@ -10,8 +10,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use extern_api_core::cursor_store::CursorStore;
-use extern_api_core::tasks::CancellationToken;
+use extern_api_core::api::CancellationToken;
+use extern_api_core::stores::CursorStore;
 
 use crate::ReestroClient;
 use crate::error::Error;
@@ -66,7 +66,7 @@ impl ReestroClient {
     /// ```no_run
     /// # async fn demo(client: reestro_api::ReestroClient) -> Result<(), Box<dyn std::error::Error>> {
     /// use std::sync::Arc;
-    /// use extern_api_core::cursor_store::SqliteCursorStore;
+    /// use extern_api_core::stores::SqliteCursorStore;
     /// use reestro_api::NewsOptions;
     ///
     /// let cursors = Arc::new(SqliteCursorStore::open("reestro-news.sqlite")?);

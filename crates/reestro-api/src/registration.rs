@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use extern_api_core::Signer;
+use extern_api_core::crypto::Signer;
 use uuid::Uuid;
 
 use crate::ReestroClient;

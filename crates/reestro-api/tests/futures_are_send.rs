@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use extern_api_core::cursor_store::CursorStore;
+use extern_api_core::stores::CursorStore;
 use reestro_api::{ExtractRequest, NewsOptions, ReestroClient, RegistrationRequest};
 
 fn assert_send<T: Send>(_: T) {}

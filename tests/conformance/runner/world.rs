@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine;
-use extern_api_core::{Signer, SoftwareSigner};
+use extern_api_core::crypto::{Signer, SoftwareSigner};
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 

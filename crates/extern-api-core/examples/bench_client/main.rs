@@ -17,10 +17,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use extern_api_core::cursor_store::{CursorStore, MemoryCursorStore};
-use extern_api_core::monitor::MonitorOptions;
 use extern_api_core::raw::types;
-use extern_api_core::{Credentials, ExternClient, Recipient, ReportFile, ReportRequest};
+use extern_api_core::stores::{CursorStore, MemoryCursorStore};
+use extern_api_core::workflows::MonitorOptions;
+use extern_api_core::{
+    ExternClient,
+    auth::Credentials,
+    workflows::{Recipient, ReportFile, ReportRequest},
+};
 
 /// The sample report (from the vendor's FNS samples, test inspection 0087).
 const REPORT: &str = concat!(
@@ -56,7 +60,7 @@ async fn docflow(
     use futures::TryStreamExt;
     // The first docflow only: the account may hold a million.
     let first = || async {
-        let docflows = client.docflows(account, Default::default());
+        let docflows = client.account(account).docflows().all(Default::default());
         futures::pin_mut!(docflows);
         docflows.try_next().await.map(|d| d.map(|d| d.id))
     };
@@ -132,7 +136,7 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
                 Ok::<_, Failure>(serde_json::from_slice::<types::Docflow>(&bytes)?)
             };
             // Warm both connections, then alternate rounds so drift hits both sides alike.
-            account_handle.docflow(id).await?;
+            account_handle.docflows().get(id).await?;
             get().await?;
             // Wall time is mostly the sandbox's and moves with the machine; this process's CPU
             // time per phase is the client's own cost, which is what differs between the two.
@@ -141,7 +145,7 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
             for _ in 0..rounds {
                 let (started, cpu) = (Instant::now(), cpu_seconds());
                 for _ in 0..n / rounds {
-                    account_handle.docflow(id).await?;
+                    account_handle.docflows().get(id).await?;
                 }
                 core += started.elapsed().as_secs_f64();
                 core_cpu += cpu_seconds() - cpu;
@@ -173,7 +177,7 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
                     tokio::spawn(async move {
                         let handle = client.account(account);
                         for _ in 0..per_task {
-                            handle.docflow(id).await?;
+                            handle.docflows().get(id).await?;
                         }
                         Ok::<_, extern_api_core::Error>(())
                     })
@@ -191,9 +195,9 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
         "events" => {
             // `BENCH_CURSORS=sqlite:<file>` keeps the cursor durable in SQLite, as a real monitor does.
             let cursors: Arc<dyn CursorStore> = match std::env::var("BENCH_CURSORS") {
-                Ok(v) if v.starts_with("sqlite:") => Arc::new(
-                    extern_api_core::cursor_store::SqliteCursorStore::open(&v[7..])?,
-                ),
+                Ok(v) if v.starts_with("sqlite:") => {
+                    Arc::new(extern_api_core::stores::SqliteCursorStore::open(&v[7..])?)
+                }
                 _ => Arc::new(MemoryCursorStore::default()),
             };
             let mut options = MonitorOptions::new("bench");
@@ -250,7 +254,7 @@ async fn reports(
         .await?;
     let certificate = base64::engine::general_purpose::STANDARD
         .decode(issued["certificate"].as_str().unwrap_or_default())?;
-    let signer = Arc::new(extern_api_core::SoftwareSigner::from_pem(
+    let signer = Arc::new(extern_api_core::crypto::SoftwareSigner::from_pem(
         issued["private-key"].as_str().unwrap_or_default(),
         certificate,
     )?);

@@ -1,0 +1,114 @@
+//! The user's accounts, and [`Account`]: a handle on one of them that hands out the handlers of
+//! everything the account owns — `client.account(id).docflows().get(df)`.
+
+use futures::Stream;
+use uuid::Uuid;
+
+use super::page::{Page, stream_all};
+use super::{Contents, Docflows, DraftBuilders, Drafts, Organizations, Replies};
+use crate::raw::prelude::*;
+use crate::raw::types;
+use crate::{Error, ExternClient, Idempotency};
+
+/// The largest page of accounts the API serves.
+const ACCOUNTS_PAGE: u64 = 1000;
+
+/// One account of the user.
+#[derive(Debug, Clone, Copy)]
+pub struct Account<'a> {
+    client: &'a ExternClient,
+    id: Uuid,
+}
+
+impl ExternClient {
+    /// A handle on the account `id`.
+    pub fn account(&self, id: Uuid) -> Account<'_> {
+        Account { client: self, id }
+    }
+
+    /// One page of the accounts the user can see.
+    pub async fn accounts_page(&self, skip: u64, take: u64) -> Result<Page<types::Account>, Error> {
+        self.account_list(Some((skip, take.clamp(1, ACCOUNTS_PAGE))))
+            .await
+    }
+
+    async fn account_list(
+        &self,
+        window: Option<(u64, u64)>,
+    ) -> Result<Page<types::Account>, Error> {
+        let list = self
+            .call(Idempotency::Idempotent, move |c| async move {
+                let mut request = c.accounts_get_all();
+                if let Some((skip, take)) = window {
+                    request = request.skip(skip as i64).take(take as i64);
+                }
+                request.send().await
+            })
+            .await?
+            .into_inner();
+        Ok(Page {
+            total: list.total_count.map(|t| t.max(0) as u64),
+            items: list.accounts,
+            skip: window.map_or(0, |w| w.0),
+        })
+    }
+
+    /// Every account the user can see, page by page.
+    pub fn accounts_all(&self) -> impl Stream<Item = Result<types::Account, Error>> + '_ {
+        stream_all(move |skip| self.accounts_page(skip, ACCOUNTS_PAGE))
+    }
+
+    /// The accounts the user can see, as the service lists them unasked (its default page).
+    pub async fn accounts(&self) -> Result<Vec<types::Account>, Error> {
+        Ok(self.account_list(None).await?.items)
+    }
+}
+
+impl<'a> Account<'a> {
+    /// The account's id.
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// The account itself.
+    pub async fn get(&self) -> Result<types::Account, Error> {
+        let id = self.id;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.accounts_get().account_id(id).send().await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// The account's organizations.
+    pub fn organizations(&self) -> Organizations<'a> {
+        Organizations::new(self.client, self.id)
+    }
+
+    /// The account's drafts.
+    pub fn drafts(&self) -> Drafts<'a> {
+        Drafts::new(self.client, self.id)
+    }
+
+    /// The account's draft builders (several drafts from one set of documents: inventories).
+    pub fn builders(&self) -> DraftBuilders<'a> {
+        DraftBuilders::new(self.client, self.id)
+    }
+
+    /// The account's docflows.
+    pub fn docflows(&self) -> Docflows<'a> {
+        Docflows::new(self.client, self.id)
+    }
+
+    /// The replies to one document of a docflow.
+    pub fn replies(&self, docflow: Uuid, document: Uuid) -> Replies<'a> {
+        Replies::new(self.client, self.id, docflow, document)
+    }
+
+    /// The account's contents service (uploads and downloads in parts).
+    pub fn contents(&self) -> Contents<'a> {
+        Contents::new(self.client, self.id)
+    }
+}

@@ -1,0 +1,37 @@
+//! One thin typed handler per resource, in the manner of octocrab's: each borrows the client,
+//! carries the ids that scope it, and makes one documented call per method — with retries for
+//! idempotent calls and a lookup instead of a blind repeat for the others. Every workflow goes
+//! through these.
+//!
+//! ```no_run
+//! # async fn demo(client: extern_api_core::ExternClient, account: uuid::Uuid, docflow: uuid::Uuid) -> Result<(), extern_api_core::Error> {
+//! use extern_api_core::model::DocflowExt;
+//!
+//! let docflow = client.account(account).docflows().get(docflow).await?;
+//! println!("{:?} / {:?}", docflow.status(), docflow.success_state());
+//! # Ok(()) }
+//! ```
+
+mod accounts;
+mod builders;
+pub(crate) mod compression;
+mod contents;
+mod docflows;
+mod drafts;
+mod events;
+mod organizations;
+mod page;
+mod replies;
+mod tasks;
+
+pub use accounts::Account;
+pub use builders::DraftBuilders;
+pub use contents::{Contents, MAX_PART, ProgressFn, RESUMES, TransferOptions};
+pub use docflows::{DocflowFilter, Docflows, MAX_PAGE};
+pub use drafts::{DraftTask, Drafts};
+pub use events::Events;
+pub use organizations::Organizations;
+pub use page::Page;
+pub use replies::Replies;
+pub use tasks::{CancellationToken, PollPolicy};
+pub use tasks::{task_result, wait_task};
