@@ -132,10 +132,10 @@ impl Transport {
                         .call_deadline
                         .is_some_and(|d| started.elapsed() + wait >= d)
                     {
-                        tracing::debug!(%err, attempt, "the call's deadline leaves no time to repeat");
+                        tracing::debug!(err = %format!("{err:#}"), attempt, "the call's deadline leaves no time to repeat");
                         return Err(err);
                     }
-                    tracing::debug!(%err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tracing::debug!(err = %format!("{err:#}"), attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }

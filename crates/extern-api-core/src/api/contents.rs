@@ -302,7 +302,7 @@ impl<'a> Contents<'a> {
                 if failures > RESUMES {
                     return Err(Error::transport("the download broke off", e));
                 }
-                tracing::debug!(error = %e, offset, "download broke off: continuing");
+                tracing::debug!(error = %format!("{e:#}"), offset, "download broke off: continuing");
                 tokio::time::sleep(std::time::Duration::from_millis(50 << failures)).await;
                 continue;
             }

@@ -19,7 +19,7 @@ impl ExternClient {
         let task = match drafts.start(draft, DraftTask::Send).await {
             Ok(task) => task,
             Err(e) if e.is_transient() || e.status().is_some_and(|s| s >= 500) => {
-                tracing::warn!(error = %e, "the send answer was lost; looking the draft up before anything else");
+                tracing::warn!(error = %format!("{e:#}"), "the send answer was lost; looking the draft up before anything else");
                 match self.find_send(account, draft).await? {
                     Some(task) => task,
                     None => drafts.start(draft, DraftTask::Send).await?,

@@ -194,7 +194,7 @@ impl ExternClient {
                     // Read the docflow again and see what is still due: a reply whose answer
                     // was lost shows as sent there, and is not sent twice.
                     Err(e) if passing(&e) && started.elapsed() < plan.deadline => {
-                        tracing::warn!(error = %e, "answering a reply failed; reading the docflow again");
+                        tracing::warn!(error = %format!("{e:#}"), "answering a reply failed; reading the docflow again");
                     }
                     Err(e) => return Err(e),
                 }
@@ -224,7 +224,7 @@ impl ExternClient {
                 Ok(read) => docflow = read,
                 // The retries of one read ran out: the docflow is still there to be followed.
                 Err(e) if passing(&e) && started.elapsed() < plan.deadline => {
-                    tracing::warn!(error = %e, "reading the docflow failed; following on");
+                    tracing::warn!(error = %format!("{e:#}"), "reading the docflow failed; following on");
                 }
                 Err(e) => return Err(e),
             }

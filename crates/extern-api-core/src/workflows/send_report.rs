@@ -325,7 +325,7 @@ impl ExternClient {
         tracing::info!(key, %draft_id, "the draft under this key was never sent: filing afresh");
         let deleted = self.account(account).drafts().delete(draft_id).await;
         if let Err(e) = deleted {
-            tracing::debug!(error = %e, "the unsent draft could not be deleted; it stays unsent");
+            tracing::debug!(error = %format!("{e:#}"), "the unsent draft could not be deleted; it stays unsent");
         }
         Ok(None)
     }

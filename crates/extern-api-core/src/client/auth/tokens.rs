@@ -1,11 +1,6 @@
-//! Logging in: OIDC tokens from the identity provider — password, refresh token, certificate
-//! (two steps: the challenge is decrypted with a [`Decryptor`]), trusted (a partner's RS256
-//! JWT) and the device flow (the user code is shown through a callback) — cached and refreshed
-//! before they expire, fetched once however many calls wait for them; or a fixed bearer token,
-//! or the legacy api-key + auth.sid pair.
-//!
-//! Written by hand over reqwest: the vendor's grants are custom and its tokens opaque, so no OIDC
-//! crate fits. Secrets are [`Secret`]s: never in `Debug`, errors or logs.
+//! [`OidcTokens`]: the OIDC token cache — each grant the vendor's identity provider takes
+//! (password, refresh token, certificate challenge, partner JWT, device flow), tokens renewed
+//! before they expire and fetched once however many calls wait for them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +13,8 @@ use extern_api_raw::credentials::{
 use serde::Deserialize;
 
 use crate::crypto::Decryptor;
+
+use super::credentials::{Credentials, DeviceCode, ShowDeviceCode};
 
 /// Renew a token this long before it expires — or a tenth of its life, if that is shorter, so
 /// that a short-lived token is still used (a fixed minute made every call log in at a TTL ≤ 60 s).
@@ -32,124 +29,6 @@ const MAX_TOKEN_ANSWER: usize = 256 * 1024;
 
 /// The device flow's grant type.
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-
-/// What the user must do to approve a device-flow login.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceCode {
-    /// The code to type in.
-    pub user_code: String,
-    /// Where to type it.
-    pub verification_uri: String,
-    /// The same page with the code filled in.
-    pub verification_uri_complete: Option<String>,
-    /// How long the code stays valid.
-    pub expires_in: Duration,
-}
-
-/// Shows a device code to the user (prints it, opens a browser, sends it to a UI…).
-#[derive(Clone)]
-pub struct ShowDeviceCode(pub Arc<dyn Fn(&DeviceCode) + Send + Sync>);
-
-impl std::fmt::Debug for ShowDeviceCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ShowDeviceCode(..)")
-    }
-}
-
-/// How a client logs in.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum Credentials {
-    /// OIDC password grant: the integrator's client id and api-key, and the user's login.
-    Password {
-        /// The integrator's client id at the identity provider.
-        client_id: String,
-        /// The integrator's api-key (sent only to the identity provider, as `client_secret`).
-        api_key: Secret,
-        /// The user's login.
-        login: String,
-        /// The user's password.
-        password: Secret,
-    },
-    /// OIDC refresh-token grant, from a refresh token saved earlier.
-    RefreshToken {
-        /// The integrator's client id at the identity provider.
-        client_id: String,
-        /// The integrator's api-key.
-        api_key: Secret,
-        /// A refresh token saved from an earlier login.
-        refresh_token: Secret,
-    },
-    /// Certificate login: the identity provider encrypts a random key to the certificate, the
-    /// decryptor opens it.
-    Certificate {
-        /// The integrator's client id.
-        client_id: String,
-        /// The integrator's api-key.
-        api_key: Secret,
-        /// Holds the certificate and its private key.
-        decryptor: Arc<dyn Decryptor>,
-    },
-    /// Trusted login of a partner company: a JWT signed with the partner's RSA key.
-    Trusted {
-        /// The integrator's client id (the JWT's `iss`).
-        client_id: String,
-        /// The integrator's api-key.
-        api_key: Secret,
-        /// The partner's RSA private key, PKCS#8 PEM.
-        partner_key_pem: Secret,
-        /// The partner's id of the user (the JWT's `sub`).
-        service_user_id: String,
-    },
-    /// Device flow: the user approves a code shown to them.
-    Device {
-        /// The integrator's client id.
-        client_id: String,
-        /// The integrator's api-key.
-        api_key: Secret,
-        /// Shows the code to the user.
-        show: ShowDeviceCode,
-    },
-    /// A bearer token obtained elsewhere (it is not refreshed).
-    Bearer(Secret),
-    /// The legacy pair: `X-Kontur-Apikey` and `Authorization: auth.sid …`.
-    ApiKeySid {
-        /// The integrator's api-key.
-        api_key: Secret,
-        /// The session id from the legacy auth service.
-        sid: Secret,
-    },
-}
-
-impl Credentials {
-    /// The password grant.
-    pub fn password(
-        client_id: impl Into<String>,
-        api_key: impl Into<Secret>,
-        login: impl Into<String>,
-        password: impl Into<Secret>,
-    ) -> Self {
-        Self::Password {
-            client_id: client_id.into(),
-            api_key: api_key.into(),
-            login: login.into(),
-            password: password.into(),
-        }
-    }
-
-    /// The device flow; `show` is called with the code the user must approve.
-    pub fn device(
-        client_id: impl Into<String>,
-        api_key: impl Into<Secret>,
-        show: impl Fn(&DeviceCode) + Send + Sync + 'static,
-    ) -> Self {
-        Self::Device {
-            client_id: client_id.into(),
-            api_key: api_key.into(),
-            show: ShowDeviceCode(Arc::new(show)),
-        }
-    }
-}
 
 /// How the cache logs in when it has no usable refresh token.
 #[derive(Debug)]
@@ -604,45 +483,6 @@ fn thumbprint(der: &[u8]) -> String {
 impl CredentialProvider for OidcTokens {
     fn authorization(&self) -> CredentialFuture<'_> {
         Box::pin(async move { self.access_token().await.map(Authorization::Bearer) })
-    }
-}
-
-/// What the client holds: the provider the raw hooks ask, and the token cache when there is one.
-#[derive(Clone, Debug)]
-pub(crate) struct Auth {
-    pub provider: Arc<dyn CredentialProvider>,
-    pub tokens: Option<Arc<OidcTokens>>,
-}
-
-impl Auth {
-    pub fn new(
-        http: reqwest::Client,
-        identity_url: &str,
-        credentials: &Credentials,
-    ) -> Result<Self, crate::Error> {
-        use extern_api_raw::credentials::StaticCredentials;
-        Ok(match credentials {
-            Credentials::Bearer(token) => Self {
-                provider: Arc::new(StaticCredentials(Authorization::Bearer(token.clone()))),
-                tokens: None,
-            },
-            Credentials::ApiKeySid { api_key, sid } => Self {
-                provider: Arc::new(StaticCredentials(Authorization::ApiKeySid {
-                    api_key: api_key.clone(),
-                    sid: sid.clone(),
-                })),
-                tokens: None,
-            },
-            other => {
-                let tokens = Arc::new(
-                    OidcTokens::new(http, identity_url, other)?.expect("OIDC credentials"),
-                );
-                Self {
-                    provider: tokens.clone(),
-                    tokens: Some(tokens),
-                }
-            }
-        })
     }
 }
 
