@@ -5,13 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use extern_api_core::api::DocflowFilter;
-use extern_api_core::api::{CancellationToken, PollPolicy};
+use extern_api_core::api::{CancellationToken, DocflowFilter, PollPolicy, TransferOptions};
+use extern_api_core::auth::Credentials;
 use extern_api_core::model::urn::{DocflowType, SuccessState};
 use extern_api_core::raw::prelude::*;
-use extern_api_core::{
-    Error, ExternClient, Idempotency, Secret, api::TransferOptions, auth::Credentials,
-};
+use extern_api_core::{Error, ExternClient, Idempotency, RetryPolicy, Secret};
 use extern_api_sandbox::SandboxConfig;
 use extern_api_tests::*;
 use futures::TryStreamExt;
@@ -639,4 +637,38 @@ async fn a_call_deadline_stops_the_repeats() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// A request that gets no answer keeps reqwest's error as its cause: `Display` is one line, `{:#}`
+/// adds the chain, and the cause can be matched by its type.
+#[tokio::test]
+async fn a_refused_connection_keeps_its_cause() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ExternClient::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::Bearer(Secret::new("token".to_string())))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.accounts().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:#}");
+    assert!(err.is_transient());
+    let line = err.to_string();
+    let chain = format!("{err:#}");
+    assert!(!line.contains('\n'));
+    assert!(
+        chain.starts_with(&line) && chain.len() > line.len(),
+        "{chain}"
+    );
+    let cause = std::error::Error::source(&err).expect("a cause");
+    assert!(
+        cause.downcast_ref::<reqwest::Error>().is_some(),
+        "{cause:?}"
+    );
+    assert!(!chain.contains("token"), "no secret in the chain: {chain}");
 }
