@@ -72,7 +72,7 @@ impl ExternClient {
     /// that fall due. `names` pairs document ids with file names for error reports. The send
     /// task checks the draft itself and answers the check protocol when it has errors, so no
     /// separate check task is run (one round of task and polls fewer per report).
-    pub(crate) async fn check_send_follow(
+    pub(crate) async fn send_and_follow(
         &self,
         plan: &Following<'_>,
         draft_id: Uuid,

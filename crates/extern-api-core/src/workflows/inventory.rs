@@ -232,7 +232,7 @@ impl ExternClient {
             notify(Step::DraftCreated { draft_id: draft });
             let names = self.sign_built_draft(account, draft, signer).await?;
             inventories.push(
-                self.check_send_follow(&plan, draft, &names, signer, &notify)
+                self.send_and_follow(&plan, draft, &names, signer, &notify)
                     .await?,
             );
         }

@@ -259,7 +259,7 @@ impl ExternClient {
             interval: request.follow_interval,
             key,
         };
-        self.check_send_follow(&plan, draft.id, &names, signer, &notify)
+        self.send_and_follow(&plan, draft.id, &names, signer, &notify)
             .await
     }
 
