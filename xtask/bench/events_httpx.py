@@ -1,6 +1,7 @@
-"""The events baseline of `cargo xtask bench`: the plain loop a Python integrator writes with
-httpx — read /v1/events a page of 1000 at a time from the start, decode each page, count the
-events — until N events are read. Prints one JSON line like bench_client's `events` mode.
+"""An events reference row of `cargo xtask bench` (the goal line is bench_client's `events-bare`,
+a bare reqwest loop): the plain loop a Python integrator writes with httpx — read /v1/events a
+page of 1000 at a time from the start, decode each page, count the events — until N events are
+read. Prints one JSON line like bench_client's `events` mode.
 
 Usage: python3 events_httpx.py BASE_URL TOKEN N
 """

@@ -4,9 +4,10 @@
 //!
 //! Figures: per-call overhead (core vs bare reqwest), throughput at 20 in flight (core vs wrk),
 //! contents (1 GiB through core: peak RSS, upload and download speed vs curl), events (the
-//! monitor vs a Python httpx loop), send_report (calls per report, and 1 000 reports at 20 in
-//! flight vs the request-bound minimum), and the sandbox (resident memory holding a million
-//! docflows, wrk throughput).
+//! monitor's events/s vs a bare reqwest loop reading the same feed pages — the floor, and the
+//! goal line; a Python httpx loop over the same feed is kept as a row for reference),
+//! send_report (calls per report, and 1 000 reports at 20 in flight vs the request-bound
+//! minimum), and the sandbox (resident memory holding a million docflows, wrk throughput).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -264,9 +265,40 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     sandbox.wait_idle(Duration::from_secs(600));
     let rss = sandbox.rss_mib();
 
-    // 4. Events: the monitor vs a plain Python httpx loop over the same feed.
+    // 4. Events: the monitor vs a bare reqwest loop reading the same pages (its floor). Two
+    // rounds, alternating, the better of each: the VM's speed wanders between runs.
     let events = sizes.events.to_string();
-    let ours = client(&["events", &events])?;
+    // The first round's result replaces the `Null` (its rate is NaN, which no comparison holds).
+    let faster = |a: Value, b: Value| {
+        if f(&a["events_per_s"]) >= f(&b["events_per_s"]) {
+            a
+        } else {
+            b
+        }
+    };
+    let (mut ours, mut bare) = (Value::Null, Value::Null);
+    for _ in 0..2 {
+        bare = faster(bare, client(&["events-bare", &events])?);
+        ours = faster(ours, client(&["events", &events])?);
+    }
+    let (ours_rate, bare_rate) = (f(&ours["events_per_s"]), f(&bare["events_per_s"]));
+    rows.push(Row {
+        figure: format!("{} events through the monitor: events/s", sizes.events),
+        ours: format!("{ours_rate:.0}"),
+        baseline: format!("{bare_rate:.0} (bare reqwest loop)"),
+        ratio: format!("{:.2}×", ours_rate / bare_rate),
+        goal: "≥ 0.9×".into(),
+    });
+    let per_thousand = |v: &Value| f(&v["cpu_seconds"]) / f(&v["events"]) * 1e6;
+    let (ours_cpu, bare_cpu) = (per_thousand(&ours), per_thousand(&bare));
+    rows.push(Row {
+        figure: "the same events: client CPU per 1000 events, ms".into(),
+        ours: format!("{ours_cpu:.2}"),
+        baseline: format!("{bare_cpu:.2} (bare reqwest loop)"),
+        ratio: format!("{:.2}×", ours_cpu / bare_cpu),
+        goal: "–".into(),
+    });
+    // For reference only: the plain loop a Python integrator writes with httpx.
     let python = ensure_httpx().then(|| {
         python_events(
             &root.join("xtask/bench/events_httpx.py"),
@@ -275,31 +307,19 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
             &events,
         )
     });
-    let ours_rate = f(&ours["events_per_s"]);
-    let python_ok = match python {
-        Some(Ok(v)) => Some(v),
+    let python_rate = match python {
+        Some(Ok(v)) => Some(f(&v["events_per_s"])),
         Some(Err(e)) => {
-            eprintln!("the httpx baseline failed: {e:#}");
+            eprintln!("the httpx loop failed: {e:#}");
             None
         }
         None => None,
     };
-    let python_rate = python_ok.as_ref().map(|v| f(&v["events_per_s"]));
     rows.push(Row {
-        figure: format!("{} events through the monitor: events/s", sizes.events),
+        figure: "the same events, for reference: events/s".into(),
         ours: format!("{ours_rate:.0}"),
         baseline: python_rate.map_or("httpx missing".into(), |v| format!("{v:.0} (Python httpx)")),
         ratio: python_rate.map_or("–".into(), |v| format!("{:.2}×", ours_rate / v)),
-        goal: "≥ 20×".into(),
-    });
-    let per_thousand = |v: &Value| f(&v["cpu_seconds"]) / f(&v["events"]) * 1e6;
-    let ours_cpu = per_thousand(&ours);
-    let python_cpu = python_ok.as_ref().map(per_thousand);
-    rows.push(Row {
-        figure: "the same events: client CPU per 1000 events, ms".into(),
-        ours: format!("{ours_cpu:.2}"),
-        baseline: python_cpu.map_or("httpx missing".into(), |v| format!("{v:.2} (Python httpx)")),
-        ratio: python_cpu.map_or("–".into(), |v| format!("{:.1}× less", v / ours_cpu)),
         goal: "–".into(),
     });
     // With a durable cursor: SQLite, saved after every event or every hundredth.

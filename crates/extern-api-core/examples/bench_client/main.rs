@@ -8,8 +8,9 @@
 //! Modes: `setup` (a docflow to read, and a token for the baselines), `overhead N` (N sequential
 //! GETs of one docflow through core, then through bare reqwest decoding the same type),
 //! `throughput N` (N GETs through core at 20 in flight), `events N` (the first N events of the
-//! feed through the monitor), `reports N` (N reports sent to 0087 and followed to their final
-//! state, 20 at a time, with every HTTP call counted by operation).
+//! feed through the monitor), `events-bare N` (the same feed pages read by a bare reqwest loop,
+//! the monitor's floor), `reports N` (N reports sent to 0087 and followed to their final state,
+//! 20 at a time, with every HTTP call counted by operation).
 
 mod calls;
 
@@ -36,6 +37,18 @@ const REPORT: &str = concat!(
 const POLLS: &[&str] = &["drafts_get_task", "docflows_get"];
 
 type Failure = Box<dyn std::error::Error>;
+
+/// A page of the feed as the bare loop reads it: the event ids and nothing else.
+#[derive(serde::Deserialize)]
+struct BarePage {
+    #[serde(rename = "api-events")]
+    api_events: Vec<BareEvent>,
+}
+
+#[derive(serde::Deserialize)]
+struct BareEvent {
+    id: String,
+}
 
 async fn client(base: &str) -> Result<(ExternClient, uuid::Uuid), Failure> {
     let client = ExternClient::builder()
@@ -82,9 +95,10 @@ fn main() -> Result<(), Failure> {
     let mode = args.next().unwrap_or_else(|| "setup".into());
     let n: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1000);
     // A monitor is one sequential loop: a runtime on one thread spares it the cross-thread
-    // wake-ups a multi-threaded one pays per request. The rest run on the usual runtime.
+    // wake-ups a multi-threaded one pays per request; its bare floor runs on the same. The rest
+    // run on the usual runtime.
     let runtime = match mode.as_str() {
-        "events" => tokio::runtime::Builder::new_current_thread()
+        "events" | "events-bare" => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?,
         _ => tokio::runtime::Runtime::new()?,
@@ -98,32 +112,20 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
     let id = docflow(&base, &client, account).await?;
     match mode {
         "setup" => {
-            let token = client
-                .tokens()
-                .ok_or("no token cache")?
-                .access_token()
-                .await
-                .map_err(|e| e.to_string())?;
             println!(
                 "{}",
                 serde_json::json!({
                     "account": account,
                     "path": format!("/v1/{account}/docflows/{id}"),
-                    "token": token.expose(),
+                    "token": token(&client).await?,
                 })
             );
         }
         "overhead" => {
             let account_handle = client.account(account);
-            let token = client
-                .tokens()
-                .ok_or("no token cache")?
-                .access_token()
-                .await
-                .map_err(|e| e.to_string())?;
             let http = reqwest::Client::new();
             let url = format!("{base}/v1/{account}/docflows/{id}");
-            let bearer = format!("Bearer {}", token.expose());
+            let bearer = format!("Bearer {}", token(&client).await?);
             let get = || async {
                 let bytes = http
                     .get(&url)
@@ -226,10 +228,53 @@ async fn run(mode: &str, n: usize) -> Result<(), Failure> {
                 serde_json::json!({ "events": seen, "seconds": secs, "events_per_s": seen as f64 / secs, "cpu_seconds": cpu })
             );
         }
+        "events-bare" => {
+            // The floor under the monitor: the same pages of 1000, each from the last id of the
+            // one before, decoded only as far as the ids; no cursor store, no typed events.
+            let http = reqwest::Client::new();
+            let url = format!("{base}/v1/events");
+            let bearer = format!("Bearer {}", token(&client).await?);
+            let mut from: Option<String> = None;
+            let mut seen = 0usize;
+            let (started, cpu) = (Instant::now(), cpu_seconds());
+            while seen < n {
+                let mut request = http
+                    .get(&url)
+                    .header("Authorization", &bearer)
+                    .query(&[("take", "1000")]);
+                if let Some(from) = &from {
+                    request = request.query(&[("fromId", from)]);
+                }
+                let bytes = request.send().await?.error_for_status()?.bytes().await?;
+                let page: BarePage = serde_json::from_slice(&bytes)?;
+                let Some(last) = page.api_events.last() else {
+                    return Err(format!("the feed ended after {seen} events").into());
+                };
+                seen += page.api_events.len().min(n - seen);
+                from = Some(last.id.clone());
+            }
+            let secs = started.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu;
+            println!(
+                "{}",
+                serde_json::json!({ "events": seen, "seconds": secs, "events_per_s": seen as f64 / secs, "cpu_seconds": cpu })
+            );
+        }
         "reports" => reports(&base, client, account, n).await?,
         other => return Err(format!("unknown mode {other:?}").into()),
     }
     Ok(())
+}
+
+/// The client's access token, for the baselines that call the API without core.
+async fn token(client: &ExternClient) -> Result<String, Failure> {
+    let token = client
+        .tokens()
+        .ok_or("no token cache")?
+        .access_token()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(token.expose().to_string())
 }
 
 /// `n` reports to 0087, 20 at a time, each followed to its final state; prints the wall time, the
