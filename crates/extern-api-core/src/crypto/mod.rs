@@ -3,15 +3,30 @@
 //! command signs the bytes here and the signature is sent; a key the service holds (the
 //! extern-api-dss crate's cloud signer) signs and decrypts on the server. Workflows call the
 //! trait and never ask which kind they have.
+//!
+//! GOST R 34.10-2012 — the only signatures the real service takes — signs through
+//! [`OpensslSigner`] (feature `openssl`: the system's OpenSSL with its gost engine, Debian's
+//! `libssl-dev` and `libengine-gost-openssl`) or through [`CommandSigner`] running CryptoPro's
+//! `cryptcp` or `openssl cms`.
 
 mod command_signer;
 mod decryptor;
+#[cfg(feature = "openssl")]
+mod openssl_decryptor;
+#[cfg(feature = "openssl")]
+mod openssl_key;
+#[cfg(feature = "openssl")]
+mod openssl_signer;
 mod signer;
 mod software_decryptor;
 mod software_signer;
 
 pub use command_signer::CommandSigner;
 pub use decryptor::{DecryptFuture, Decryptor};
+#[cfg(feature = "openssl")]
+pub use openssl_decryptor::OpensslDecryptor;
+#[cfg(feature = "openssl")]
+pub use openssl_signer::OpensslSigner;
 pub use signer::{SignFuture, Signer};
 pub use software_decryptor::SoftwareDecryptor;
 pub use software_signer::SoftwareSigner;
