@@ -1,13 +1,13 @@
 //! Sends the sample report signed with GOST R 34.10-2012 — the only signature the real service
 //! takes — and follows it to its final state, every receipt GOST-signed too.
 //!
-//! With no configuration it starts the sandbox in-process, has its test tools issue a GOST
-//! certificate (a gost2012_256 key, as the vendor's test site hands out) and signs through
-//! OpenSSL's gost engine:
+//! With no configuration it starts the sandbox in-process (with its `gost` feature), has its test
+//! tools issue a GOST certificate (a gost2012_256 key, as the vendor's test site hands out) and
+//! signs through OpenSSL's gost engine:
 //!
 //! ```sh
 //! apt install libssl-dev libengine-gost-openssl      # Debian / Ubuntu
-//! cargo run -p extern-api-core --features openssl --example gost_send_report
+//! cargo run -p extern-api-core --features openssl,extern-api-sandbox/gost --example gost_send_report
 //! ```
 //!
 //! With a key of your own: `OpensslSigner::from_pem(key, certificate)` or `from_pkcs12(pfx,

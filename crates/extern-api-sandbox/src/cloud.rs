@@ -646,6 +646,7 @@ pub async fn generate_certificate(
         kpp: req.kpp.clone(),
         fio: req.fio.unwrap_or_else(|| "Облачный Подписант".into()),
         organization,
+        ogrn: None,
     };
     let ca = shared.clone();
     let signer = Arc::new(

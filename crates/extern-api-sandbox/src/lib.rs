@@ -48,6 +48,7 @@ mod faults;
 mod forms;
 #[cfg(test)]
 mod fuzz;
+mod gost;
 mod handbooks;
 mod inventory_documents;
 mod lifecycle;

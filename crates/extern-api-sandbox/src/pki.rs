@@ -1,6 +1,7 @@
-//! The sandbox's own certificate authority: it issues test certificates (ECDSA P-256 or RSA),
-//! signs the operator's and the inspections' documents, and verifies detached CMS signatures for
-//! real — over the exact bytes, chaining to this CA, valid at the sandbox's clock.
+//! The sandbox's own certificate authority: it issues test certificates (ECDSA P-256 or RSA, and
+//! GOST R 34.10-2012 through [`crate::gost`]), signs the operator's and the inspections' documents,
+//! and verifies detached CMS signatures for real — over the exact bytes, chaining to this CA,
+//! valid at the sandbox's clock.
 
 use std::io::Read;
 use std::str::FromStr;
@@ -42,13 +43,20 @@ fn oid(s: &str) -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap(s)
 }
 
-/// Key algorithm of an issued certificate.
+/// Key algorithm of an issued certificate: `"ecdsa"` (the default), `"rsa"`, `"gost2012-256"` or
+/// `"gost2012-512"` on the wire.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyAlgorithm {
     #[default]
     Ecdsa,
     Rsa,
+    /// GOST R 34.10-2012, 256 bits (CryptoPro-A parameters); needs the cargo feature `gost`.
+    #[serde(rename = "gost2012-256")]
+    Gost2012_256,
+    /// GOST R 34.10-2012, 512 bits (TC26 parameter set A); needs the cargo feature `gost`.
+    #[serde(rename = "gost2012-512")]
+    Gost2012_512,
 }
 
 /// Who a certificate is issued to.
@@ -58,6 +66,8 @@ pub struct Subject {
     pub kpp: Option<String>,
     pub fio: String,
     pub organization: Option<String>,
+    /// ОГРН (13 digits) or ОГРНИП (15 digits); written to GOST certificates.
+    pub ogrn: Option<String>,
 }
 
 /// An issued certificate and its private key (PKCS#8 PEM), as test tools hand them out.
@@ -139,6 +149,8 @@ pub struct Authority {
     key: SigningKey,
     certificate: Certificate,
     pub certificate_der: Vec<u8>,
+    /// The GOST test CA, made on first use.
+    gost: crate::gost::GostAuthority,
 }
 
 impl Authority {
@@ -168,12 +180,19 @@ impl Authority {
             key,
             certificate,
             certificate_der,
+            gost: crate::gost::GostAuthority::new(),
         }
     }
 
-    /// Issues a certificate to `subject` with a new key.
-    pub fn issue(&self, subject: &Subject, algorithm: KeyAlgorithm) -> Issued {
-        match algorithm {
+    /// The GOST test CA's certificate (DER); None when this build or machine has no GOST.
+    pub fn gost_certificate_der(&self) -> Option<Vec<u8>> {
+        self.gost.certificate_der()
+    }
+
+    /// Issues a certificate to `subject` with a new key (GOST ones by the GOST test CA; refused
+    /// with [`PkiError::Unsupported`] when this build or machine has no GOST).
+    pub fn issue(&self, subject: &Subject, algorithm: KeyAlgorithm) -> Result<Issued, PkiError> {
+        Ok(match algorithm {
             KeyAlgorithm::Ecdsa => {
                 let key = SigningKey::random(&mut OsRng);
                 let spki = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key())
@@ -200,7 +219,10 @@ impl Authority {
                     private_key_pem: pem,
                 }
             }
-        }
+            KeyAlgorithm::Gost2012_256 | KeyAlgorithm::Gost2012_512 => {
+                return self.gost.issue(subject, algorithm);
+            }
+        })
     }
 
     /// An ECDSA key and certificate the sandbox itself signs with.
@@ -280,6 +302,24 @@ impl Authority {
     }
 
     fn check_parsed(&self, cert: &Certificate, now: DateTime<Utc>) -> Result<CertInfo, PkiError> {
+        if crate::gost::is_gost_signed(&cert.signature_algorithm.oid.to_string()) {
+            // Issued by the GOST CA, or by none of ours: OpenSSL checks the chain and the dates.
+            let der = cert
+                .to_der()
+                .map_err(|e| PkiError::Malformed(e.to_string()))?;
+            self.gost.check_issued(&der, now)?;
+        } else {
+            self.check_issued(cert)?;
+        }
+        let info = cert_info(cert)?;
+        if now < info.not_before || now > info.not_after {
+            return Err(PkiError::Expired(now));
+        }
+        Ok(info)
+    }
+
+    /// This (ECDSA) CA signed the certificate.
+    fn check_issued(&self, cert: &Certificate) -> Result<(), PkiError> {
         if cert.tbs_certificate.issuer != self.certificate.tbs_certificate.subject {
             return Err(PkiError::Untrusted);
         }
@@ -293,12 +333,7 @@ impl Authority {
         self.key
             .verifying_key()
             .verify(&tbs, &sig)
-            .map_err(|_| PkiError::Untrusted)?;
-        let info = cert_info(cert)?;
-        if now < info.not_before || now > info.not_after {
-            return Err(PkiError::Expired(now));
-        }
-        Ok(info)
+            .map_err(|_| PkiError::Untrusted)
     }
 
     /// Verifies a detached CMS signature over `content` (read as a stream) and returns the
@@ -508,6 +543,7 @@ fn digest_stream(digest_oid: &str, mut content: impl Read) -> Result<Vec<u8>, Pk
         OID_SHA384 => run::<sha2::Sha384>(&mut content),
         OID_SHA512 => run::<sha2::Sha512>(&mut content),
         OID_SHA1 => run::<sha1::Sha1>(&mut content),
+        gost if crate::gost::is_gost_digest(gost) => crate::gost::digest_stream(gost, content),
         other => Err(PkiError::Unsupported(format!("digest {other}"))),
     }
 }
@@ -542,6 +578,12 @@ fn verify_prehash(
             };
             key.verify(scheme, prehash, sig)
                 .map_err(|_| PkiError::BadSignature)
+        }
+        gost if crate::gost::is_gost_key(gost) => {
+            let spki = spki
+                .to_der()
+                .map_err(|e| PkiError::Malformed(e.to_string()))?;
+            crate::gost::verify_prehash(&spki, prehash, sig)
         }
         other => Err(PkiError::Unsupported(format!("key algorithm {other}"))),
     }
@@ -608,8 +650,9 @@ mod tests {
             kpp: Some("667601001".into()),
             fio: "Иванов Иван".into(),
             organization: Some("ООО \"Ромашка\", филиал".into()),
+            ogrn: None,
         };
-        let issued = ca.issue(&subject, KeyAlgorithm::Ecdsa);
+        let issued = ca.issue(&subject, KeyAlgorithm::Ecdsa).unwrap();
         let info = ca
             .check_certificate(&issued.certificate_der, now())
             .unwrap();

@@ -15,7 +15,7 @@ use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::model::SignerCertificate;
-use crate::pki::{KeyAlgorithm, Subject};
+use crate::pki::{KeyAlgorithm, PkiError, Subject};
 use crate::robots;
 use crate::shared::Shared;
 
@@ -35,12 +35,17 @@ pub struct CertificateRequest {
     kpp: Option<String>,
     fio: Option<String>,
     organization_name: Option<String>,
+    /// ОГРН (13 digits) or ОГРНИП (15 digits), written to GOST certificates.
+    ogrn: Option<String>,
     #[serde(default)]
     algorithm: KeyAlgorithm,
 }
 
-/// `POST /test-tools/v1/generate-certificate` `{inn, kpp, fio, algorithm: ecdsa|rsa}` →
-/// `{certificate: base64 DER, private-key: PKCS#8 PEM}`.
+/// `POST /test-tools/v1/generate-certificate`
+/// `{inn, kpp?, fio?, organization-name?, ogrn?, algorithm?: ecdsa|rsa|gost2012-256|gost2012-512}`
+/// → `{certificate: base64 DER, private-key: PKCS#8 PEM, thumbprint}`. GOST certificates are
+/// issued by the sandbox's GOST test CA and need a build with the cargo feature `gost` (and
+/// OpenSSL's gost engine); otherwise 400 `unsupportedAlgorithm`.
 pub async fn generate_certificate(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -53,6 +58,14 @@ pub async fn generate_certificate(
         return Err(ApiError::bad_request(
             "invalidInn",
             format!("inn {:?} must be 10 or 12 digits", req.inn),
+        ));
+    }
+    if let Some(ogrn) = &req.ogrn
+        && !digits(ogrn, &[13, 15])
+    {
+        return Err(ApiError::bad_request(
+            "invalidOgrn",
+            format!("ogrn {ogrn:?} must be 13 (ОГРН) or 15 (ОГРНИП) digits"),
         ));
     }
     let organization = req.organization_name.clone().or_else(|| {
@@ -71,6 +84,7 @@ pub async fn generate_certificate(
             .clone()
             .unwrap_or_else(|| "Тестовый Подписант".into()),
         organization,
+        ogrn: req.ogrn.clone(),
     };
     let ca = shared.clone();
     let issued = tokio::task::spawn_blocking(move || ca.ca.issue(&subject, req.algorithm))
@@ -81,6 +95,16 @@ pub async fn generate_certificate(
                 "internal",
                 e.to_string(),
             )
+        })?
+        .map_err(|e| match e {
+            // No GOST in this build or on this machine: the message names the feature and the
+            // package.
+            PkiError::Unsupported(m) => ApiError::bad_request("unsupportedAlgorithm", m),
+            e => ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                e.to_string(),
+            ),
         })?;
     let info = shared
         .ca
@@ -131,11 +155,15 @@ pub async fn advance_clock(
     Ok(Json(json!({ "now": now.to_rfc3339() })))
 }
 
-/// `GET /test-tools/v1/ca-certificate`: the sandbox CA, for clients that verify signatures.
+/// `GET /test-tools/v1/ca-certificate`: the sandbox CA, for clients that verify signatures;
+/// `gost-certificate` too, the GOST test CA, when the sandbox has GOST.
 pub async fn ca_certificate(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(
-        json!({ "certificate": base64::engine::general_purpose::STANDARD.encode(&shared.ca.certificate_der) }),
-    )
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut body = json!({ "certificate": b64.encode(&shared.ca.certificate_der) });
+    if let Some(gost) = shared.ca.gost_certificate_der() {
+        body["gost-certificate"] = json!(b64.encode(gost));
+    }
+    Json(body)
 }
 
 #[derive(Deserialize)]
@@ -197,6 +225,7 @@ pub async fn generate_docflows(
         kpp: Some(org.kpp.clone()),
         fio: "Генератор Отчётов".into(),
         organization: Some(org.name.clone()),
+        ogrn: None,
     });
     let now = shared.clock.now();
     let file_id = format!(

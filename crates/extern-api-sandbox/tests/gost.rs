@@ -1,0 +1,561 @@
+//! GOST R 34.10-2012 end to end, with the `openssl` command line and its gost engine on the other
+//! side: the sandbox's GOST test certificates and keys are read by it, and what it signs is
+//! accepted where the real flows check signatures (a draft's check and send, a reply's signature);
+//! a changed byte and a certificate of a foreign GOST CA are refused.
+
+#![cfg(feature = "gost")]
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use base64::Engine;
+use serde_json::{Value, json};
+use support::*;
+
+/// The OpenSSL configuration that switches the gost engine on.
+const CONF: &str = "openssl_conf = openssl_def
+[openssl_def]
+engines = engine_section
+[engine_section]
+gost = gost_section
+[gost_section]
+engine_id = gost
+default_algorithms = ALL
+";
+
+/// The `openssl` command with the gost engine, working in a temporary directory.
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gost.cnf"), CONF).unwrap();
+        Self { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> String {
+        std::fs::write(self.path(name), bytes).unwrap();
+        self.path(name).to_string_lossy().into_owned()
+    }
+
+    fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap()
+    }
+
+    /// Runs `openssl args…` in the directory; answers its output, or panics with its errors.
+    fn run(&self, args: &[&str]) -> String {
+        let out = self.output(args);
+        assert!(
+            out.status.success(),
+            "openssl {}: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn output(&self, args: &[&str]) -> std::process::Output {
+        Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("OPENSSL_CONF", self.path("gost.cnf"))
+            .output()
+            .expect("the openssl command")
+    }
+
+    /// A detached CMS signature (DER) over `content` by the certificate and key in the files
+    /// `{name}.pem` and `{name}.key`, as `openssl cms -sign` makes it.
+    fn sign(&self, name: &str, content: &[u8]) -> Vec<u8> {
+        let id = uuid::Uuid::new_v4();
+        self.write(&format!("{id}.in"), content);
+        let md = if self
+            .run(&["x509", "-in", &format!("{name}.pem"), "-noout", "-text"])
+            .contains("512 bit modulus")
+        {
+            "md_gost12_512"
+        } else {
+            "md_gost12_256"
+        };
+        self.run(&[
+            "cms",
+            "-sign",
+            "-binary",
+            "-md",
+            md,
+            "-outform",
+            "DER",
+            "-signer",
+            &format!("{name}.pem"),
+            "-inkey",
+            &format!("{name}.key"),
+            "-in",
+            &format!("{id}.in"),
+            "-out",
+            &format!("{id}.sig"),
+        ]);
+        self.read(&format!("{id}.sig"))
+    }
+}
+
+/// A GOST certificate from the sandbox's test tools, saved as `{name}.der`, `{name}.pem` and
+/// `{name}.key`; answers the certificate (DER).
+async fn issue(api: &Api, cli: &Cli, name: &str, algorithm: &str) -> Vec<u8> {
+    let a = api
+        .post(
+            "/test-tools/v1/generate-certificate",
+            json!({
+                "inn": INN,
+                "kpp": KPP,
+                "fio": "Иванов Иван Иванович",
+                "ogrn": "1026605606620",
+                "algorithm": algorithm,
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let der = B64.decode(a.body["certificate"].as_str().unwrap()).unwrap();
+    cli.write(&format!("{name}.der"), &der);
+    cli.write(
+        &format!("{name}.key"),
+        a.body["private-key"].as_str().unwrap().as_bytes(),
+    );
+    cli.run(&[
+        "x509",
+        "-inform",
+        "DER",
+        "-in",
+        &format!("{name}.der"),
+        "-out",
+        &format!("{name}.pem"),
+    ]);
+    der
+}
+
+/// The check's errors of the draft's documents.
+fn check_errors(task: &Value) -> Vec<String> {
+    task["task-result"]["data"]["documents-errors"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|errs| errs.as_array().unwrap().clone())
+        .map(|e| e["description"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A draft to 0087 with the sample report signed by `signature`; answers the draft id.
+async fn signed_draft(api: &Api, report: &[u8], signature: &[u8]) -> String {
+    let draft = api.draft(json!({ "ifns-code": "0087" })).await;
+    let doc = api.add_document(&draft, report, None).await;
+    api.sign_document(&draft, doc["id"].as_str().unwrap(), signature)
+        .await;
+    draft
+}
+
+#[tokio::test]
+async fn gost_certificates_and_keys_are_read_by_the_openssl_command() {
+    let api = Api::start().await;
+    let cli = Cli::new();
+    let ca = api.get("/test-tools/v1/ca-certificate").await;
+    let ca_der = B64
+        .decode(ca.body["gost-certificate"].as_str().unwrap())
+        .unwrap();
+    cli.write("ca.der", &ca_der);
+    cli.run(&["x509", "-inform", "DER", "-in", "ca.der", "-out", "ca.pem"]);
+    for (algorithm, bits) in [("gost2012-256", "256"), ("gost2012-512", "512")] {
+        issue(&api, &cli, algorithm, algorithm).await;
+        let text = cli.run(&[
+            "x509",
+            "-inform",
+            "DER",
+            "-in",
+            &format!("{algorithm}.der"),
+            "-noout",
+            "-text",
+            "-nameopt",
+            "utf8,sep_multiline",
+        ]);
+        assert!(
+            text.contains(&format!("GOST R 34.10-2012 with {bits} bit modulus")),
+            "{text}"
+        );
+        assert!(
+            text.contains("GOST R 34.10-2012 with GOST R 34.11-2012 (256 bit)"),
+            "{text}"
+        );
+        assert!(text.contains(INN), "{text}");
+        assert!(text.contains("1026605606620"), "{text}");
+        assert!(text.contains("Иванов Иван Иванович"), "{text}");
+        assert!(text.contains("Extern API Sandbox GOST CA"), "{text}");
+        // The key is the certificate's.
+        let key = cli.run(&["pkey", "-in", &format!("{algorithm}.key"), "-pubout"]);
+        let public = cli.run(&[
+            "x509",
+            "-in",
+            &format!("{algorithm}.pem"),
+            "-noout",
+            "-pubkey",
+        ]);
+        assert_eq!(key, public);
+        let verified = cli.run(&["verify", "-CAfile", "ca.pem", &format!("{algorithm}.pem")]);
+        assert!(verified.contains("OK"), "{verified}");
+        // What the key signs verifies against the GOST CA with OpenSSL itself.
+        let sig = cli.sign(algorithm, b"<File/>");
+        cli.write("content.xml", b"<File/>");
+        cli.write("content.sig", &sig);
+        cli.run(&[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "content.sig",
+            "-content",
+            "content.xml",
+            "-CAfile",
+            "ca.pem",
+            "-out",
+            "/dev/null",
+        ]);
+    }
+}
+
+#[tokio::test]
+async fn a_report_signed_by_the_openssl_command_is_checked_sent_and_answered() {
+    let api = Api::start().await;
+    let cli = Cli::new();
+    let certificate = issue(&api, &cli, "signer", "gost2012-256").await;
+    let (_, report) = report_for("0087");
+    let draft = api.draft(json!({ "ifns-code": "0087" })).await;
+    let doc = api.add_document(&draft, &report, None).await;
+    let added = api
+        .post(
+            &api.acc(&format!(
+                "/drafts/{draft}/documents/{}/signatures",
+                doc["id"].as_str().unwrap()
+            )),
+            json!({ "base64-content": B64.encode(cli.sign("signer", &report)) }),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    // The signature is titled after its certificate, and named by its thumbprint.
+    assert!(
+        added.body["title"]
+            .as_str()
+            .unwrap()
+            .contains("Иванов Иван Иванович"),
+        "{}",
+        added.body
+    );
+    let fingerprint = cli.run(&[
+        "x509",
+        "-in",
+        "signer.pem",
+        "-noout",
+        "-fingerprint",
+        "-sha1",
+    ]);
+    assert_eq!(
+        added.body["signature-certificate-thumbprint"]
+            .as_str()
+            .unwrap(),
+        fingerprint
+            .trim()
+            .rsplit('=')
+            .next()
+            .unwrap()
+            .replace(':', "")
+    );
+    let check = api.run_task(&draft, "check").await;
+    assert_eq!(check["task-state"], "succeed", "{check}");
+    assert_eq!(check_errors(&check), Vec::<String>::new(), "{check}");
+    let send = api.run_task(&draft, "send").await;
+    assert_eq!(send["task-state"], "succeed", "{send}");
+    assert_eq!(
+        send["task-result"]["type"], "urn:docflow:fns534-report",
+        "{send}"
+    );
+    let id = send["task-result"]["id"].as_str().unwrap().to_string();
+    let df = api
+        .wait_docflow(&id, |d| {
+            d.to_string().contains("fns534-report-processing-result-ok")
+        })
+        .await;
+
+    // Every reply the docflow asks for, signed with GOST by the command line.
+    let mut sent = 0;
+    for doc in df["documents"].as_array().unwrap() {
+        for link in doc["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["rel"] == "reply")
+        {
+            let doc_id = doc["id"].as_str().unwrap();
+            let kind = link["name"].as_str().unwrap();
+            let base = api.acc(&format!("/docflows/{id}/documents/{doc_id}"));
+            let r = api
+                .post(
+                    &format!("{base}/generate-reply?documentType={kind}"),
+                    json!({ "certificate-base64": B64.encode(&certificate) }),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+            let reply = r.body["id"].as_str().unwrap().to_string();
+            let content = B64.decode(r.body["content"].as_str().unwrap()).unwrap();
+            let mut changed = content.clone();
+            changed[content.len() / 2] ^= 1;
+            let refused = api
+                .put_bytes(
+                    &format!("{base}/replies/{reply}/signature"),
+                    cli.sign("signer", &changed),
+                )
+                .await;
+            assert_eq!(refused.status, 400, "{}", refused.body);
+            assert_eq!(
+                refused.body["id"], "urn:error:externapi:invalidSignature",
+                "{}",
+                refused.body
+            );
+            let s = api
+                .put_bytes(
+                    &format!("{base}/replies/{reply}/signature"),
+                    cli.sign("signer", &content),
+                )
+                .await;
+            assert_eq!(s.status, 200, "{}", s.body);
+            let answer = api
+                .post(
+                    &format!("{base}/replies/{reply}/send"),
+                    json!({ "sender-ip": "127.0.0.1" }),
+                )
+                .await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, 3);
+    let done = api.get(&api.acc(&format!("/docflows/{id}"))).await.body;
+    assert_eq!(state(&done), ("finished".into(), "successful".into()));
+}
+
+#[tokio::test]
+async fn a_changed_byte_is_refused_at_check_and_send() {
+    let api = Api::start().await;
+    let cli = Cli::new();
+    issue(&api, &cli, "signer", "gost2012-512").await;
+    let (_, report) = report_for("0087");
+    let signature = cli.sign("signer", &report);
+    let mut changed = report.clone();
+    let last = changed.len() - 3;
+    changed[last] ^= 0x20;
+    let draft = signed_draft(&api, &changed, &signature).await;
+    let check = api.run_task(&draft, "check").await;
+    let errors = check_errors(&check);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("Подпись не соответствует содержимому")),
+        "{check}"
+    );
+    let send = api.run_task(&draft, "send").await;
+    assert_eq!(
+        send["task-result"]["status"], "check-protocol-has-errors",
+        "{send}"
+    );
+
+    // The same signature over the bytes it was made for passes.
+    let draft = signed_draft(&api, &report, &signature).await;
+    let check = api.run_task(&draft, "check").await;
+    assert_eq!(check_errors(&check), Vec::<String>::new(), "{check}");
+}
+
+#[tokio::test]
+async fn a_certificate_of_a_foreign_gost_ca_is_refused() {
+    let api = Api::start().await;
+    let cli = Cli::new();
+    // A CA of its own, even under the sandbox GOST CA's name, and a certificate with the
+    // sender's INN.
+    cli.run(&[
+        "genpkey",
+        "-algorithm",
+        "gost2012_256",
+        "-pkeyopt",
+        "paramset:A",
+        "-out",
+        "foreign-ca.key",
+    ]);
+    cli.run(&[
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "foreign-ca.key",
+        "-md_gost12_256",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=Extern API Sandbox GOST CA/O=extern-api sandbox",
+        "-out",
+        "foreign-ca.pem",
+    ]);
+    cli.run(&[
+        "genpkey",
+        "-algorithm",
+        "gost2012_256",
+        "-pkeyopt",
+        "paramset:A",
+        "-out",
+        "foreign.key",
+    ]);
+    cli.run(&[
+        "req",
+        "-new",
+        "-key",
+        "foreign.key",
+        "-md_gost12_256",
+        "-subj",
+        &format!("/CN=Иванов Иван Иванович/1.2.643.100.4={INN}"),
+        "-utf8",
+        "-out",
+        "foreign.csr",
+    ]);
+    cli.run(&[
+        "x509",
+        "-req",
+        "-in",
+        "foreign.csr",
+        "-CA",
+        "foreign-ca.pem",
+        "-CAkey",
+        "foreign-ca.key",
+        "-md_gost12_256",
+        "-days",
+        "30",
+        "-set_serial",
+        "2",
+        "-out",
+        "foreign.pem",
+    ]);
+    cli.run(&[
+        "x509",
+        "-in",
+        "foreign.pem",
+        "-outform",
+        "DER",
+        "-out",
+        "foreign.der",
+    ]);
+    let (_, report) = report_for("0087");
+    let draft = signed_draft(&api, &report, &cli.sign("foreign", &report)).await;
+    let check = api.run_task(&draft, "check").await;
+    let errors = check_errors(&check);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("not issued by the sandbox's certificate authority")),
+        "{check}"
+    );
+    let send = api.run_task(&draft, "send").await;
+    assert_eq!(
+        send["task-result"]["status"], "check-protocol-has-errors",
+        "{send}"
+    );
+
+    // Nor may it answer a docflow.
+    let ours = issue(&api, &cli, "signer", "gost2012-256").await;
+    let id = api.send_report("0087", &api.signer(INN, KPP).await).await;
+    let df = api
+        .wait_docflow(&id, |d| d.to_string().contains("\"rel\":\"reply\""))
+        .await;
+    let (doc, kind) = df["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|d| {
+            d["links"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["rel"] == "reply")
+                .map(|l| (d["id"].as_str().unwrap(), l["name"].as_str().unwrap()))
+        })
+        .unwrap();
+    let base = api.acc(&format!("/docflows/{id}/documents/{doc}"));
+    let generate = |cert: Vec<u8>| {
+        let url = format!("{base}/generate-reply?documentType={kind}");
+        let api = &api;
+        async move {
+            api.post(&url, json!({ "certificate-base64": B64.encode(cert) }))
+                .await
+        }
+    };
+    let foreign = generate(cli.read("foreign.der")).await;
+    assert_eq!(foreign.status, 400, "{}", foreign.body);
+    assert_eq!(
+        foreign.body["id"], "urn:error:externapi:invalidCertificate",
+        "{}",
+        foreign.body
+    );
+    // A reply generated for our GOST certificate, signed by the foreign one.
+    let reply = generate(ours).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let rid = reply.body["id"].as_str().unwrap();
+    let content = B64.decode(reply.body["content"].as_str().unwrap()).unwrap();
+    let refused = api
+        .put_bytes(
+            &format!("{base}/replies/{rid}/signature"),
+            cli.sign("foreign", &content),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("not issued by the sandbox's certificate authority"),
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
+async fn the_wire_names_the_gost_algorithms_and_checks_the_ogrn() {
+    let api = Api::start().await;
+    let generate = |body: Value| {
+        let api = &api;
+        async move { api.post("/test-tools/v1/generate-certificate", body).await }
+    };
+    let unknown = generate(json!({ "inn": INN, "algorithm": "gost2001" })).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    let ogrn = generate(json!({ "inn": INN, "algorithm": "gost2012-256", "ogrn": "12" })).await;
+    assert_eq!(ogrn.status, 400, "{}", ogrn.body);
+    assert_eq!(ogrn.body["id"], "urn:error:externapi:invalidOgrn");
+    // The default stays ECDSA.
+    let default = generate(json!({ "inn": INN })).await;
+    assert_eq!(default.status, 200, "{}", default.body);
+    let cert = B64
+        .decode(default.body["certificate"].as_str().unwrap())
+        .unwrap();
+    let cli = Cli::new();
+    cli.write("default.der", &cert);
+    let text = cli.run(&[
+        "x509",
+        "-inform",
+        "DER",
+        "-in",
+        "default.der",
+        "-noout",
+        "-text",
+    ]);
+    assert!(text.contains("id-ecPublicKey"), "{text}");
+}
