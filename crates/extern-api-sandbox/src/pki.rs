@@ -1,5 +1,5 @@
 //! The sandbox's own certificate authority: it issues test certificates (ECDSA P-256 or RSA, and
-//! GOST R 34.10-2012 through [`crate::gost`]), signs the operator's and the inspections' documents,
+//! GOST R 34.10-2012 through the `gost` module), signs the operator's and the inspections' documents,
 //! and verifies detached CMS signatures for real — over the exact bytes, chaining to this CA,
 //! valid at the sandbox's clock.
 

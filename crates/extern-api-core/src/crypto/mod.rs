@@ -5,7 +5,7 @@
 //! trait and never ask which kind they have.
 //!
 //! GOST R 34.10-2012 — the only signatures the real service takes — signs through
-//! [`OpensslSigner`] (feature `openssl`: the system's OpenSSL with its gost engine, Debian's
+//! `OpensslSigner` (feature `openssl`: the system's OpenSSL with its gost engine, Debian's
 //! `libssl-dev` and `libengine-gost-openssl`) or through [`CommandSigner`] running CryptoPro's
 //! `cryptcp` or `openssl cms`.
 
