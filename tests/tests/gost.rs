@@ -224,3 +224,64 @@ async fn the_openssl_command_preset_files_a_report_with_a_gost_key() {
     assert_eq!(outcome.success, SuccessState::Successful);
     assert!(!outcome.replies.is_empty());
 }
+
+/// A demand the inspection encrypted to the organization's GOST certificate (the sandbox's
+/// envelope, GOST key transport and GOST 28147-89) is decrypted by the SDK, checked and accepted,
+/// every reply GOST-signed.
+#[tokio::test]
+async fn a_demand_encrypted_to_a_gost_certificate_is_answered_with_a_gost_key() {
+    use extern_api_core::workflows::DemandDecision;
+    let world = World::start().await;
+    let (cert, key) = issue_certificate(&world.sandbox, INN, KPP, "gost2012-256").await;
+    let signer = OpensslSigner::from_pem(key.as_bytes(), &cert).unwrap();
+    let decryptor = OpensslDecryptor::from_pem(key.as_bytes(), &cert).unwrap();
+    let id = generate_demand(&world.sandbox, serde_json::json!({})).await;
+    let outcome = world
+        .client
+        .answer_demand(
+            world.account,
+            id,
+            &signer,
+            &decryptor,
+            DemandDecision::FollowCheck,
+            "127.0.0.1",
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.decrypted, 3);
+    assert!(outcome.check_codes.is_empty(), "{:?}", outcome.check_codes);
+    assert_eq!(outcome.declined_with, None);
+    assert_eq!(
+        outcome
+            .docflow
+            .description
+            .get("replies-status")
+            .and_then(|v| v.as_str()),
+        Some("accepted")
+    );
+}
+
+/// The certificate login with a GOST key: the sandbox encrypts the challenge to the GOST
+/// certificate, the SDK's OpenSSL decryptor opens it, and the token works.
+#[tokio::test]
+async fn a_certificate_login_with_a_gost_key() {
+    use std::sync::Arc;
+
+    use extern_api_core::auth::Credentials;
+    use extern_api_core::{ExternClient, Secret};
+    let world = World::start().await;
+    let c = world.sandbox.config().clone();
+    let (cert, key) = issue_certificate(&world.sandbox, INN, KPP, "gost2012-256").await;
+    let decryptor = Arc::new(OpensslDecryptor::from_pem(key.as_bytes(), &cert).unwrap());
+    let client = ExternClient::builder()
+        .base_url(world.sandbox.url())
+        .credentials(Credentials::Certificate {
+            client_id: c.client_id.clone(),
+            api_key: Secret::new(c.api_key.as_str().to_string()),
+            decryptor,
+        })
+        .build()
+        .unwrap();
+    assert_eq!(client.accounts().await.unwrap().len(), 1);
+    assert_eq!(client.tokens().unwrap().token_requests(), 2);
+}

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 mod bench;
+mod bench_gost;
 mod codegen;
 mod encoding;
 mod fetch;

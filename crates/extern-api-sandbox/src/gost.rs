@@ -3,6 +3,9 @@
 //! certificates, and the Streebog digests and GOST signature checks that [`crate::pki`] needs to
 //! verify detached CMS signatures made with them.
 //!
+//! With the same engine it seals documents for GOST certificates ([`envelope`]): CMS
+//! EnvelopedData with GOST key transport, as the authorities send them.
+//!
 //! The work is done by the system OpenSSL with its `gost` engine (Debian:
 //! `libengine-gost-openssl`, loaded by the `openssl-gost` crate), behind the cargo feature `gost`.
 //! Built without it, every GOST request is refused with [`PkiError::Unsupported`] naming the
@@ -127,11 +130,13 @@ impl GostAuthority {
 }
 
 #[cfg(feature = "gost")]
-pub(crate) use engine::{digest_stream, verify_prehash};
+pub(crate) use engine::{digest_stream, envelope, verify_prehash};
 
 #[cfg(feature = "gost")]
 mod engine {
+    use std::ffi::CStr;
     use std::io::Read;
+    use std::os::raw::{c_char, c_int, c_long, c_uint, c_void};
 
     use chrono::{DateTime, Utc};
     use openssl::asn1::{Asn1Integer, Asn1Time, Asn1Type};
@@ -414,6 +419,198 @@ mod engine {
             Ok(true) => Ok(()),
             Ok(false) | Err(_) => Err(PkiError::BadSignature),
         }
+    }
+
+    /// CMS EnvelopedData (a DER `ContentInfo`) of `data` for `recipients` (DER certificates,
+    /// GOST R 34.10-2012 or RSA; at least one), as `openssl cms -encrypt` makes it: GOST
+    /// recipients get GOST key transport (VKO GOST R 34.10-2012 and the GOST 28147-89 key wrap,
+    /// RFC 4490), RSA ones RSA key transport (PKCS#1 v1.5). The content is GOST 28147-89
+    /// (`gost89`: CFB, the TC26 parameter set) when every recipient is GOST, as the authorities
+    /// encrypt; AES-256-CBC when RSA recipients share the envelope, so that they open it without
+    /// GOST.
+    pub(crate) fn envelope(recipients: &[&[u8]], data: &[u8]) -> Result<Vec<u8>, PkiError> {
+        load()?;
+        let mut all_gost = true;
+        for der in recipients {
+            let cert = X509::from_der(der).map_err(|e| PkiError::NotACertificate(e.to_string()))?;
+            let key = cert.public_key().map_err(internal)?;
+            match key.id().as_raw() {
+                NID_GOST_2012_256 | NID_GOST_2012_512 => {}
+                NID_RSA => all_gost = false,
+                other => {
+                    return Err(PkiError::Unsupported(format!(
+                        "key transport to a key of NID {other}"
+                    )));
+                }
+            }
+        }
+        if c_int::try_from(data.len()).is_err() {
+            return Err(PkiError::Unsupported(format!(
+                "an envelope of {} bytes",
+                data.len()
+            )));
+        }
+        let cipher = if all_gost { c"gost89" } else { c"aes-256-cbc" };
+        cms_encrypt(recipients, data, cipher, all_gost).map_err(|e| {
+            if e.errors().is_empty() {
+                PkiError::Unsupported(format!(
+                    "GOST R 34.10-2012: OpenSSL could not make the envelope ({} with the gost \
+                     engine)",
+                    cipher.to_string_lossy()
+                ))
+            } else {
+                internal(e)
+            }
+        })
+    }
+
+    /// `EVP_PKEY_CTRL_CIPHER`: tells a recipient's key which content cipher the envelope uses.
+    const EVP_PKEY_CTRL_CIPHER: c_int = 12;
+    /// `CMS_BINARY`, `CMS_PARTIAL` and `CMS_KEY_PARAM` (openssl/cms.h).
+    const CMS_BINARY: c_uint = 0x80;
+    const CMS_PARTIAL: c_uint = 0x4000;
+    const CMS_KEY_PARAM: c_uint = 0x40000;
+    /// NIDs (openssl/obj_mac.h): GOST 28147-89, the GOST R 34.10-2012 keys, RSA.
+    const NID_GOST_28147_89: c_int = 813;
+    const NID_GOST_2012_256: c_int = 979;
+    const NID_GOST_2012_512: c_int = 980;
+    const NID_RSA: c_int = 6;
+
+    /// libcrypto's opaque types, seen only through pointers.
+    #[repr(C)]
+    struct Bio([u8; 0]);
+    #[repr(C)]
+    struct Cipher([u8; 0]);
+    #[repr(C)]
+    struct Cms([u8; 0]);
+    #[repr(C)]
+    struct Recipient([u8; 0]);
+    #[repr(C)]
+    struct PkeyCtxRaw([u8; 0]);
+    #[repr(C)]
+    struct Cert([u8; 0]);
+
+    // libcrypto (linked by the openssl crate): what `openssl cms -encrypt` calls and the
+    // openssl crate does not offer.
+    unsafe extern "C" {
+        fn d2i_X509(out: *mut *mut Cert, der: *mut *const u8, len: c_long) -> *mut Cert;
+        fn X509_free(cert: *mut Cert);
+        fn BIO_new_mem_buf(buf: *const c_void, len: c_int) -> *mut Bio;
+        fn BIO_free(bio: *mut Bio) -> c_int;
+        fn EVP_get_cipherbyname(name: *const c_char) -> *const Cipher;
+        fn CMS_encrypt(
+            certs: *mut c_void,
+            data: *mut Bio,
+            cipher: *const Cipher,
+            flags: c_uint,
+        ) -> *mut Cms;
+        fn CMS_add1_recipient_cert(cms: *mut Cms, cert: *mut Cert, flags: c_uint)
+        -> *mut Recipient;
+        fn CMS_RecipientInfo_get0_pkey_ctx(ri: *mut Recipient) -> *mut PkeyCtxRaw;
+        fn EVP_PKEY_CTX_ctrl(
+            ctx: *mut PkeyCtxRaw,
+            keytype: c_int,
+            optype: c_int,
+            cmd: c_int,
+            p1: c_int,
+            p2: *mut c_void,
+        ) -> c_int;
+        fn CMS_final(cms: *mut Cms, data: *mut Bio, dcont: *mut Bio, flags: c_uint) -> c_int;
+        fn i2d_CMS_ContentInfo(cms: *const Cms, out: *mut *mut u8) -> c_int;
+        fn CMS_ContentInfo_free(cms: *mut Cms);
+    }
+
+    /// The steps of `openssl cms -encrypt` (apps/cms.c), which `CMS_encrypt` with the
+    /// certificates (what the openssl crate's `CmsContentInfo::encrypt` calls) skips: the
+    /// envelope is begun empty (`CMS_PARTIAL`), each recipient is added with `CMS_KEY_PARAM` so
+    /// that its key context exists before the key transport is set up (the gost engine's
+    /// `ASN1_PKEY_CTRL_CMS_ENVELOPE` needs it: without it, "ctrl failure"), the GOST keys are
+    /// told the content cipher (`gost_cipher`), and `CMS_final` encrypts.
+    fn cms_encrypt(
+        recipients: &[&[u8]],
+        data: &[u8],
+        cipher: &CStr,
+        gost_cipher: bool,
+    ) -> Result<Vec<u8>, ErrorStack> {
+        // (`envelope` refuses larger contents.)
+        let Ok(len) = c_int::try_from(data.len()) else {
+            return Err(ErrorStack::get());
+        };
+        let flags = CMS_BINARY;
+        // SAFETY: every pointer handed to libcrypto is either one it returned in this block and
+        // has not been freed, checked non-null before use, or points into `data`, `recipients`
+        // or `cipher`, which outlive the block (the memory BIO only reads `data`, and is freed
+        // here). `d2i_X509` reads at most `der.len()` bytes. `CMS_add1_recipient_cert` takes its
+        // own reference to the certificate, so each is freed here once; the recipient and key
+        // context pointers belong to the envelope and are not freed separately. The DER is
+        // written into a buffer of the length `i2d_CMS_ContentInfo` asked for. Every object made
+        // here is freed on every path (`X509_free` and `BIO_free` accept null).
+        let der = unsafe {
+            let cipher = EVP_get_cipherbyname(cipher.as_ptr());
+            let bio = BIO_new_mem_buf(data.as_ptr().cast(), len);
+            let certs: Vec<*mut Cert> = recipients
+                .iter()
+                .map(|der| {
+                    let mut p = der.as_ptr();
+                    d2i_X509(std::ptr::null_mut(), &mut p, der.len() as c_long)
+                })
+                .collect();
+            let mut ok = !cipher.is_null() && !bio.is_null() && certs.iter().all(|c| !c.is_null());
+            let cms = if ok {
+                CMS_encrypt(std::ptr::null_mut(), bio, cipher, flags | CMS_PARTIAL)
+            } else {
+                std::ptr::null_mut()
+            };
+            ok = ok && !cms.is_null();
+            for &cert in &certs {
+                if !ok {
+                    break;
+                }
+                let ri = CMS_add1_recipient_cert(cms, cert, flags | CMS_PARTIAL | CMS_KEY_PARAM);
+                let ctx = if ri.is_null() {
+                    std::ptr::null_mut()
+                } else {
+                    CMS_RecipientInfo_get0_pkey_ctx(ri)
+                };
+                ok = !ctx.is_null()
+                    && (!gost_cipher || {
+                        let set = EVP_PKEY_CTX_ctrl(
+                            ctx,
+                            -1,
+                            -1,
+                            EVP_PKEY_CTRL_CIPHER,
+                            NID_GOST_28147_89,
+                            std::ptr::null_mut(),
+                        );
+                        // -2: this key has no use for it (as `openssl cms` takes it).
+                        set > 0 || set == -2
+                    });
+            }
+            ok = ok && CMS_final(cms, bio, std::ptr::null_mut(), flags) == 1;
+            let mut out = None;
+            if ok {
+                let n = i2d_CMS_ContentInfo(cms, std::ptr::null_mut());
+                if n > 0 {
+                    let mut buf = vec![0u8; n as usize];
+                    let mut p = buf.as_mut_ptr();
+                    if i2d_CMS_ContentInfo(cms, &mut p) == n {
+                        out = Some(buf);
+                    }
+                }
+            }
+            if !cms.is_null() {
+                CMS_ContentInfo_free(cms);
+            }
+            for cert in certs {
+                X509_free(cert);
+            }
+            BIO_free(bio);
+            out
+        };
+        // What was left on OpenSSL's error stack (the error, or a key's "not supported" answer
+        // to the cipher) is not for a later call.
+        let errors = ErrorStack::get();
+        der.ok_or(errors)
     }
 }
 

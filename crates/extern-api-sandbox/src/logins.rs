@@ -1,6 +1,8 @@
 //! The identity provider's other logins, as the vendor documents them:
 //! - certificate, in two steps: `POST /authentication/certificate` answers a random key
-//!   encrypted to the presented certificate (CMS EnvelopedData; RSA key transport, AES-256-CBC);
+//!   encrypted to the presented certificate (CMS EnvelopedData: RSA key transport and AES-256-CBC,
+//!   or, with the feature `gost`, GOST key transport and GOST 28147-89 for a GOST certificate, as
+//!   [`crate::sealing`] encrypts documents);
 //!   the client decrypts it and exchanges it with the thumbprint at `/connect/token`;
 //! - trusted: a partner's RS256 JWT (single use, at most 24 h, `iss` = client id), checked
 //!   against a partner key registered through test tools;
@@ -155,11 +157,16 @@ pub async fn certificate_challenge(
     .into_response()
 }
 
-/// CMS EnvelopedData of `secret` for the certificate's RSA key.
+/// CMS EnvelopedData of `secret` for the certificate's key (RSA; GOST with the feature `gost`).
 fn encrypt_to(certificate: &[u8], secret: &[u8]) -> Result<Vec<u8>, String> {
+    const ONLY: &str = if cfg!(feature = "gost") {
+        "the sandbox encrypts login challenges to RSA and GOST certificates only (issue one with algorithm rsa or gost2012-256)"
+    } else {
+        "the sandbox encrypts login challenges to RSA certificates only (issue one with algorithm rsa)"
+    };
     crate::sealing::envelope(&[certificate.to_vec()], secret)?
         .map(|(sealed, _)| sealed)
-        .ok_or_else(|| "the sandbox encrypts login challenges to RSA certificates only (issue one with algorithm rsa)".into())
+        .ok_or_else(|| ONLY.into())
 }
 
 /// `grant_type=certificate` with `decrypted_key` (base64) and `thumbprint`.

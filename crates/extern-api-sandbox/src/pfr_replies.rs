@@ -230,8 +230,8 @@ async fn generate(
         info.inn.as_deref(),
     )?;
     let plain = receipt_xml(&doc.filename, &info.common_name, now);
-    // RSA certificates receive it encrypted; for others (no key transport in the sandbox) the
-    // plain document is given as already decrypted.
+    // RSA certificates (and GOST ones with the feature `gost`) receive it encrypted; for others
+    // (no key transport in the sandbox) the plain document is given as already decrypted.
     let encrypted = crate::sealing::envelope(std::slice::from_ref(&cert), &plain)
         .ok()
         .flatten()

@@ -1,7 +1,9 @@
 //! GOST R 34.10-2012 end to end, with the `openssl` command line and its gost engine on the other
 //! side: the sandbox's GOST test certificates and keys are read by it, and what it signs is
 //! accepted where the real flows check signatures (a draft's check and send, a reply's signature);
-//! a changed byte and a certificate of a foreign GOST CA are refused.
+//! a changed byte and a certificate of a foreign GOST CA are refused. What the authorities send
+//! an organization with a GOST certificate, and a certificate login's challenge, are encrypted to
+//! it the GOST way and open with `openssl cms -decrypt` (and the openssl crate) and its key.
 
 #![cfg(feature = "gost")]
 
@@ -558,4 +560,251 @@ async fn the_wire_names_the_gost_algorithms_and_checks_the_ogrn() {
         "-text",
     ]);
     assert!(text.contains("id-ecPublicKey"), "{text}");
+}
+
+/// The demand generated for `INN` (test tools); answers the docflow.
+async fn demand(api: &Api) -> Value {
+    let a = api.post("/test-tools/v1/generate-demand", json!({})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let id = a.body["docflow-id"].as_str().unwrap();
+    api.get(&api.acc(&format!("/docflows/{id}"))).await.body
+}
+
+#[tokio::test]
+async fn a_demand_for_a_gost_only_organization_opens_with_openssl_cms_decrypt() {
+    let api = Api::start().await;
+    let cli = Cli::new();
+    // The organization's only certificate.
+    issue(&api, &cli, "org", "gost2012-256").await;
+    let serial = cli.run(&["x509", "-in", "org.pem", "-noout", "-serial"]);
+    let serial = serial.trim().trim_start_matches("serial=").to_string();
+
+    let df = demand(&api).await;
+    let doc = df["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["description"]["type"] == "urn:document:fns534-demand")
+        .unwrap();
+    assert_eq!(
+        doc["description"]["encrypted-certificates"],
+        json!([{ "serial-number": serial }])
+    );
+    let variants = doc["content"]["docflow-document-contents"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        variants.len(),
+        1,
+        "only the encrypted variant: {variants:?}"
+    );
+    assert_eq!(variants[0]["encrypted"], true);
+    let content = variants[0]["content-id"].as_str().unwrap();
+    let sealed = api.get(&api.acc(&format!("/contents/{content}"))).await;
+    assert_eq!(sealed.status, 200);
+    assert_eq!(
+        doc["description"]["encrypted-content-size"],
+        json!(sealed.bytes.len())
+    );
+    cli.write("demand.p7m", &sealed.bytes);
+
+    // GOST key transport and GOST 28147-89, as the authorities encrypt.
+    let printed = cli.run(&[
+        "cms",
+        "-cmsout",
+        "-print",
+        "-inform",
+        "DER",
+        "-in",
+        "demand.p7m",
+    ]);
+    assert!(
+        printed.contains("GOST R 34.10-2012 with 256 bit modulus"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("GOST 28147-89 (1.2.643.2.2.21)"),
+        "{printed}"
+    );
+
+    cli.run(&[
+        "cms",
+        "-decrypt",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        "demand.p7m",
+        "-recip",
+        "org.pem",
+        "-inkey",
+        "org.key",
+        "-out",
+        "demand.zip",
+    ]);
+    let zipped = cli.read("demand.zip");
+    assert!(
+        zipped.starts_with(b"PK\x03\x04"),
+        "zipped before encryption"
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+    assert_eq!(archive.len(), 1);
+    let mut entry = archive.by_index(0).unwrap();
+    assert_eq!(
+        entry.name().unwrap(),
+        doc["description"]["filename"].as_str().unwrap()
+    );
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut xml).unwrap();
+    assert!(xml.starts_with(b"<?xml"), "the demand's XML");
+    assert!(
+        xml.windows(b"1165050".len()).any(|w| w == b"1165050"),
+        "the demand's KND"
+    );
+    assert_eq!(
+        json!(xml.len()),
+        doc["description"]["decrypted-content-size"]
+    );
+
+    // Another key of the organization's GOST CA does not open it.
+    issue(&api, &cli, "other", "gost2012-256").await;
+    let refused = cli.output(&[
+        "cms",
+        "-decrypt",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        "demand.p7m",
+        "-recip",
+        "other.pem",
+        "-inkey",
+        "other.key",
+        "-out",
+        "other.zip",
+    ]);
+    assert!(!refused.status.success());
+}
+
+#[tokio::test]
+async fn a_certificate_login_with_a_gost_key() {
+    use openssl::cms::CmsContentInfo;
+    use openssl::pkey::PKey;
+    use openssl::x509::X509;
+
+    let api = Api::start().await;
+    let cli = Cli::new();
+    let der = issue(&api, &cli, "login", "gost2012-512").await;
+    let challenge = answer(
+        api.http
+            .post(api.url("/authentication/certificate"))
+            .form(&[
+                ("client_id", "sandbox"),
+                ("client_secret", "sandbox-api-key"),
+                ("public_key", B64.encode(&der).as_str()),
+                ("free", "false"),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(challenge.status, 200, "{}", challenge.body);
+    let thumbprint = challenge.body["trusted_thumbprints"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let encrypted = B64
+        .decode(challenge.body["encrypted_key"].as_str().unwrap())
+        .unwrap();
+
+    // As the SDK's OpensslDecryptor opens it, once the engine is loaded.
+    openssl_gost::load().unwrap();
+    let key = PKey::private_key_from_pem(&cli.read("login.key")).unwrap();
+    let cert = X509::from_der(&der).unwrap();
+    let decrypted = CmsContentInfo::from_der(&encrypted)
+        .unwrap()
+        .decrypt(&key, &cert)
+        .unwrap();
+    assert_eq!(decrypted.len(), 32);
+    // And as the openssl command does.
+    cli.write("challenge.p7m", &encrypted);
+    cli.run(&[
+        "cms",
+        "-decrypt",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        "challenge.p7m",
+        "-recip",
+        "login.pem",
+        "-inkey",
+        "login.key",
+        "-out",
+        "challenge.bin",
+    ]);
+    assert_eq!(cli.read("challenge.bin"), decrypted);
+
+    let grant = |decrypted: Vec<u8>| {
+        let api = &api;
+        let thumbprint = thumbprint.clone();
+        async move {
+            answer(
+                api.http
+                    .post(api.sandbox.token_url())
+                    .form(&[
+                        ("grant_type", "certificate"),
+                        ("client_id", "sandbox"),
+                        ("client_secret", "sandbox-api-key"),
+                        ("decrypted_key", B64.encode(&decrypted).as_str()),
+                        ("thumbprint", thumbprint.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let mut wrong = decrypted.clone();
+    wrong[0] ^= 1;
+    let refused = grant(wrong).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(refused.body["error"], "invalid_grant");
+
+    // The challenge is single use: a fresh one for the right answer.
+    let challenge = answer(
+        api.http
+            .post(api.url("/authentication/certificate"))
+            .form(&[
+                ("client_id", "sandbox"),
+                ("client_secret", "sandbox-api-key"),
+                ("public_key", B64.encode(&der).as_str()),
+                ("free", "false"),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(challenge.status, 200, "{}", challenge.body);
+    let encrypted = B64
+        .decode(challenge.body["encrypted_key"].as_str().unwrap())
+        .unwrap();
+    let decrypted = CmsContentInfo::from_der(&encrypted)
+        .unwrap()
+        .decrypt(&key, &cert)
+        .unwrap();
+    let token = grant(decrypted).await;
+    assert_eq!(token.status, 200, "{}", token.body);
+    let access = token.body["access_token"].as_str().unwrap();
+    let accounts = api
+        .http
+        .get(api.url("/v1"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accounts.status(), 200);
 }
