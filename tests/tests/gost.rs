@@ -285,3 +285,46 @@ async fn a_certificate_login_with_a_gost_key() {
     assert_eq!(client.accounts().await.unwrap().len(), 1);
     assert_eq!(client.tokens().unwrap().token_requests(), 2);
 }
+
+/// The `openssl cms -decrypt` preset of `CommandDecryptor` opens the sandbox's GOST envelopes:
+/// the demand is answered with a key the SDK never holds in memory.
+#[tokio::test]
+async fn the_openssl_command_preset_decrypts_a_gost_demand() {
+    use extern_api_core::crypto::CommandDecryptor;
+    use extern_api_core::workflows::DemandDecision;
+    let world = World::start().await;
+    let (cert, key) = issue_certificate(&world.sandbox, INN, KPP, "gost2012-256").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cert.der"), &cert).unwrap();
+    std::fs::write(dir.path().join("key.pem"), &key).unwrap();
+    let converted = openssl(
+        dir.path(),
+        &[
+            "x509", "-inform", "DER", "-in", "cert.der", "-out", "cert.pem",
+        ],
+    );
+    assert!(converted.status.success());
+    let conf = openssl_conf(dir.path()).to_string_lossy().into_owned();
+    let decryptor = CommandDecryptor::openssl_cms(
+        &dir.path().join("cert.pem"),
+        &dir.path().join("key.pem"),
+        cert.clone(),
+    )
+    .env("OPENSSL_CONF", conf);
+    let signer = OpensslSigner::from_pem(key.as_bytes(), &cert).unwrap();
+    let id = generate_demand(&world.sandbox, serde_json::json!({})).await;
+    let outcome = world
+        .client
+        .answer_demand(
+            world.account,
+            id,
+            &signer,
+            &decryptor,
+            DemandDecision::FollowCheck,
+            "127.0.0.1",
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.decrypted, 3);
+    assert_eq!(outcome.declined_with, None);
+}

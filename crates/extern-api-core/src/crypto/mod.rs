@@ -9,6 +9,8 @@
 //! `libssl-dev` and `libengine-gost-openssl`) or through [`CommandSigner`] running CryptoPro's
 //! `cryptcp` or `openssl cms`.
 
+mod command;
+mod command_decryptor;
 mod command_signer;
 mod decryptor;
 #[cfg(feature = "openssl")]
@@ -21,6 +23,7 @@ mod signer;
 mod software_decryptor;
 mod software_signer;
 
+pub use command_decryptor::CommandDecryptor;
 pub use command_signer::CommandSigner;
 pub use decryptor::{DecryptFuture, Decryptor};
 #[cfg(feature = "openssl")]
