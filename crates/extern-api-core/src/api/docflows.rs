@@ -275,6 +275,60 @@ impl<'a> Docflows<'a> {
             .map_err(|e| Error::protocol_with(format!("signature {signature} is not base64"), e))
     }
 
+    /// Starts printing a document to PDF (a deferred task); `content` prints that content
+    /// (e.g. the decrypted one) instead of the document's own. Answers the task's id.
+    pub async fn print(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+        content: Option<Uuid>,
+    ) -> Result<Uuid, Error> {
+        let account = self.account;
+        let body = types::PrintRequest {
+            content: None,
+            content_id: content,
+        };
+        let body = &body;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.docflows_print_document()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .deferred(true)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner()
+            .id)
+    }
+
+    /// A task of a document (its print task) as it stands.
+    pub async fn document_task(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+        task: Uuid,
+    ) -> Result<types::ApiTask, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_document_task()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .api_task_id(task)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
     /// `check-demand`: the error codes that allow declining a demand (empty: nothing wrong).
     pub async fn check_demand(&self, docflow: Uuid) -> Result<Vec<String>, Error> {
         let account = self.account;

@@ -159,6 +159,48 @@ impl<'a> Drafts<'a> {
         Ok(())
     }
 
+    /// Starts printing a draft document to PDF (a deferred task); answers the task's id.
+    pub async fn print_document(&self, draft: Uuid, document: Uuid) -> Result<Uuid, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.draft_documents_print()
+                    .account_id(account)
+                    .draft_id(draft)
+                    .document_id(document)
+                    .deferred(true)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner()
+            .id)
+    }
+
+    /// A task of a draft document (its print task) as it stands.
+    pub async fn document_task(
+        &self,
+        draft: Uuid,
+        document: Uuid,
+        task: Uuid,
+    ) -> Result<types::ApiTask, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.draft_documents_get_task()
+                    .account_id(account)
+                    .draft_id(draft)
+                    .document_id(document)
+                    .api_task_id(task)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
     /// Starts a task on the server and answers its id (never repeated blindly: see
     /// [`tasks`](Self::tasks) to find a send whose answer was lost).
     pub async fn start(&self, draft: Uuid, task: DraftTask) -> Result<Uuid, Error> {

@@ -7,12 +7,15 @@
 //! - [`answer_demand`](crate::ExternClient::answer_demand) and
 //!   [`send_inventory`](crate::ExternClient::send_inventory): the tax service's requirements;
 //! - [`monitor`](crate::ExternClient::monitor): the events feed with a durable cursor;
-//! - [`archive_account`](crate::ExternClient::archive_account): docflows mirrored into a store.
+//! - [`archive_account`](crate::ExternClient::archive_account): docflows mirrored into a store;
+//! - [`print_docflow_document`](crate::ExternClient::print_docflow_document) and
+//!   [`print_draft_document`](crate::ExternClient::print_draft_document): documents printed to PDF.
 
 mod archive;
 mod demand;
 mod inventory;
 mod monitor;
+mod print;
 mod send_report;
 
 pub use crate::engine::follow::ReportOutcome;
