@@ -1,9 +1,10 @@
 //! Sends the sample report signed with GOST R 34.10-2012 — the only signature the real service
 //! takes — and follows it to its final state, every receipt GOST-signed too.
 //!
-//! With no configuration it starts the sandbox in-process (with its `gost` feature), has its test
-//! tools issue a GOST certificate (a gost2012_256 key, as the vendor's test site hands out) and
-//! signs through OpenSSL's gost engine:
+//! With no configuration it starts the sandbox in-process in GOST mode (its `gost` feature: the
+//! operator and the inspection sign with GOST too), has its test tools issue a GOST certificate
+//! (a gost2012_256 key, as the vendor's test site hands out) and signs through OpenSSL's gost
+//! engine:
 //!
 //! ```sh
 //! apt install libssl-dev libengine-gost-openssl      # Debian / Ubuntu
@@ -29,8 +30,12 @@ const FIXTURE: &str = concat!(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let sandbox =
-        extern_api_sandbox::Sandbox::start(extern_api_sandbox::SandboxConfig::default()).await?;
+    // GOST mode: the sandbox's own documents are GOST-signed too, as on the vendor's test site.
+    let config = extern_api_sandbox::SandboxConfig {
+        gost: true,
+        ..Default::default()
+    };
+    let sandbox = extern_api_sandbox::Sandbox::start(config).await?;
     let c = sandbox.config().clone();
     println!("sandbox at {}", sandbox.url());
     let issued: serde_json::Value = reqwest::Client::new()

@@ -7,6 +7,8 @@
 //! A fresh account has no warrants. The sandbox keeps them in the store
 //! ([`crate::model::Store::warrants`]); `POST /test-tools/v1/issue-warrant` issues one, as the
 //! vendor's test stand registers a machine-readable warrant for an organization.
+//! A representative's draft names one by `additional-info.machine-readable-warrant-id`, and the
+//! draft check holds the draft to it ([`crate::warrant_check`]).
 
 use std::sync::Arc;
 
@@ -24,7 +26,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
-use crate::model::{Account, Store};
+use crate::model::{Account, Organization, Store};
 use crate::shared::Shared;
 
 /// Warrants per page when `take` is not given, and at most (the sandbox's bound; the vendor
@@ -63,6 +65,35 @@ pub struct Warrant {
     /// `{sender-individual: {fio{surname,name,patronymic}, inn, …}}` or
     /// `{sender-organization: {name, inn, kpp, ogrn}}`.
     pub sender: Value,
+}
+
+impl Warrant {
+    /// The representative's INN: `sender-organization.inn` or `sender-individual.inn`.
+    pub(crate) fn representative_inn(&self) -> Option<&str> {
+        ["sender-organization", "sender-individual"]
+            .iter()
+            .find_map(|k| self.sender.get(k))
+            .and_then(|s| s.get("inn"))
+            .and_then(Value::as_str)
+            .filter(|inn| !inn.is_empty())
+    }
+
+    /// Whether the representative is an organization (`sender-organization`), not a person.
+    pub(crate) fn representative_is_organization(&self) -> bool {
+        self.sender.get("sender-organization").is_some()
+    }
+}
+
+/// The warrant `id` names and the organization that issued it. Looked up among every warrant
+/// the sandbox keeps, not only the caller's account's: a machine-readable warrant is known by its
+/// id to whoever is shown it (the representative files with a warrant its principal registered).
+pub(crate) fn find_warrant(store: &Store, id: Uuid) -> Option<(&Warrant, Option<&Organization>)> {
+    let warrant = store.warrants.iter().find(|w| w.id == id)?;
+    let issuer = store
+        .organizations
+        .iter()
+        .find(|o| o.id == warrant.organization_id);
+    Some((warrant, issuer))
 }
 
 /// `true`/`false` in any case (the C# SDK prints `bool` as `True`/`False` in queries).
@@ -319,7 +350,10 @@ fn date(name: &str, v: Option<&str>) -> ApiResult<Option<NaiveDate>> {
 /// permissions, sender-individual | sender-organization}` → 201 `{id, warrant}`: the warrant's id
 /// (what a draft's `machine-readable-warrant-id` names) and the warrant as `GET …/warrants` lists
 /// it. A sandbox tool (the vendor registers warrants outside the API):
-/// the caller must belong to the organization's account; the warrant is theirs.
+/// the caller must belong to the organization's account; the warrant is theirs. The organization
+/// is the principal (the payer a representative files for); `sender-organization` or
+/// `sender-individual` (with its `inn`) names the representative the draft check expects as the
+/// sender and signer ([`crate::warrant_check`]).
 async fn issue_warrant(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,

@@ -11,6 +11,7 @@ use crate::contents::Content;
 use crate::model::Draft;
 use crate::pki::{Authority, PkiError};
 use crate::report_file::{self, HEAD_BYTES};
+use crate::warrant_check::{self, NamedWarrant};
 
 /// One line of the check protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub struct CheckError {
 }
 
 impl CheckError {
-    fn error(kind: &'static str, source: &str, description: impl Into<String>) -> Self {
+    pub(crate) fn error(kind: &'static str, source: &str, description: impl Into<String>) -> Self {
         Self {
             description: description.into(),
             source: source.into(),
@@ -108,11 +109,13 @@ pub fn is_main_document(doc_type: Option<&str>) -> bool {
 const SRC_FILE_ID: &str = "Файл/Идентификатор файла (@ИдФайл)";
 
 /// Checks a draft. Reads the documents' contents from the spool (blocking I/O: run it off the
-/// async workers).
+/// async workers). `warrant` is the warrant the draft names, looked up before the check
+/// ([`warrant_check::lookup`]).
 pub fn check(
     ca: &Authority,
     draft: &Draft,
     contents: &HashMap<Uuid, Content>,
+    warrant: &NamedWarrant,
     now: DateTime<Utc>,
 ) -> CheckOutcome {
     let mut out = CheckOutcome::default();
@@ -122,12 +125,9 @@ pub fn check(
     let togs = recipient.and_then(|r| r.togs_code.clone());
     let sender_inn = sender.map(|s| s.inn.clone()).unwrap_or_default();
     let sender_kpp = sender.and_then(|s| s.kpp.clone()).unwrap_or_default();
-    // A representative files for another organization: `is-representative` with the payer being
-    // the sender itself asks for no warrant (docs/FNS/report/send_report.rst sends exactly that,
-    // `"is-representative": "true"` for its own INN, and the service sends the report).
-    let payer_inn = draft.meta.payer.as_ref().and_then(|p| p.inn.clone());
-    let representative = sender.and_then(|s| s.is_representative).unwrap_or(false)
-        && payer_inn.as_deref().is_some_and(|p| p != sender_inn);
+    // A representative files for another organization, with a warrant (warrant_check.rs).
+    let representative = warrant_check::is_representative(&draft.meta);
+    let warrant = warrant_check::check(draft, warrant, now);
     let other_recipient = recipient.is_some_and(|r| {
         r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
     });
@@ -149,18 +149,7 @@ pub fn check(
             "В черновике нет основного документа отчёта",
         ));
     }
-    if representative
-        && !draft
-            .documents
-            .iter()
-            .any(|d| d.doc_type.as_deref() == Some("urn:document:fns534-report-warrant"))
-    {
-        out.common.push(CheckError::error(
-            "CrossCheckReport",
-            "sender/is-representative",
-            "Отчёт подписан представителем, но сведения о доверенности (ON_DOV) не приложены",
-        ));
-    }
+    out.common.extend(warrant.common);
     for doc in &draft.documents {
         let errors = out.documents.entry(doc.id).or_default();
         let Some(content) = doc
@@ -207,7 +196,14 @@ pub fn check(
                 .and_then(|reader| ca.verify_detached(sig.bytes.stored(), reader, now));
             match verified {
                 Ok(info) => {
-                    if !representative && info.inn.as_deref() != Some(sender_inn.as_str()) {
+                    if let Some(inn) = warrant.signer_inn.as_deref()
+                        && info.inn.as_deref() != Some(inn)
+                    {
+                        errors.push(warrant_check::not_the_representative(
+                            info.inn.as_deref(),
+                            inn,
+                        ));
+                    } else if !representative && info.inn.as_deref() != Some(sender_inn.as_str()) {
                         errors.push(CheckError::error(
                             "CrossCheckReportCert",
                             "signature/certificate",

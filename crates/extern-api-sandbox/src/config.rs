@@ -41,6 +41,17 @@ pub struct SandboxConfig {
     /// 201 for added draft documents and signatures, gzip-compressed documents. The client must
     /// read both; tests run it against each.
     pub older_forms: bool,
+    /// GOST mode, as the vendor's test site works: the operator's and the inspections' own
+    /// signatures (receipts, confirmations, the robots' documents, demands, letters, test-tools
+    /// reports) are GOST R 34.10-2012 (256 bits) with Streebog-256, by keys certified by the
+    /// sandbox's GOST test CA, and `generate-certificate` without `algorithm` issues
+    /// gost2012-256. Off by default (ECDSA P-256 and SHA-256); `gost = true` in the TOML file,
+    /// `--gost` on the command line.
+    ///
+    /// It needs a build with the cargo feature `gost` and OpenSSL's gost engine on the machine
+    /// (Debian package libengine-gost-openssl): otherwise the sandbox does not start
+    /// (`Sandbox::start` answers an error naming both). The feature alone changes no default.
+    pub gost: bool,
 }
 
 /// When the test robots answer, each step counted from the previous one.
@@ -95,6 +106,7 @@ impl Default for SandboxConfig {
             latency_ms: 0,
             faults: Default::default(),
             older_forms: false,
+            gost: false,
         }
     }
 }

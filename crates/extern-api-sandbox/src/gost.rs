@@ -49,8 +49,9 @@ pub(crate) struct GostAuthority {
     ca: std::sync::OnceLock<Result<engine::Ca, PkiError>>,
 }
 
+/// Why GOST was refused in a build without the feature `gost`: names the feature and the package.
 #[cfg(not(feature = "gost"))]
-fn unavailable() -> PkiError {
+pub(crate) fn unavailable() -> PkiError {
     PkiError::Unsupported(
         "GOST R 34.10-2012: this sandbox was built without GOST; build it with the cargo feature \
          `gost` on a machine with OpenSSL's gost engine (Debian package libengine-gost-openssl)"
@@ -127,10 +128,16 @@ impl GostAuthority {
     pub(crate) fn certificate_der(&self) -> Option<Vec<u8>> {
         self.ca().ok().map(|ca| ca.der.clone())
     }
+
+    /// A gost2012-256 key the sandbox signs with itself, certified by the GOST CA for
+    /// `subject`; and the certificate (DER).
+    pub(crate) fn signer(&self, subject: &Subject) -> Result<(SigningKey, Vec<u8>), PkiError> {
+        self.ca()?.signer(subject)
+    }
 }
 
 #[cfg(feature = "gost")]
-pub(crate) use engine::{digest_stream, envelope, verify_prehash};
+pub(crate) use engine::{SigningKey, digest_stream, envelope, verify_prehash};
 
 #[cfg(feature = "gost")]
 mod engine {
@@ -141,6 +148,7 @@ mod engine {
     use chrono::{DateTime, Utc};
     use openssl::asn1::{Asn1Integer, Asn1Time, Asn1Type};
     use openssl::bn::BigNum;
+    use openssl::cms::{CMSOptions, CmsContentInfo};
     use openssl::error::ErrorStack;
     use openssl::hash::{Hasher, MessageDigest};
     use openssl::pkey::{PKey, PKeyRef, Private};
@@ -295,6 +303,15 @@ mod engine {
             })
         }
 
+        /// A gost2012-256 key and its certificate for `subject`, held by the sandbox to sign
+        /// with itself (the operator, the inspections in GOST mode).
+        pub(super) fn signer(&self, subject: &Subject) -> Result<(SigningKey, Vec<u8>), PkiError> {
+            let key = new_key(KeyAlgorithm::Gost2012_256)?;
+            let certificate = self.leaf(subject, &key).map_err(internal)?;
+            let der = certificate.to_der().map_err(internal)?;
+            Ok((SigningKey { key, certificate }, der))
+        }
+
         fn leaf(&self, subject: &Subject, key: &PKeyRef<Private>) -> Result<X509, ErrorStack> {
             let name = subject_name(subject)?;
             let mut serial = [0u8; 16];
@@ -360,6 +377,32 @@ mod engine {
                 }
                 Ok((false, _)) | Err(_) => Err(PkiError::Untrusted),
             }
+        }
+    }
+
+    /// A GOST R 34.10-2012 key the sandbox signs with itself, and its certificate.
+    pub(crate) struct SigningKey {
+        key: PKey<Private>,
+        certificate: X509,
+    }
+
+    impl SigningKey {
+        /// A detached CMS signature over `content`, as the SDK's `OpensslSigner` and `openssl
+        /// cms -sign -binary` make it: the key's own digest (Streebog-256 for a gost2012-256
+        /// key), signed attributes, the certificate included.
+        pub(crate) fn sign_detached(&self, content: &[u8]) -> Result<Vec<u8>, PkiError> {
+            load()?;
+            let signed = CmsContentInfo::sign(
+                Some(&self.certificate),
+                Some(&self.key),
+                None,
+                Some(content),
+                CMSOptions::DETACHED | CMSOptions::BINARY,
+            )
+            .and_then(|cms| cms.to_der());
+            // What a failure left on OpenSSL's error stack is not for a later call.
+            let _ = ErrorStack::get();
+            signed.map_err(internal)
         }
     }
 
@@ -768,6 +811,49 @@ mod tests {
     }
 
     #[test]
+    fn the_sandboxs_own_gost_signatures_are_streebog_and_verify() {
+        let ca = Authority::new();
+        let signer = ca.gost_signer(&subject()).unwrap();
+        let content = b"<File/>".repeat(5_000);
+        let sig = signer.sign_detached(&content);
+        // OpenSSL's CMS with the key's own digest: Streebog-256, signed attributes.
+        let ci = cms::content_info::ContentInfo::from_der(&sig).unwrap();
+        let signed: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
+        let info = signed.signer_infos.0.iter().next().unwrap();
+        assert_eq!(info.digest_alg.oid.to_string(), OID_STREEBOG_256);
+        assert!(info.signed_attrs.is_some());
+        // Read back as the sandbox reads signatures: its own verify path, the signer's
+        // certificate (from the GOST CA) and thumbprint.
+        let now = Utc::now();
+        let verified = ca.verify_detached(&sig, content.as_slice(), now).unwrap();
+        assert_eq!(verified.inn.as_deref(), Some("6676130154"));
+        let (der, described) = crate::pki::signer_certificate(&sig).unwrap();
+        assert_eq!(der, signer.certificate_der);
+        assert_eq!(described, verified);
+        assert_eq!(
+            described.thumbprint,
+            crate::pki::thumbprint(&signer.certificate_der)
+        );
+        let cert = X509::from_der(&der).unwrap();
+        assert_eq!(cert.public_key().unwrap().id().as_raw(), 979);
+        let mut tampered = content.clone();
+        tampered[3] ^= 1;
+        assert_eq!(
+            ca.verify_detached(&sig, tampered.as_slice(), now),
+            Err(PkiError::BadSignature)
+        );
+        // And as OpenSSL reads it, against the GOST CA.
+        let ca_cert = X509::from_der(&ca.gost_certificate_der().unwrap()).unwrap();
+        let mut store = openssl::x509::store::X509StoreBuilder::new().unwrap();
+        store.add_cert(ca_cert).unwrap();
+        let store = store.build();
+        let mut parsed = CmsContentInfo::from_der(&sig).unwrap();
+        parsed
+            .verify(None, Some(&store), Some(&content), None, CMSOptions::BINARY)
+            .unwrap();
+    }
+
+    #[test]
     fn the_signer_of_a_gost_signature_is_read() {
         let ca = Authority::new();
         let issued = ca.issue(&subject(), KeyAlgorithm::Gost2012_256).unwrap();
@@ -789,6 +875,12 @@ mod tests {
         let refused = ca
             .issue(&Subject::default(), KeyAlgorithm::Gost2012_256)
             .unwrap_err();
+        let message = refused.to_string();
+        assert!(message.contains("`gost`"), "{message}");
+        assert!(message.contains("libengine-gost-openssl"), "{message}");
+        let Err(refused) = ca.gost_signer(&Subject::default()) else {
+            panic!("a GOST signer without GOST");
+        };
         let message = refused.to_string();
         assert!(message.contains("`gost`"), "{message}");
         assert!(message.contains("libengine-gost-openssl"), "{message}");

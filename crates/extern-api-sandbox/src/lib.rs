@@ -68,6 +68,7 @@ mod sealing;
 mod shared;
 mod tasks;
 mod test_tools;
+mod warrant_check;
 mod wire;
 
 pub use config::{RobotTimings, SandboxConfig};
@@ -87,15 +88,27 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// Starts a sandbox on a random loopback port.
+    ///
+    /// # Errors
+    ///
+    /// As [`Sandbox::bind`].
     pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
         Self::bind(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
     /// Starts a sandbox on the given address.
+    ///
+    /// # Errors
+    ///
+    /// The address cannot be listened on, or the spool directory cannot be made; in GOST mode
+    /// ([`SandboxConfig::gost`]), an error of kind [`std::io::ErrorKind::Unsupported`] naming the
+    /// cargo feature `gost` and the package libengine-gost-openssl when this build has no GOST or
+    /// OpenSSL's gost engine is not on the machine.
     pub async fn bind(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Self> {
+        // The keys first: GOST mode without GOST fails before anything listens.
+        let shared = Arc::new(shared::Shared::new(config.clone())?);
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(shared::Shared::new(config.clone())?);
         shared.set_base_url(format!("http://{addr}"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = app::router(shared.clone());

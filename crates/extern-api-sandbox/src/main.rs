@@ -1,16 +1,23 @@
-//! `extern-api-sandbox --listen 127.0.0.1:8080 [--config sandbox.toml]`: runs the sandbox until
-//! Ctrl-C, after printing its URL and the seeded credentials.
+//! `extern-api-sandbox --listen 127.0.0.1:8080 [--config sandbox.toml] [--gost]`: runs the sandbox
+//! until Ctrl-C, after printing its URL and the seeded credentials. `--gost` (or `gost = true` in
+//! the file) runs it in GOST mode, as the vendor's test site works: its own signatures are GOST
+//! R 34.10-2012 with Streebog and test certificates are gost2012-256 unless asked otherwise; it
+//! needs a build with the cargo feature `gost` and OpenSSL's gost engine (Debian package
+//! libengine-gost-openssl).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use extern_api_sandbox::{Sandbox, SandboxConfig};
 
-const USAGE: &str = "usage: extern-api-sandbox [--listen 127.0.0.1:8080] [--config sandbox.toml]";
+const USAGE: &str =
+    "usage: extern-api-sandbox [--listen 127.0.0.1:8080] [--config sandbox.toml] [--gost]";
 
 fn parse_args() -> Result<(SocketAddr, SandboxConfig), String> {
     let mut listen: SocketAddr = "127.0.0.1:8080".parse().expect("valid address");
     let mut config = SandboxConfig::default();
+    // Applied after the loop, so that a `--config` after it does not undo it.
+    let mut gost = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -25,10 +32,12 @@ fn parse_args() -> Result<(SocketAddr, SandboxConfig), String> {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
                 config = SandboxConfig::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
             }
+            "--gost" => gost = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    config.gost |= gost;
     Ok((listen, config))
 }
 
@@ -43,6 +52,10 @@ async fn main() -> ExitCode {
     };
     let sandbox = match Sandbox::bind(config, listen).await {
         Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => {
+            eprintln!("cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("cannot listen on {listen}: {e}");
             return ExitCode::FAILURE;
@@ -56,6 +69,9 @@ async fn main() -> ExitCode {
     println!("  login/password  {} / {}", c.login, c.password);
     println!("  legacy auth.sid {}", c.legacy_sid);
     println!("  organization    INN {} KPP {}", c.inn, c.kpp);
+    if c.gost {
+        println!("  signatures      GOST R 34.10-2012 / Streebog-256 (GOST mode)");
+    }
     println!("Ctrl-C stops it.");
     let _ = tokio::signal::ctrl_c().await;
     drop(sandbox);

@@ -1,6 +1,7 @@
 //! The sandbox's own certificate authority: it issues test certificates (ECDSA P-256 or RSA, and
-//! GOST R 34.10-2012 through the `gost` module), signs the operator's and the inspections' documents,
-//! and verifies detached CMS signatures for real — over the exact bytes, chaining to this CA,
+//! GOST R 34.10-2012 through the `gost` module), signs the operator's and the inspections' documents
+//! (ECDSA, or GOST R 34.10-2012 with Streebog in GOST mode: [`Authority::gost_signer`]), and
+//! verifies detached CMS signatures for real — over the exact bytes, chaining to this CA,
 //! valid at the sandbox's clock.
 
 use std::io::Read;
@@ -43,8 +44,10 @@ fn oid(s: &str) -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap(s)
 }
 
-/// Key algorithm of an issued certificate: `"ecdsa"` (the default), `"rsa"`, `"gost2012-256"` or
-/// `"gost2012-512"` on the wire.
+/// Key algorithm of an issued certificate: `"ecdsa"`, `"rsa"`, `"gost2012-256"` or
+/// `"gost2012-512"` on the wire. A request without one gets ECDSA ([`KeyAlgorithm::default`]),
+/// or gost2012-256 from a sandbox in GOST mode (`SandboxConfig::gost`), as the vendor's test site
+/// issues.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyAlgorithm {
@@ -82,12 +85,13 @@ impl SandboxSigner {
     pub fn rsa_key(&self) -> Option<&rsa::RsaPrivateKey> {
         match &self.key {
             SignerKey::Rsa(_, key) => Some(key),
-            SignerKey::Ecdsa(_) => None,
+            _ => None,
         }
     }
 }
 
-/// A key the sandbox signs with itself (operator, inspections, cloud certificates).
+/// A key the sandbox signs with itself (operator, inspections, cloud certificates): ECDSA P-256
+/// or RSA by this CA, or GOST R 34.10-2012 by the GOST test CA (GOST mode, feature `gost`).
 pub struct SandboxSigner {
     key: SignerKey,
     certificate: Certificate,
@@ -101,6 +105,9 @@ enum SignerKey {
         Box<rsa::pkcs1v15::SigningKey<sha2::Sha256>>,
         Box<rsa::RsaPrivateKey>,
     ),
+    /// GOST R 34.10-2012, 256 bits: OpenSSL with its gost engine makes the CMS (Streebog).
+    #[cfg(feature = "gost")]
+    Gost(Box<crate::gost::SigningKey>),
 }
 
 /// What the sandbox knows of a certificate.
@@ -236,6 +243,29 @@ impl Authority {
             key: SignerKey::Ecdsa(key),
             certificate,
             certificate_der,
+        }
+    }
+
+    /// A GOST R 34.10-2012 (256-bit, CryptoPro-A) key and a certificate for it from the GOST test
+    /// CA, that the sandbox signs with itself in GOST mode: its signatures are GOST with
+    /// Streebog-256, made by OpenSSL. Refused with [`PkiError::Unsupported`] (naming the feature
+    /// `gost` and the package libengine-gost-openssl) when this build or machine has no GOST.
+    pub fn gost_signer(&self, subject: &Subject) -> Result<SandboxSigner, PkiError> {
+        #[cfg(feature = "gost")]
+        {
+            let (key, certificate_der) = self.gost.signer(subject)?;
+            let certificate = Certificate::from_der(&certificate_der)
+                .map_err(|e| PkiError::Malformed(e.to_string()))?;
+            Ok(SandboxSigner {
+                key: SignerKey::Gost(Box::new(key)),
+                certificate,
+                certificate_der,
+            })
+        }
+        #[cfg(not(feature = "gost"))]
+        {
+            let _ = subject;
+            Err(crate::gost::unavailable())
         }
     }
 
@@ -390,8 +420,25 @@ impl Default for Authority {
 }
 
 impl SandboxSigner {
-    /// A detached CMS signature (SHA-256, signed attributes) over `content`.
+    /// A detached CMS signature (signed attributes) over `content`: SHA-256 with ECDSA and RSA
+    /// keys, Streebog-256 with GOST ones.
+    ///
+    /// # Panics
+    ///
+    /// When OpenSSL fails to sign with a GOST key: the sandbox signs and verifies once with its
+    /// GOST keys when it starts ([`SandboxSigner::try_sign_detached`]), so that this does not
+    /// happen later.
     pub fn sign_detached(&self, content: &[u8]) -> Vec<u8> {
+        self.try_sign_detached(content)
+            .expect("the sandbox's own key signs (checked at start)")
+    }
+
+    /// [`SandboxSigner::sign_detached`], with OpenSSL's refusal (GOST keys) as an error.
+    pub fn try_sign_detached(&self, content: &[u8]) -> Result<Vec<u8>, PkiError> {
+        #[cfg(feature = "gost")]
+        if let SignerKey::Gost(key) = &self.key {
+            return key.sign_detached(content);
+        }
         let digest = sha2::Sha256::digest(content);
         let eci = EncapsulatedContentInfo {
             econtent_type: oid(OID_DATA),
@@ -430,12 +477,14 @@ impl SandboxSigner {
                 .expect("signer info");
                 builder.add_signer_info::<rsa::pkcs1v15::SigningKey<sha2::Sha256>, rsa::pkcs1v15::Signature>(info).expect("signs");
             }
+            #[cfg(feature = "gost")]
+            SignerKey::Gost(_) => unreachable!("signed by OpenSSL above"),
         }
-        builder
+        Ok(builder
             .build()
             .expect("signed data")
             .to_der()
-            .expect("encodes")
+            .expect("encodes"))
     }
 }
 

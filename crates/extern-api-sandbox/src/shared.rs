@@ -13,7 +13,7 @@ use crate::config::SandboxConfig;
 use crate::contents::{Content, PartData};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
-use crate::pki::{Authority, SandboxSigner, Subject};
+use crate::pki::{Authority, PkiError, SandboxSigner, Subject};
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
 pub const OTHER_LOGIN: &str = "other@sandbox.local";
@@ -22,9 +22,11 @@ pub struct Shared {
     pub config: SandboxConfig,
     pub clock: Clock,
     pub ca: Authority,
-    /// The operator (Kontur, 1BM): signs date confirmations.
+    /// The operator (Kontur, 1BM): signs date confirmations. ECDSA, or GOST in GOST mode
+    /// ([`SandboxConfig::gost`]).
     pub operator: SandboxSigner,
-    /// The authorities' robots: sign receipts, acceptance and processing results.
+    /// The authorities' robots: sign receipts, acceptance and processing results. ECDSA, or GOST
+    /// in GOST mode.
     pub inspection: SandboxSigner,
     /// The fault dice.
     pub faults: crate::faults::Faults,
@@ -44,20 +46,44 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The sandbox's state for `config`. In GOST mode, an error of kind
+    /// [`std::io::ErrorKind::Unsupported`] (naming the cargo feature `gost` and the package
+    /// libengine-gost-openssl) when this build or machine has no GOST.
     pub fn new(config: SandboxConfig) -> std::io::Result<Self> {
         let ca = Authority::new();
-        let operator = ca.signer(&Subject {
-            inn: "6663003127".into(),
-            fio: "Оператор ЭДО".into(),
-            organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
-            ..Subject::default()
-        });
-        let inspection = ca.signer(&Subject {
-            inn: "7707329152".into(),
-            fio: "Тестовая инспекция".into(),
-            organization: Some("ФНС России (тестовая)".into()),
-            ..Subject::default()
-        });
+        let operator = own_signer(
+            &ca,
+            config.gost,
+            &Subject {
+                inn: "6663003127".into(),
+                fio: "Оператор ЭДО".into(),
+                organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
+                ..Subject::default()
+            },
+        )
+        .map_err(gost_unavailable)?;
+        let inspection = own_signer(
+            &ca,
+            config.gost,
+            &Subject {
+                inn: "7707329152".into(),
+                fio: "Тестовая инспекция".into(),
+                organization: Some("ФНС России (тестовая)".into()),
+                ..Subject::default()
+            },
+        )
+        .map_err(gost_unavailable)?;
+        if config.gost {
+            // OpenSSL signs with the GOST keys and the sandbox reads what it made, now rather
+            // than at the first receipt.
+            let now = chrono::Utc::now();
+            for signer in [&operator, &inspection] {
+                signer
+                    .try_sign_detached(b"<probe/>")
+                    .and_then(|sig| ca.verify_detached(&sig, b"<probe/>".as_slice(), now))
+                    .map_err(gost_unavailable)?;
+            }
+        }
         let mut store = Store::default();
         store
             .passwords
@@ -112,6 +138,12 @@ impl Shared {
             document_requisites: Mutex::new(HashMap::new()),
             inspection_encryption: OnceLock::new(),
         })
+    }
+
+    /// A key and certificate the sandbox signs with itself (its test tools' reports): ECDSA, or
+    /// GOST in GOST mode ([`SandboxConfig::gost`]).
+    pub fn own_signer(&self, subject: &Subject) -> Result<SandboxSigner, PkiError> {
+        own_signer(&self.ca, self.config.gost, subject)
     }
 
     /// The store; never held across an `.await`.
@@ -235,6 +267,27 @@ impl Shared {
         }
         Ok(())
     }
+}
+
+/// The sandbox's own signer for `subject`: ECDSA by the CA, or GOST by the GOST test CA (`gost`).
+fn own_signer(ca: &Authority, gost: bool, subject: &Subject) -> Result<SandboxSigner, PkiError> {
+    if gost {
+        ca.gost_signer(subject)
+    } else {
+        Ok(ca.signer(subject))
+    }
+}
+
+/// Why GOST mode cannot start: the cause, and what it needs.
+fn gost_unavailable(e: PkiError) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!(
+            "GOST mode (SandboxConfig::gost, --gost) needs a sandbox built with the cargo feature \
+             `gost` and OpenSSL's gost engine on this machine (Debian package \
+             libengine-gost-openssl): {e}"
+        ),
+    )
 }
 
 /// The SEDO provider subscription a test account comes with: the C# SDK's End2End tests

@@ -143,12 +143,19 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
             .filter_map(|d| d.content_id)
             .filter_map(|id| store.contents.get(&id).map(|c| (id, c.clone())))
             .collect();
-        (draft, contents)
+        let warrant = crate::warrant_check::lookup(&store, &draft);
+        (draft, contents, warrant)
     };
     let checker = shared.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let (draft, contents) = snapshot;
-        check::check(&checker.ca, &draft, &contents, checker.clock.now())
+        let (draft, contents, warrant) = snapshot;
+        check::check(
+            &checker.ca,
+            &draft,
+            &contents,
+            &warrant,
+            checker.clock.now(),
+        )
     })
     .await
     .unwrap_or_else(|_| {

@@ -37,15 +37,17 @@ pub struct CertificateRequest {
     organization_name: Option<String>,
     /// ОГРН (13 digits) or ОГРНИП (15 digits), written to GOST certificates.
     ogrn: Option<String>,
+    /// ECDSA when absent, gost2012-256 in GOST mode.
     #[serde(default)]
-    algorithm: KeyAlgorithm,
+    algorithm: Option<KeyAlgorithm>,
 }
 
 /// `POST /test-tools/v1/generate-certificate`
 /// `{inn, kpp?, fio?, organization-name?, ogrn?, algorithm?: ecdsa|rsa|gost2012-256|gost2012-512}`
-/// → `{certificate: base64 DER, private-key: PKCS#8 PEM, thumbprint}`. GOST certificates are
-/// issued by the sandbox's GOST test CA and need a build with the cargo feature `gost` (and
-/// OpenSSL's gost engine); otherwise 400 `unsupportedAlgorithm`.
+/// → `{certificate: base64 DER, private-key: PKCS#8 PEM, thumbprint}`. Without `algorithm`,
+/// ECDSA; gost2012-256 in GOST mode ([`crate::SandboxConfig::gost`]), as the vendor's test site
+/// issues. GOST certificates are issued by the sandbox's GOST test CA and need a build with the
+/// cargo feature `gost` (and OpenSSL's gost engine); otherwise 400 `unsupportedAlgorithm`.
 pub async fn generate_certificate(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -86,8 +88,13 @@ pub async fn generate_certificate(
         organization,
         ogrn: req.ogrn.clone(),
     };
+    let algorithm = req.algorithm.unwrap_or(if shared.config.gost {
+        KeyAlgorithm::Gost2012_256
+    } else {
+        KeyAlgorithm::Ecdsa
+    });
     let ca = shared.clone();
-    let issued = tokio::task::spawn_blocking(move || ca.ca.issue(&subject, req.algorithm))
+    let issued = tokio::task::spawn_blocking(move || ca.ca.issue(&subject, algorithm))
         .await
         .map_err(|e| {
             ApiError::new(
@@ -220,13 +227,22 @@ pub async fn generate_docflows(
             .ok_or_else(|| ApiError::not_found("organization"))?;
         (account, org)
     };
-    let signer = shared.ca.signer(&Subject {
-        inn: org.inn.clone(),
-        kpp: Some(org.kpp.clone()),
-        fio: "Генератор Отчётов".into(),
-        organization: Some(org.name.clone()),
-        ogrn: None,
-    });
+    // GOST in GOST mode, as the sandbox's other own signatures.
+    let signer = shared
+        .own_signer(&Subject {
+            inn: org.inn.clone(),
+            kpp: Some(org.kpp.clone()),
+            fio: "Генератор Отчётов".into(),
+            organization: Some(org.name.clone()),
+            ogrn: None,
+        })
+        .map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                e.to_string(),
+            )
+        })?;
     let now = shared.clock.now();
     let file_id = format!(
         "NO_BUHOTCH_{code}_{code}_{}{}_{}_{}",
@@ -244,7 +260,13 @@ pub async fn generate_docflows(
         org.kpp
     );
     let bytes = encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned();
-    let signature = signer.sign_detached(&bytes);
+    let signature = signer.try_sign_detached(&bytes).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            e.to_string(),
+        )
+    })?;
     let thumbprint = crate::pki::thumbprint(&signer.certificate_der);
     let meta: crate::wire::DraftMeta = serde_json::from_value(json!({
         "sender": { "inn": org.inn, "kpp": org.kpp, "ipaddress": "127.0.0.1" },

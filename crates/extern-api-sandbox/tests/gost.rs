@@ -4,6 +4,9 @@
 //! a changed byte and a certificate of a foreign GOST CA are refused. What the authorities send
 //! an organization with a GOST certificate, and a certificate login's challenge, are encrypted to
 //! it the GOST way and open with `openssl cms -decrypt` (and the openssl crate) and its key.
+//! In GOST mode (`SandboxConfig::gost`) test certificates are GOST unless asked otherwise, and
+//! the operator's and the inspection's own signatures are GOST with Streebog, accepted by
+//! `openssl cms -verify`.
 
 #![cfg(feature = "gost")]
 
@@ -13,6 +16,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use base64::Engine;
+use extern_api_sandbox::SandboxConfig;
+use reqwest::Method;
 use serde_json::{Value, json};
 use support::*;
 
@@ -111,18 +116,21 @@ impl Cli {
 /// A GOST certificate from the sandbox's test tools, saved as `{name}.der`, `{name}.pem` and
 /// `{name}.key`; answers the certificate (DER).
 async fn issue(api: &Api, cli: &Cli, name: &str, algorithm: &str) -> Vec<u8> {
-    let a = api
-        .post(
-            "/test-tools/v1/generate-certificate",
-            json!({
-                "inn": INN,
-                "kpp": KPP,
-                "fio": "Иванов Иван Иванович",
-                "ogrn": "1026605606620",
-                "algorithm": algorithm,
-            }),
-        )
-        .await;
+    issue_with(api, cli, name, Some(algorithm)).await
+}
+
+/// [`issue`], with `algorithm` left out of the request when `None` (the sandbox's default).
+async fn issue_with(api: &Api, cli: &Cli, name: &str, algorithm: Option<&str>) -> Vec<u8> {
+    let mut body = json!({
+        "inn": INN,
+        "kpp": KPP,
+        "fio": "Иванов Иван Иванович",
+        "ogrn": "1026605606620",
+    });
+    if let Some(algorithm) = algorithm {
+        body["algorithm"] = json!(algorithm);
+    }
+    let a = api.post("/test-tools/v1/generate-certificate", body).await;
     assert_eq!(a.status, 200, "{}", a.body);
     let der = B64.decode(a.body["certificate"].as_str().unwrap()).unwrap();
     cli.write(&format!("{name}.der"), &der);
@@ -807,4 +815,358 @@ async fn a_certificate_login_with_a_gost_key() {
         .await
         .unwrap();
     assert_eq!(accounts.status(), 200);
+}
+
+/// A sandbox in GOST mode, robots answering at once.
+fn gost_mode() -> SandboxConfig {
+    SandboxConfig {
+        gost: true,
+        ..SandboxConfig::for_tests()
+    }
+}
+
+/// The sandbox's GOST test CA, saved as `ca.pem`.
+async fn save_gost_ca(api: &Api, cli: &Cli) {
+    let ca = api.get("/test-tools/v1/ca-certificate").await;
+    let der = B64
+        .decode(ca.body["gost-certificate"].as_str().unwrap())
+        .unwrap();
+    cli.write("ca.der", &der);
+    cli.run(&["x509", "-inform", "DER", "-in", "ca.der", "-out", "ca.pem"]);
+}
+
+#[tokio::test]
+async fn in_gost_mode_a_certificate_without_algorithm_is_gost_2012_256() {
+    let api = Api::start_with(gost_mode()).await;
+    let cli = Cli::new();
+    save_gost_ca(&api, &cli).await;
+    issue_with(&api, &cli, "default", None).await;
+    let text = cli.run(&["x509", "-in", "default.pem", "-noout", "-text"]);
+    assert!(
+        text.contains("GOST R 34.10-2012 with 256 bit modulus"),
+        "{text}"
+    );
+    let verified = cli.run(&["verify", "-CAfile", "ca.pem", "default.pem"]);
+    assert!(verified.contains("OK"), "{verified}");
+    let key = cli.run(&["pkey", "-in", "default.key", "-pubout"]);
+    let public = cli.run(&["x509", "-in", "default.pem", "-noout", "-pubkey"]);
+    assert_eq!(key, public);
+    // Asked for, the others are still there.
+    issue(&api, &cli, "ecdsa", "ecdsa").await;
+    let text = cli.run(&["x509", "-in", "ecdsa.pem", "-noout", "-text"]);
+    assert!(text.contains("id-ecPublicKey"), "{text}");
+    issue(&api, &cli, "gost512", "gost2012-512").await;
+    let text = cli.run(&["x509", "-in", "gost512.pem", "-noout", "-text"]);
+    assert!(
+        text.contains("GOST R 34.10-2012 with 512 bit modulus"),
+        "{text}"
+    );
+}
+
+/// The plain bytes of a docflow document: the listed plain variant, or the encrypted one opened
+/// with `openssl cms -decrypt` by `{recipient}.pem` / `{recipient}.key` and unzipped (and then
+/// stored as the document's decrypted content, as a subscriber does).
+async fn plain_content(api: &Api, cli: &Cli, df: &Value, doc: &Value, recipient: &str) -> Vec<u8> {
+    let variants = doc["content"]["docflow-document-contents"]
+        .as_array()
+        .unwrap();
+    if let Some(plain) = variants
+        .iter()
+        .find(|v| v["encrypted"] == false && v["compressed"] == false)
+    {
+        let id = plain["content-id"].as_str().unwrap();
+        let a = api.get(&api.acc(&format!("/contents/{id}"))).await;
+        assert_eq!(a.status, 200);
+        return a.bytes;
+    }
+    let sealed = variants.iter().find(|v| v["encrypted"] == true).unwrap();
+    let id = sealed["content-id"].as_str().unwrap();
+    let a = api.get(&api.acc(&format!("/contents/{id}"))).await;
+    assert_eq!(a.status, 200);
+    let name = uuid::Uuid::new_v4();
+    cli.write(&format!("{name}.p7m"), &a.bytes);
+    cli.run(&[
+        "cms",
+        "-decrypt",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        &format!("{name}.p7m"),
+        "-recip",
+        &format!("{recipient}.pem"),
+        "-inkey",
+        &format!("{recipient}.key"),
+        "-out",
+        &format!("{name}.zip"),
+    ]);
+    let zipped = cli.read(&format!("{name}.zip"));
+    let content = api.upload(&zipped).await;
+    let stored = api
+        .send(
+            Method::PUT,
+            &api.acc(&format!(
+                "/docflows/{}/documents/{}/decrypted-content",
+                df["id"].as_str().unwrap(),
+                doc["id"].as_str().unwrap()
+            )),
+            Some(json!({ "content-id": content })),
+        )
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+    let mut entry = archive.by_index(0).unwrap();
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut plain).unwrap();
+    plain
+}
+
+/// Checks every signature of the docflow's documents that the sandbox made itself (operator and
+/// inspection) as a subscriber with OpenSSL would: `openssl cms -verify` over the document's
+/// plain bytes, without and with the GOST CA; a Streebog digest; a GOST 2012-256 signer whose
+/// thumbprint and name the signature's description shows. Answers how many signatures of the
+/// operator and of the inspection were checked.
+async fn check_own_signatures(api: &Api, cli: &Cli, df: &Value, recipient: &str) -> (usize, usize) {
+    let (mut operator, mut inspection) = (0, 0);
+    let id = df["id"].as_str().unwrap();
+    for doc in df["documents"].as_array().unwrap() {
+        let own: Vec<&Value> = doc["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s["signer-type"].as_str().unwrap(),
+                    "provider-representative" | "cu-representative"
+                )
+            })
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let plain = plain_content(api, cli, df, doc, recipient).await;
+        let name = uuid::Uuid::new_v4();
+        let content = cli.write(&format!("{name}.xml"), &plain);
+        for s in own {
+            let doc_id = doc["id"].as_str().unwrap();
+            let sig_id = s["id"].as_str().unwrap();
+            let a = api
+                .get(&api.acc(&format!(
+                    "/docflows/{id}/documents/{doc_id}/signatures/{sig_id}/content"
+                )))
+                .await;
+            assert_eq!(a.status, 200, "{}", a.body);
+            let sig = B64.decode(a.body.as_str().unwrap()).unwrap();
+            let sig_file = cli.write(&format!("{sig_id}.sig"), &sig);
+            cli.run(&[
+                "cms",
+                "-verify",
+                "-noverify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                &sig_file,
+                "-content",
+                &content,
+                "-out",
+                "/dev/null",
+            ]);
+            let signer = format!("{sig_id}.pem");
+            cli.run(&[
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                &sig_file,
+                "-content",
+                &content,
+                "-CAfile",
+                "ca.pem",
+                "-signer",
+                &signer,
+                "-out",
+                "/dev/null",
+            ]);
+            let printed = cli.run(&[
+                "cms", "-cmsout", "-print", "-inform", "DER", "-in", &sig_file,
+            ]);
+            assert!(
+                printed.contains("md_gost12_256") || printed.contains("1.2.643.7.1.1.2.2"),
+                "{printed}"
+            );
+            // A changed byte is refused.
+            let mut changed = plain.clone();
+            let last = changed.len() - 2;
+            changed[last] ^= 1;
+            let changed = cli.write(&format!("{name}.changed"), &changed);
+            let refused = cli.output(&[
+                "cms",
+                "-verify",
+                "-noverify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                &sig_file,
+                "-content",
+                &changed,
+                "-out",
+                "/dev/null",
+            ]);
+            assert!(!refused.status.success());
+            // The signer: a GOST 2012-256 key, the thumbprint and the name shown.
+            let text = cli.run(&[
+                "x509",
+                "-in",
+                &signer,
+                "-noout",
+                "-text",
+                "-nameopt",
+                "utf8,sep_multiline",
+            ]);
+            assert!(
+                text.contains("GOST R 34.10-2012 with 256 bit modulus"),
+                "{text}"
+            );
+            let fingerprint = cli.run(&["x509", "-in", &signer, "-noout", "-fingerprint", "-sha1"]);
+            assert_eq!(
+                s["signature-certificate-thumbprint"].as_str().unwrap(),
+                fingerprint
+                    .trim()
+                    .rsplit('=')
+                    .next()
+                    .unwrap()
+                    .replace(':', ""),
+                "{s}"
+            );
+            let title = s["title"].as_str().unwrap();
+            match s["signer-type"].as_str().unwrap() {
+                "provider-representative" => {
+                    assert!(title.contains("Оператор ЭДО"), "{title}");
+                    assert!(text.contains("Оператор ЭДО"), "{text}");
+                    operator += 1;
+                }
+                _ => {
+                    assert!(title.contains("Тестовая инспекция"), "{title}");
+                    assert!(text.contains("Тестовая инспекция"), "{text}");
+                    inspection += 1;
+                }
+            }
+        }
+    }
+    (operator, inspection)
+}
+
+#[tokio::test]
+async fn in_gost_mode_the_operator_and_the_inspection_sign_with_gost() {
+    let api = Api::start_with(gost_mode()).await;
+    let cli = Cli::new();
+    save_gost_ca(&api, &cli).await;
+    // The organization's certificate as the test site issues it: GOST, by default.
+    issue_with(&api, &cli, "org", None).await;
+    let (_, report) = report_for("0087");
+    let draft = signed_draft(&api, &report, &cli.sign("org", &report)).await;
+    let send = api.run_task(&draft, "send").await;
+    assert_eq!(send["task-state"], "succeed", "{send}");
+    let id = send["task-result"]["id"].as_str().unwrap().to_string();
+    let df = api
+        .wait_docflow(&id, |d| {
+            d.to_string().contains("fns534-report-processing-result-ok")
+        })
+        .await;
+    let (operator, inspection) = check_own_signatures(&api, &cli, &df, "org").await;
+    assert!(operator >= 1, "{df}");
+    assert!(
+        inspection >= 3,
+        "receipt, acceptance and processing results: {df}"
+    );
+}
+
+#[tokio::test]
+async fn in_gost_mode_a_demand_is_signed_with_gost_and_its_signatures_check() {
+    let api = Api::start_with(gost_mode()).await;
+    let cli = Cli::new();
+    save_gost_ca(&api, &cli).await;
+    issue_with(&api, &cli, "org", None).await;
+    let df = demand(&api).await;
+    let (operator, inspection) = check_own_signatures(&api, &cli, &df, "org").await;
+    assert_eq!(operator, 1, "the date confirmation: {df}");
+    assert_eq!(inspection, 2, "the demand and its attachment: {df}");
+    // The sandbox reads its own GOST signatures too: `check-demand` verifies the inspection's,
+    // once every document is stored decrypted.
+    let id = df["id"].as_str().unwrap();
+    let df = api.get(&api.acc(&format!("/docflows/{id}"))).await.body;
+    for doc in df["documents"].as_array().unwrap() {
+        plain_content(&api, &cli, &df, doc, "org").await;
+    }
+    let check = api
+        .post(&api.acc(&format!("/docflows/{id}/check-demand")), json!({}))
+        .await;
+    assert_eq!(check.status, 200, "{}", check.body);
+    assert_eq!(check.body["error-codes"], json!([]), "{}", check.body);
+}
+
+#[tokio::test]
+async fn in_gost_mode_the_test_tools_reports_are_signed_with_gost() {
+    let api = Api::start_with(gost_mode()).await;
+    let cli = Cli::new();
+    save_gost_ca(&api, &cli).await;
+    let a = api
+        .post("/test-tools/v1/generate-docflows", json!({ "count": 1 }))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let list = api.get(&api.acc("/docflows")).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let id = list.body["docflows-page-item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["type"] == "urn:docflow:fns534-report")
+        .unwrap_or_else(|| panic!("{}", list.body))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let df = api.get(&api.acc(&format!("/docflows/{id}"))).await.body;
+    let report = df["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["description"]["type"] == "urn:document:fns534-report")
+        .unwrap_or_else(|| panic!("{df}"));
+    let sig = &report["signatures"][0];
+    let a = api
+        .get(&api.acc(&format!(
+            "/docflows/{id}/documents/{}/signatures/{}/content",
+            report["id"].as_str().unwrap(),
+            sig["id"].as_str().unwrap()
+        )))
+        .await;
+    let sig_file = cli.write("report.sig", &B64.decode(a.body.as_str().unwrap()).unwrap());
+    let printed = cli.run(&[
+        "cms", "-cmsout", "-print", "-inform", "DER", "-in", &sig_file,
+    ]);
+    assert!(
+        printed.contains("md_gost12_256") || printed.contains("1.2.643.7.1.1.2.2"),
+        "{printed}"
+    );
+    let plain = plain_content(&api, &cli, &df, report, "none").await;
+    let content = cli.write("report.xml", &plain);
+    cli.run(&[
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        &sig_file,
+        "-content",
+        &content,
+        "-CAfile",
+        "ca.pem",
+        "-out",
+        "/dev/null",
+    ]);
 }

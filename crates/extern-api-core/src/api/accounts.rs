@@ -5,7 +5,7 @@ use futures::Stream;
 use uuid::Uuid;
 
 use super::page::{Page, stream_all};
-use super::{Contents, Docflows, DraftBuilders, Drafts, Organizations, Replies};
+use super::{Contents, Docflows, DraftBuilders, Drafts, Organizations, Replies, Warrants};
 use crate::raw::prelude::*;
 use crate::raw::types;
 use crate::{Error, ExternClient, Idempotency};
@@ -85,6 +85,11 @@ impl<'a> Account<'a> {
     /// The account's organizations.
     pub fn organizations(&self) -> Organizations<'a> {
         Organizations::new(self.client, self.id)
+    }
+
+    /// The machine-readable warrants (МЧД) of the account's organizations.
+    pub fn warrants(&self) -> Warrants<'a> {
+        Warrants::new(self.client, self.id)
     }
 
     /// The account's drafts.

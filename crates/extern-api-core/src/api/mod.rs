@@ -23,6 +23,7 @@ mod organizations;
 mod page;
 mod replies;
 mod tasks;
+mod warrants;
 
 pub use accounts::Account;
 pub use builders::DraftBuilders;
@@ -35,3 +36,4 @@ pub use page::Page;
 pub use replies::Replies;
 pub use tasks::{CancellationToken, PollPolicy};
 pub use tasks::{task_result, wait_task};
+pub use warrants::Warrants;

@@ -6,8 +6,10 @@ mod demand;
 mod docflow;
 pub mod urn;
 pub mod validate;
+mod warrant;
 
 pub use check::{CheckError, CheckProtocol, DocumentErrors};
 pub(crate) use demand::needs_decision;
 pub use demand::{DEMAND_ACCEPTANCE, DEMAND_DECLINE, DEMAND_INVENTORY_KNDS, DEMAND_RECEIPT};
 pub use docflow::{DocflowExt, DocumentSummary, DueReply, link_id};
+pub use warrant::Warrant;

@@ -27,4 +27,4 @@ pub use inventory::{
     InventoryDocument, InventoryDocumentKind, InventoryOutcome, InventoryRequest, RefusedDocument,
 };
 pub use monitor::{AutoReply, EventFilter, MonitorError, MonitorOptions};
-pub use send_report::{Recipient, ReportFile, ReportRequest};
+pub use send_report::{Recipient, ReportFile, ReportRequest, Representation};

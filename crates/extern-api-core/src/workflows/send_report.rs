@@ -64,6 +64,19 @@ impl ReportFile {
     }
 }
 
+/// Filing for another organization (the payer) as its representative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Representation {
+    /// The payer's INN (checked locally, check digits included).
+    pub payer_inn: String,
+    /// The payer's KPP (companies).
+    pub payer_kpp: Option<String>,
+    /// The machine-readable warrant (МЧД) the payer gave the representative (see
+    /// [`Warrants`](crate::api::Warrants)); `None` when a paper warrant goes with the report as a
+    /// file of its own.
+    pub warrant_id: Option<Uuid>,
+}
+
 /// What to send, from whom, to whom.
 #[derive(Debug, Clone)]
 pub struct ReportRequest {
@@ -88,6 +101,9 @@ pub struct ReportRequest {
     /// ([`ExternClientBuilder::journal`](crate::ExternClientBuilder::journal)) — continues
     /// with the draft or docflow already made instead of filing again. `None`: no such memory.
     pub idempotency_key: Option<String>,
+    /// Filing as the representative of another organization: the sender is the representative,
+    /// the payer the organization. `None`: the sender files for itself.
+    pub representing: Option<Representation>,
 }
 
 impl ReportRequest {
@@ -109,7 +125,24 @@ impl ReportRequest {
             deadline: Duration::from_secs(600),
             follow_interval: Duration::from_secs(1),
             idempotency_key: None,
+            representing: None,
         }
+    }
+
+    /// This request filed as the representative of the payer `payer_inn`/`payer_kpp` under the
+    /// machine-readable warrant `warrant_id`.
+    pub fn on_behalf_of(
+        mut self,
+        payer_inn: impl Into<String>,
+        payer_kpp: Option<String>,
+        warrant_id: Option<Uuid>,
+    ) -> Self {
+        self.representing = Some(Representation {
+            payer_inn: payer_inn.into(),
+            payer_kpp,
+            warrant_id,
+        });
+        self
     }
 
     /// Sets the idempotency key to a digest of what is filed — account, sender, recipient and
@@ -124,6 +157,7 @@ impl ReportRequest {
         h.update(self.sender_kpp.as_deref().unwrap_or("").as_bytes());
         h.update([0]);
         h.update(format!("{:?}", self.recipient).as_bytes());
+        h.update(format!("{:?}", self.representing).as_bytes());
         for file in &self.files {
             h.update([1]);
             h.update(file.name.as_deref().unwrap_or("").as_bytes());
@@ -141,6 +175,12 @@ impl ReportRequest {
         validate::inn(&self.sender_inn)?;
         if let Some(kpp) = &self.sender_kpp {
             validate::kpp(kpp)?;
+        }
+        if let Some(r) = &self.representing {
+            validate::inn(&r.payer_inn)?;
+            if let Some(kpp) = &r.payer_kpp {
+                validate::kpp(kpp)?;
+            }
         }
         match &self.recipient {
             Recipient::Fns(code) => validate::inspection(code)?,
@@ -339,13 +379,19 @@ fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta 
         Recipient::Fns(c) => (Some(c.clone()), None),
         Recipient::Rosstat(c) => (None, Some(c.clone())),
     };
+    // A representative files for the payer; otherwise the sender is the payer.
+    let (payer_inn, payer_kpp) = match &request.representing {
+        Some(r) => (r.payer_inn.clone(), r.payer_kpp.clone()),
+        None => (request.sender_inn.clone(), request.sender_kpp.clone()),
+    };
+    let warrant = request.representing.as_ref().and_then(|r| r.warrant_id);
     types::DraftMeta {
         sender: Some(types::Sender {
             inn: request.sender_inn.clone(),
             kpp: request.sender_kpp.clone(),
             certificate: Some(certificate),
             ipaddress: Some(request.sender_ip.clone()),
-            is_representative: Some(false),
+            is_representative: Some(request.representing.is_some()),
             name: None,
         }),
         recipient: Some(types::Recipient {
@@ -354,11 +400,12 @@ fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta 
             ..Default::default()
         }),
         payer: Some(types::Payer {
-            inn: Some(request.sender_inn.clone()),
-            organization: request
-                .sender_kpp
-                .clone()
-                .map(|kpp| types::PayerOrganization { kpp: Some(kpp) }),
+            inn: Some(payer_inn),
+            organization: payer_kpp.map(|kpp| types::PayerOrganization { kpp: Some(kpp) }),
+            ..Default::default()
+        }),
+        additional_info: warrant.map(|id| types::AdditionalInfo {
+            machine_readable_warrant_id: Some(id),
             ..Default::default()
         }),
         ..Default::default()
