@@ -51,6 +51,7 @@ struct ClientInner {
     auth: Auth,
     transport: Arc<Transport>,
     journal: Arc<dyn crate::stores::WorkflowJournal>,
+    handbooks: crate::api::handbook_cache::HandbookCache,
 }
 
 /// Builds an [`ExternClient`].
@@ -62,6 +63,7 @@ pub struct ExternClientBuilder {
     transport: TransportOptions,
     max_json_answer: usize,
     journal: Option<Arc<dyn crate::stores::WorkflowJournal>>,
+    handbook_ttl: Duration,
 }
 
 impl ExternClient {
@@ -74,6 +76,7 @@ impl ExternClient {
             transport: TransportOptions::default(),
             max_json_answer: extern_api_raw::hooks::DEFAULT_MAX_JSON_ANSWER,
             journal: None,
+            handbook_ttl: Duration::from_secs(3600),
         }
     }
 
@@ -90,6 +93,11 @@ impl ExternClient {
     /// Where filing workflows record their progress by idempotency key.
     pub(crate) fn journal(&self) -> &dyn crate::stores::WorkflowJournal {
         self.inner.journal.as_ref()
+    }
+
+    /// What the client keeps of handbook answers.
+    pub(crate) fn handbook_cache(&self) -> &crate::api::handbook_cache::HandbookCache {
+        &self.inner.handbooks
     }
 
     /// The transport (connections, in-flight limit, retries), to share with a client of another
@@ -244,6 +252,13 @@ impl ExternClientBuilder {
         self
     }
 
+    /// How long handbook answers (control units, forms…) are kept before they are asked again
+    /// (default an hour; zero keeps none).
+    pub fn handbook_ttl(mut self, ttl: Duration) -> Self {
+        self.handbook_ttl = ttl;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<ExternClient, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
@@ -288,6 +303,7 @@ impl ExternClientBuilder {
                 journal: self
                     .journal
                     .unwrap_or_else(|| Arc::new(crate::stores::MemoryJournal::default())),
+                handbooks: crate::api::handbook_cache::HandbookCache::new(self.handbook_ttl),
             }),
         })
     }
