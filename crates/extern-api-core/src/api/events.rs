@@ -1,4 +1,7 @@
-//! The events feed: every docflow change of the user's accounts, read after a cursor.
+//! The events feed: every docflow change of the user's accounts, read after a cursor; who
+//! shares their events with the integrator's service (publishers), and sharing an account's.
+
+use uuid::Uuid;
 
 use crate::raw::prelude::*;
 use crate::raw::types;
@@ -33,5 +36,50 @@ impl Events<'_> {
             })
             .await?
             .into_inner())
+    }
+
+    /// The users who share their events with this integrator's service (the feed's publishers),
+    /// as the service lists them.
+    pub async fn publishers(&self) -> Result<types::OpaqueObject, Error> {
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.events_get_publishers().send().await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Stops reading a publisher's events.
+    pub async fn remove_publisher(&self, publisher: Uuid) -> Result<(), Error> {
+        self.client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.events_delete_publisher()
+                    .publisher_id(publisher)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Shares `account`'s events with the integrator's service `subscriber` (the name given when
+    /// its feed was enabled); the caller becomes one of its publishers.
+    pub async fn share(&self, account: Uuid, subscriber: &str) -> Result<(), Error> {
+        let body = types::ShareEventsRequest {
+            events_filter: None,
+            subscriber: subscriber.to_string(),
+        };
+        let body = &body;
+        self.client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.events_share()
+                    .account_id(account)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(())
     }
 }
