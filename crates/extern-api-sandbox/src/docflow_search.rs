@@ -51,6 +51,8 @@ struct Filter {
     okpo: Option<String>,
     cu: Option<String>,
     form_name: Option<String>,
+    /// A demand's number (its description's `demand-number`).
+    demand_number: Option<String>,
     period: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -158,9 +160,10 @@ fn parse(query: &str) -> ApiResult<Filter> {
             "demandsOnReports" | "forAllUsers" => {
                 parse_bool(name, v)?;
             }
-            // Filters on data the sandbox's docflows do not carry yet: accepted, and match nothing
-            // that lacks the data.
-            "regNumber" | "pfrLetterCategory" | "demandNumber" => {}
+            "demandNumber" => f.demand_number = Some(v.clone()),
+            // Filters on data the sandbox's docflows do not carry yet (a Social Fund registration
+            // number, a PFR letter's category): accepted and not applied.
+            "regNumber" | "pfrLetterCategory" => {}
             _ => {}
         }
     }
@@ -200,6 +203,9 @@ fn matches(f: &Filter, d: &Docflow) -> bool {
             .as_ref()
             .is_none_or(|k| d.description.get("okpo").and_then(Value::as_str) == Some(k))
         && f.cu.as_ref().is_none_or(|c| *c == d.cu)
+        && f.demand_number.as_ref().is_none_or(|n| {
+            d.description.get("demand-number").and_then(Value::as_str) == Some(n.as_str())
+        })
         && f.form_name.as_ref().is_none_or(|n| {
             d.description
                 .to_string()

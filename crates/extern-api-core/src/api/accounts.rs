@@ -4,8 +4,12 @@
 use futures::Stream;
 use uuid::Uuid;
 
+use super::organizations::{check_inn_kpp, not_blank};
 use super::page::{Page, stream_all};
-use super::{Contents, Docflows, DraftBuilders, Drafts, Organizations, Replies, Warrants};
+use super::{
+    Certificates, Contents, Docflows, DraftBuilders, Drafts, Employees, Organizations, Replies,
+    Users, Warrants,
+};
 use crate::raw::prelude::*;
 use crate::raw::types;
 use crate::{Error, ExternClient, Idempotency};
@@ -58,6 +62,30 @@ impl ExternClient {
         stream_all(move |skip| self.accounts_page(skip, ACCOUNTS_PAGE))
     }
 
+    /// Creates an account whose head is the organization `inn`/`kpp` named `organization_name`
+    /// (checked first; never repeated: a lost answer is found again in [`accounts`](Self::accounts)).
+    pub async fn create_account(
+        &self,
+        inn: &str,
+        kpp: Option<&str>,
+        organization_name: &str,
+    ) -> Result<types::Account, Error> {
+        check_inn_kpp(inn, kpp)?;
+        not_blank("organization_name", organization_name)?;
+        let body = types::CreateAccountRequest {
+            inn: inn.to_string(),
+            kpp: kpp.map(str::to_string),
+            organization_name: organization_name.to_string(),
+        };
+        let body = &body;
+        Ok(self
+            .call(Idempotency::Once, move |c| async move {
+                c.accounts_create().body(body.clone()).send().await
+            })
+            .await?
+            .into_inner())
+    }
+
     /// The accounts the user can see, as the service lists them unasked (its default page).
     pub async fn accounts(&self) -> Result<Vec<types::Account>, Error> {
         Ok(self.account_list(None).await?.items)
@@ -80,6 +108,32 @@ impl<'a> Account<'a> {
             })
             .await?
             .into_inner())
+    }
+
+    /// Deletes the account, with its organizations.
+    pub async fn delete(&self) -> Result<(), Error> {
+        let id = self.id;
+        self.client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.accounts_delete().account_id(id).send().await
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The account's users (login, name, login certificates, rights).
+    pub fn users(&self) -> Users<'a> {
+        Users::new(self.client, self.id)
+    }
+
+    /// The employees of the account's organizations.
+    pub fn employees(&self) -> Employees<'a> {
+        Employees::new(self.client, self.id)
+    }
+
+    /// The certificates the account's user signs with.
+    pub fn certificates(&self) -> Certificates<'a> {
+        Certificates::new(self.client, self.id)
     }
 
     /// The account's organizations.
@@ -115,5 +169,10 @@ impl<'a> Account<'a> {
     /// The account's contents service (uploads and downloads in parts).
     pub fn contents(&self) -> Contents<'a> {
         Contents::new(self.client, self.id)
+    }
+
+    /// The reporting calendar of the account's organizations: forms, deadlines, payments.
+    pub fn reports_tables(&self) -> super::ReportsTables<'a> {
+        super::ReportsTables::new(self.client, self.id)
     }
 }

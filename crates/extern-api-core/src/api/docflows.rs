@@ -7,6 +7,7 @@ use extern_api_raw::types::{self, DocflowPageItem};
 use futures::Stream;
 use uuid::Uuid;
 
+use super::organizations::not_blank;
 use super::page::{Page, stream_all};
 use crate::model::urn::{DocflowType, SuccessState};
 use crate::model::validate::{self, InvalidInput};
@@ -53,6 +54,18 @@ pub struct DocflowFilter {
     pub control_unit: Option<String>,
     /// The reporting period (both ends are needed).
     pub period: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The docflows of every user of the account, not only the caller's own.
+    pub for_all_users: bool,
+    /// The registration number (SFR, FSS) the docflows are about.
+    pub reg_number: Option<String>,
+    /// The form's name, or a part of it.
+    pub form_name: Option<String>,
+    /// Only demands about reports (`true`) or only the other ones (`false`).
+    pub demands_on_reports: Option<bool>,
+    /// A demand's number: the demands that carry it.
+    pub demand_number: Option<String>,
+    /// Categories of SFR letters; several may be given.
+    pub pfr_letter_categories: Vec<String>,
     /// Docflows per request (default 100, at most 1000).
     pub page_size: Option<u32>,
 }
@@ -67,6 +80,18 @@ impl DocflowFilter {
             if self.inn.is_none() {
                 return Err(InvalidInput::new("kpp", "a KPP filter needs the INN too"));
             }
+        }
+        for (field, value) in [
+            ("reg_number", &self.reg_number),
+            ("form_name", &self.form_name),
+            ("demand_number", &self.demand_number),
+        ] {
+            if let Some(value) = value {
+                not_blank(field, value)?;
+            }
+        }
+        for category in &self.pfr_letter_categories {
+            not_blank("pfr_letter_categories", category)?;
         }
         if let Some(size) = self.page_size
             && !(1..=MAX_PAGE).contains(&size)
@@ -133,6 +158,7 @@ impl<'a> Docflows<'a> {
             .collect();
         let types = &types;
         let states = &states;
+        let letters = &f.pfr_letter_categories;
         let inn_kpp = &inn_kpp;
         let page = self
             .client
@@ -172,6 +198,15 @@ impl<'a> Docflows<'a> {
                 opt!(f.control_unit.clone(), cu);
                 opt!((!types.is_empty()).then(|| types.clone()), type_);
                 opt!((!states.is_empty()).then(|| states.clone()), success_state);
+                opt!(f.for_all_users.then_some(true), for_all_users);
+                opt!(f.reg_number.clone(), reg_number);
+                opt!(f.form_name.clone(), form_name);
+                opt!(f.demands_on_reports, demands_on_reports);
+                opt!(f.demand_number.clone(), demand_number);
+                opt!(
+                    (!letters.is_empty()).then(|| letters.clone()),
+                    pfr_letter_category
+                );
                 opt!(
                     f.period.map(|p| extern_api_raw::lenient::DateTime(p.0)),
                     period_from
@@ -345,4 +380,232 @@ impl<'a> Docflows<'a> {
             .into_inner()
             .error_codes)
     }
+
+    /// One document of a docflow, with its contents and signatures.
+    pub async fn document(&self, docflow: Uuid, document: Uuid) -> Result<types::Document, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_document()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Every document of a docflow.
+    pub async fn documents(&self, docflow: Uuid) -> Result<Vec<types::Document>, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_documents()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// The decrypted content of a document as its description announces it (zipped when
+    /// `compressed`); the service keeps it once the document is decrypted (deprecated by the
+    /// service: at most 32 MB on the test site, 64 MB in production).
+    pub async fn decrypted_content(&self, docflow: Uuid, document: Uuid) -> Result<Vec<u8>, Error> {
+        let account = self.account;
+        let encoded = self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_decrypted_content()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        decode_base64(
+            &encoded,
+            format_args!("the decrypted content of document {document}"),
+        )
+    }
+
+    /// The encrypted content of a document (a CMS envelope; deprecated by the service, with the
+    /// limits of [`decrypted_content`](Self::decrypted_content)).
+    pub async fn encrypted_content(&self, docflow: Uuid, document: Uuid) -> Result<Vec<u8>, Error> {
+        let account = self.account;
+        let encoded = self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_encrypted_content()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        decode_base64(
+            &encoded,
+            format_args!("the encrypted content of document {document}"),
+        )
+    }
+
+    /// One page of the docflows (inventories, letters) that answer an incoming document, of
+    /// `types` only when some are given.
+    pub async fn related(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+        types: &[DocflowType],
+        skip: u64,
+        take: u32,
+    ) -> Result<Page<DocflowPageItem>, Error> {
+        let account = self.account;
+        let take = take.clamp(1, MAX_PAGE) as i32;
+        let types: Vec<String> = types.iter().map(|t| t.name().to_string()).collect();
+        let types = &types;
+        let page = self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                let mut b = c
+                    .docflows_get_related()
+                    .account_id(account)
+                    .related_docflow_id(docflow)
+                    .related_document_id(document)
+                    .skip(skip as i64)
+                    .take(take);
+                if !types.is_empty() {
+                    b = b.type_(types.clone());
+                }
+                b.send().await
+            })
+            .await?
+            .into_inner();
+        Ok(Page {
+            total: page.total_count.map(|t| t.max(0) as u64),
+            items: page.docflows_page_item,
+            skip,
+        })
+    }
+
+    /// The inventories answering an incoming document (a demand's attachment).
+    pub fn inventories(&self, docflow: Uuid, document: Uuid) -> super::Inventories<'a> {
+        super::Inventories::new(self.client, self.account, docflow, document)
+    }
+
+    /// Recognizes a demand (number, date, KND, INNs, deadlines) from a file uploaded to the
+    /// contents service; the service writes the result into the document's requisites too.
+    pub async fn recognize(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+        content: Uuid,
+    ) -> Result<types::RecognizeResult, Error> {
+        let account = self.account;
+        let body = types::RecognizeRequest {
+            content_id: content,
+        };
+        let body = &body;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_recognize_document()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// One documents request of an incoming SFR SEDO docflow.
+    pub async fn documents_request(
+        &self,
+        docflow: Uuid,
+        request: Uuid,
+    ) -> Result<types::DocumentsRequest, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_documents_request()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .request_id(request)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Edits a docflow's requisites with JSON Patch (a comment; `demand-knd` moves an incoming
+    /// letter into the demands table); answers the docflow. Never repeated: an `add` to a list
+    /// is not idempotent.
+    pub async fn patch(
+        &self,
+        docflow: Uuid,
+        operations: &[types::JsonPatchOperation],
+    ) -> Result<types::Docflow, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.docflows_patch()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .body(operations.to_vec())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Edits a demand attachment's requisites with JSON Patch (comment, labels, number,
+    /// assignees, status, date); answers the document. Never repeated, as [`patch`](Self::patch).
+    pub async fn patch_document(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+        operations: &[types::JsonPatchOperation],
+    ) -> Result<types::Document, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.docflows_patch_document()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .body(operations.to_vec())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+}
+
+/// Bytes the service sends as a base64 JSON string; `what` names them in the error.
+pub(super) fn decode_base64(
+    encoded: &str,
+    what: std::fmt::Arguments<'_>,
+) -> Result<Vec<u8>, Error> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|e| Error::protocol_with(format!("{what} is not base64"), e))
 }

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod builders;
+mod certificates;
 pub(crate) mod compression;
 mod contents;
 mod docflows;
@@ -21,22 +22,29 @@ mod drafts;
 mod events;
 pub(crate) mod handbook_cache;
 mod handbooks;
+mod inventories;
 mod organizations;
 mod page;
 mod replies;
+mod reports_tables;
 mod tasks;
+mod users;
 mod warrants;
 
 pub use accounts::Account;
-pub use builders::DraftBuilders;
+pub use builders::{BuildOutcome, BuildRefusal, DraftBuilders};
+pub use certificates::Certificates;
 pub use contents::{Contents, MAX_PART, ProgressFn, RESUMES, TransferOptions};
 pub use docflows::{DocflowFilter, Docflows, MAX_PAGE};
 pub use drafts::{DraftTask, Drafts};
 pub use events::Events;
 pub use handbooks::{ControlUnitFilter, Handbooks};
+pub use inventories::Inventories;
 pub use organizations::Organizations;
 pub use page::Page;
 pub use replies::Replies;
+pub use reports_tables::ReportsTables;
 pub use tasks::{CancellationToken, PollPolicy};
 pub use tasks::{task_result, wait_task};
+pub use users::{Employees, Users};
 pub use warrants::Warrants;

@@ -13,12 +13,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{ReportFile, ReportOutcome};
-use crate::api::{PollPolicy, task_result, wait_task};
+use crate::api::{BuildRefusal, PollPolicy};
 use crate::crypto::Signer;
 use crate::engine::follow::Following;
 use crate::engine::progress::{Progress, Step, notifier};
-use crate::model::DocflowExt;
 use crate::model::validate::{self, InvalidInput};
+use crate::model::{BuilderData, DocflowExt};
 use crate::{Error, ExternClient};
 
 /// What kind of document the inventory lists.
@@ -204,12 +204,13 @@ impl ExternClient {
                     .await?,
             );
         }
-        let result = self.build(account, builder).await?;
-        let refused = refused(&result, &builder_documents);
-        let drafts: Vec<Uuid> = result
-            .get("draft-ids")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
+        let built = self
+            .account(account)
+            .builders()
+            .build(builder, &PollPolicy::default())
+            .await?;
+        let refused = refused(&built.refused, &builder_documents);
+        let drafts = built.drafts;
         if drafts.is_empty() {
             return Err(Error::protocol(format!(
                 "the builder made no inventory: {}",
@@ -295,13 +296,6 @@ impl ExternClient {
         Ok(id)
     }
 
-    async fn build(&self, account: Uuid, builder: Uuid) -> Result<serde_json::Value, Error> {
-        let builders = self.account(account).builders();
-        let task = builders.start_build(builder).await?;
-        let done = wait_task(&PollPolicy::default(), || builders.task(builder, task)).await?;
-        task_result(done)
-    }
-
     /// Signs what the builder generated and left unsigned (the inventory XML; the caller's files
     /// carry their signatures already, unless the signer signs on the server). Answers the
     /// document ids with their file names.
@@ -344,56 +338,41 @@ fn builder_meta(
     attachment: Uuid,
     signer: &dyn Signer,
 ) -> types::DraftsBuilderMeta {
-    let mut data = serde_json::Map::new();
-    data.insert(
-        "related-document".into(),
-        json!({ "related-docflow-id": demand, "related-document-id": attachment }),
-    );
-    types::DraftsBuilderMeta {
-        sender: Some(types::Sender {
-            inn: request.sender_inn.clone(),
-            kpp: request.sender_kpp.clone(),
-            certificate: Some(types::CertificateContent {
-                content: base64::engine::general_purpose::STANDARD.encode(signer.certificate()),
-            }),
-            ipaddress: Some(request.sender_ip.clone()),
-            is_representative: Some(false),
-            name: None,
+    let data = BuilderData::Inventory {
+        demand_docflow_id: demand,
+        attachment_id: attachment,
+    };
+    let sender = types::Sender {
+        inn: request.sender_inn.clone(),
+        kpp: request.sender_kpp.clone(),
+        certificate: Some(types::CertificateContent {
+            content: base64::engine::general_purpose::STANDARD.encode(signer.certificate()),
         }),
-        recipient: Some(types::Recipient {
-            ifns_code: Some(ifns.to_string()),
-            ..Default::default()
-        }),
-        payer: Some(types::Payer {
-            inn: Some(request.sender_inn.clone()),
-            ..Default::default()
-        }),
-        builder_type: "urn:drafts-builder:fns534-inventory".into(),
-        builder_data: data,
-        draft_options: None,
-    }
+        ipaddress: Some(request.sender_ip.clone()),
+        is_representative: Some(false),
+        name: None,
+    };
+    let recipient = types::Recipient {
+        ifns_code: Some(ifns.to_string()),
+        ..Default::default()
+    };
+    let mut meta = data.meta(sender, recipient);
+    meta.payer = Some(types::Payer {
+        inn: Some(request.sender_inn.clone()),
+        ..Default::default()
+    });
+    meta
 }
 
-/// The build result's refusals, mapped back to the caller's documents.
-fn refused(result: &serde_json::Value, ids: &[Uuid]) -> Vec<RefusedDocument> {
-    result
-        .get("error-drafts-builder-documents")
-        .and_then(|v| v.as_array())
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| {
-                    let id: Uuid = e.get("document-id")?.as_str()?.parse().ok()?;
-                    Some(RefusedDocument {
-                        index: ids.iter().position(|x| *x == id)?,
-                        message: e
-                            .get("error-message")
-                            .and_then(|m| m.as_str())
-                            .unwrap_or_default()
-                            .to_string(),
-                    })
-                })
-                .collect()
+/// The build's refusals, mapped back to the caller's documents.
+fn refused(refusals: &[BuildRefusal], ids: &[Uuid]) -> Vec<RefusedDocument> {
+    refusals
+        .iter()
+        .filter_map(|r| {
+            Some(RefusedDocument {
+                index: ids.iter().position(|x| *x == r.document_id)?,
+                message: r.message.clone(),
+            })
         })
-        .unwrap_or_default()
+        .collect()
 }
