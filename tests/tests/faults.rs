@@ -130,13 +130,14 @@ async fn following_outlives_failing_reads_and_resumes_by_docflow_id() {
     assert_eq!(outcome.status, DocflowStatus::Finished);
 
     // Sent, then left at once (a zero deadline) while the robots still work: followed again
-    // later by its docflow id.
+    // later by its docflow id. The robots take seconds, so that even a slow machine leaves the
+    // report before its end (replies that fall due are answered before the deadline is looked at).
     let world = World::start_with(
         SandboxConfig {
             robots: extern_api_sandbox::RobotTimings {
-                receipt_ms: 200,
-                acceptance_ms: 200,
-                processing_ms: 100,
+                receipt_ms: 1500,
+                acceptance_ms: 1000,
+                processing_ms: 500,
             },
             ..SandboxConfig::for_tests()
         },
