@@ -284,6 +284,146 @@ async fn a_builder_is_created_read_changed_and_deleted() {
 }
 
 #[tokio::test]
+async fn a_builders_documents_are_listed_their_metas_replaced_and_removed() {
+    let world = World::start().await;
+    let builders = world.client.account(world.account).builders();
+    let builder = builders
+        .create(&letter("Сверка расчётов").meta(sender(), inspection()))
+        .await
+        .unwrap();
+    let first = builders
+        .add_document(builder, &document_of("letter"))
+        .await
+        .unwrap();
+    let second = builders
+        .add_document(builder, &document_of("letter"))
+        .await
+        .unwrap();
+    let listed = builders.documents(builder).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [first, second]
+    );
+
+    // A document's meta, read and replaced; a type the builder does not take is refused.
+    let meta = builders.document_meta(builder, first).await.unwrap();
+    assert_eq!(meta.builder_data.get("type"), Some(&json!("letter")));
+    assert_eq!(
+        BuilderType::parse(meta.builder_type.as_deref().unwrap()),
+        BuilderType::Fns534Letter
+    );
+    let mut data = document_of("letter");
+    data.builder_data
+        .insert("label-for-grouping".into(), json!("A"));
+    let updated = builders
+        .update_document_meta(builder, first, &data)
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.builder_data, data.builder_data,
+        "the answer is the meta"
+    );
+    assert_eq!(
+        builders
+            .document_meta(builder, first)
+            .await
+            .unwrap()
+            .builder_data,
+        data.builder_data
+    );
+    let err = builders
+        .update_document_meta(builder, first, &document_of("scanned"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+
+    // A signed file: its signature, its content (deprecated getter), its meta renamed.
+    let text = "Текст письма".as_bytes();
+    let signature = world.signer.sign(text).await.unwrap();
+    let mut body = file_of(&world, "letter.txt", text).await;
+    body.base64_signature_content = Some({
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&signature)
+    });
+    let file = Uuid::new_v4();
+    builders
+        .put_file(builder, first, file, &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        builders.file_signature(builder, first, file).await.unwrap(),
+        signature
+    );
+    #[allow(deprecated)]
+    let content = builders.file_content(builder, first, file).await.unwrap();
+    assert_eq!(content, text);
+    let renamed = types::DraftsBuilderFileMetaRequest {
+        file_name: "renamed.txt".into(),
+        builder_data: json!({ "scanned-file-order": 1 })
+            .as_object()
+            .unwrap()
+            .clone(),
+    };
+    let meta = builders
+        .update_file_meta(builder, first, file, &renamed)
+        .await
+        .unwrap();
+    assert_eq!(meta.file_name.as_deref(), Some("renamed.txt"));
+    assert_eq!(meta.builder_data, renamed.builder_data);
+    assert_eq!(
+        builders
+            .file_meta(builder, first, file)
+            .await
+            .unwrap()
+            .file_name
+            .as_deref(),
+        Some("renamed.txt")
+    );
+    let blank = types::DraftsBuilderFileMetaRequest {
+        file_name: " ".into(),
+        builder_data: Default::default(),
+    };
+    let err = builders
+        .update_file_meta(builder, first, file, &blank)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    // An unsigned file has no signature.
+    let unsigned = Uuid::new_v4();
+    builders
+        .put_file(
+            builder,
+            first,
+            unsigned,
+            &file_of(&world, "note.txt", b"note").await,
+        )
+        .await
+        .unwrap();
+    let err = builders
+        .file_signature(builder, first, unsigned)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
+
+    // A document removed, with its files; removing it again finds nothing.
+    builders.delete_document(builder, second).await.unwrap();
+    assert_eq!(
+        builders
+            .documents(builder)
+            .await
+            .unwrap()
+            .iter()
+            .map(|d| d.id)
+            .collect::<Vec<_>>(),
+        [first]
+    );
+    let err = builders.delete_document(builder, second).await.unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
+    let err = builders.document_meta(builder, second).await.unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
+}
+
+#[tokio::test]
 async fn a_builder_file_generated_from_a_contract_goes_into_the_draft() {
     let world = World::start().await;
     let account = world.client.account(world.account);

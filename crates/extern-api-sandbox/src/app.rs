@@ -153,7 +153,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             &format!("{bd}/meta"),
-            get(builders::get_document_meta).put(builders::put_document),
+            get(builders::get_document_meta).put(builders::put_document_meta),
         )
         .route(
             &format!("{bd}/files"),

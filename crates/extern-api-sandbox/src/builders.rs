@@ -401,7 +401,19 @@ pub async fn get_document_meta(
     Ok(Json(v["meta"].clone()))
 }
 
-/// `PUT …/documents/{documentId}` and `…/meta`: upserts the document's builder-data.
+/// `PUT …/documents/{documentId}/meta`: upserts the document's builder-data and answers its meta
+/// (`DraftsBuilderDocumentMeta`), as `GET …/meta` does.
+pub async fn put_document_meta(
+    state: State<Arc<Shared>>,
+    caller: Extension<Caller>,
+    path: Path<(Uuid, Uuid, Uuid)>,
+    body: JsonBody<DraftsBuilderDocumentRequest>,
+) -> ApiResult<Json<Value>> {
+    let Json(v) = put_document(state, caller, path, body).await?;
+    Ok(Json(v["meta"].clone()))
+}
+
+/// `PUT …/documents/{documentId}`: upserts the document's builder-data.
 pub async fn put_document(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,

@@ -50,6 +50,11 @@ pub fn routes() -> Router<Arc<Shared>> {
     let df = "/v1/{account}/docflows/{docflow}";
     let doc = "/v1/{account}/docflows/{docflow}/documents/{document}";
     Router::new()
+        // A static segment: axum matches it ahead of `docflows/{docflowId}`.
+        .route(
+            "/v1/{account}/docflows/demands-assignees",
+            get(demands_assignees),
+        )
         .route(df, patch(patch_docflow))
         .route(doc, patch(patch_document))
         .route(&format!("{doc}/decrypted-content"), get(decrypted_content))
@@ -59,6 +64,65 @@ pub fn routes() -> Router<Arc<Shared>> {
             post(decrypt_confirm),
         )
         .route(&format!("{doc}/recognize"), post(recognize))
+}
+
+// ---- demands assignees
+
+/// The namespace of the ids the sandbox gives its users as demand assignees (UUID v5 of the login).
+const ASSIGNEE_NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_0c1e_5d2a_4e59_9a57_2f0c_8e3d_a001);
+
+/// `GET /v1/{accountId}/docflows/demands-assignees` (skbkontur/extern-api-docs docs/dc/методы API
+/// для ДО.rst, `GET DemandsAssigness`: "Метод вернет список ответственных за работу с
+/// требованиями указанной учетной записи"). The page shows no answer and the description types
+/// it as an object (OpaqueObject), so the list goes as `{"assignees": [...]}`, each item in the
+/// shape of a demand attachment's `assignees` requisite (`{id, email, first-name, middle-name,
+/// last-name}`: the vendor's Postman collection, DemandAttachmentRequisites) — the value `PATCH
+/// Document` takes for `assignees`.
+///
+/// Our assumptions: the assignees are the account's users; a user's id is a UUID v5 of their
+/// login, the e-mail is the login when it is one, and the name is the one on their login
+/// certificate ("Фамилия Имя Отчество") when they have one.
+async fn demands_assignees(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path(account): Path<Uuid>,
+) -> ApiResult<Json<Value>> {
+    shared.check_account(&caller, account)?;
+    let store = shared.lock();
+    let logins = store
+        .account(account)
+        .map(|a| a.users.clone())
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    let assignees: Vec<Value> = logins
+        .iter()
+        .map(|login| {
+            let mut v = json!({ "id": Uuid::new_v5(&ASSIGNEE_NAMESPACE, login.as_bytes()) });
+            if login.contains('@') {
+                v["email"] = json!(login);
+            }
+            let name = store
+                .signers
+                .iter()
+                .filter(|c| {
+                    c.info
+                        .inn
+                        .as_deref()
+                        .and_then(|inn| crate::logins::user_of_inn(&store, inn))
+                        .is_some_and(|user| &user == login)
+                })
+                .map(|c| c.info.common_name.clone())
+                .next();
+            let parts: Vec<&str> = name.as_deref().unwrap_or("").split_whitespace().collect();
+            for (field, part) in ["last-name", "first-name", "middle-name"]
+                .iter()
+                .zip(&parts)
+            {
+                v[*field] = json!(part);
+            }
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "assignees": assignees })))
 }
 
 // ---- requisites

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::docflows::decode_base64;
 use super::tasks::{PollPolicy, task_result, wait_task};
 use crate::model::validate::InvalidInput;
 use crate::raw::prelude::*;
@@ -436,6 +437,164 @@ impl<'a> DraftBuilders<'a> {
             })
             .await?;
         Ok(())
+    }
+
+    /// Every document of a builder (the service answers them all at once).
+    pub async fn documents(
+        &self,
+        builder: Uuid,
+    ) -> Result<Vec<types::DraftsBuilderDocument>, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_documents_get_all()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Removes a document, with its files, from a builder.
+    pub async fn delete_document(&self, builder: Uuid, document: Uuid) -> Result<(), Error> {
+        let account = self.account;
+        self.client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_documents_delete()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// A builder document's meta (its builder type and builder data).
+    pub async fn document_meta(
+        &self,
+        builder: Uuid,
+        document: Uuid,
+    ) -> Result<types::DraftsBuilderDocumentMeta, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_documents_get_meta()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Replaces a builder document's builder data; answers the meta as stored.
+    pub async fn update_document_meta(
+        &self,
+        builder: Uuid,
+        document: Uuid,
+        body: &types::DraftsBuilderDocumentRequest,
+    ) -> Result<types::DraftsBuilderDocumentMeta, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_documents_update_meta()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .document_id(document)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Replaces a file's meta (its name and builder data); answers the meta as stored.
+    pub async fn update_file_meta(
+        &self,
+        builder: Uuid,
+        document: Uuid,
+        file: Uuid,
+        meta: &types::DraftsBuilderFileMetaRequest,
+    ) -> Result<types::DraftsBuilderDocumentFileMeta, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_files_update_meta()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .document_id(document)
+                    .file_id(file)
+                    .body(meta.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// The signature (DER) stored with a builder file.
+    pub async fn file_signature(
+        &self,
+        builder: Uuid,
+        document: Uuid,
+        file: Uuid,
+    ) -> Result<Vec<u8>, Error> {
+        let account = self.account;
+        let encoded = self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_files_get_signature()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .document_id(document)
+                    .file_id(file)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        decode_base64(
+            &encoded,
+            format_args!("the signature of builder file {file}"),
+        )
+    }
+
+    /// A builder file's content (at most 32 MB on the test site).
+    #[deprecated(
+        note = "deprecated by the service: download the file's `content_id` with `Contents::download`"
+    )]
+    pub async fn file_content(
+        &self,
+        builder: Uuid,
+        document: Uuid,
+        file: Uuid,
+    ) -> Result<Vec<u8>, Error> {
+        let account = self.account;
+        let encoded = self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.drafts_builder_files_get_content()
+                    .account_id(account)
+                    .drafts_builder_id(builder)
+                    .document_id(document)
+                    .file_id(file)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner();
+        decode_base64(&encoded, format_args!("the content of builder file {file}"))
     }
 
     /// Adds a file the service generates from a JSON contract (any value that serializes to an

@@ -310,6 +310,87 @@ impl<'a> Docflows<'a> {
             .map_err(|e| Error::protocol_with(format!("signature {signature} is not base64"), e))
     }
 
+    /// A document's description (type, file name, sizes, requisites) without its contents.
+    pub async fn document_description(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+    ) -> Result<types::DocflowDocumentDescription, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_document_description()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Every signature of a document (signer, type, link to its content).
+    pub async fn signatures(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+    ) -> Result<Vec<types::Signature>, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_document_signatures()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// One signature of a document (its bytes: [`signature_content`](Self::signature_content)).
+    pub async fn signature(
+        &self,
+        docflow: Uuid,
+        document: Uuid,
+        signature: Uuid,
+    ) -> Result<types::Signature, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_document_signature()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .document_id(document)
+                    .signature_id(signature)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// The users who can be made responsible for the account's demands (the vendor shows no
+    /// fields: the object goes as the service answers it).
+    pub async fn demands_assignees(&self) -> Result<types::OpaqueObject, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_get_demands_assignees()
+                    .account_id(account)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
     /// Starts printing a document to PDF (a deferred task); `content` prints that content
     /// (e.g. the decrypted one) instead of the document's own. Answers the task's id.
     pub async fn print(

@@ -613,6 +613,45 @@ impl<'a> Drafts<'a> {
         Ok(())
     }
 
+    /// Prepares an MVD notification for signing (the draft checked first): stamps a new
+    /// `OrderId` into the document and answers the content to sign (never repeated: each call
+    /// stamps a new id and drops the document's signatures; call it again after any edit).
+    pub async fn prepare_data_to_sign(
+        &self,
+        draft: Uuid,
+        document: Uuid,
+    ) -> Result<types::DataToSignResult, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.draft_documents_prepare_data_to_sign()
+                    .account_id(account)
+                    .draft_id(draft)
+                    .document_id(document)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Hands a new or checked draft over to the Kontur.Extern web UI (it becomes
+    /// `transferred-to-web`; only some draft types, without attachments).
+    pub async fn create_web_draft(&self, draft: Uuid) -> Result<(), Error> {
+        let account = self.account;
+        self.client
+            .call(Idempotency::Once, move |c| async move {
+                c.drafts_create_web_draft()
+                    .account_id(account)
+                    .draft_id(draft)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Builds a new document of a draft from one of the vendor's JSON contracts (an ION request,
     /// a USN declaration, …; any value that serializes to an object) and answers it.
     pub async fn build_document(

@@ -39,7 +39,7 @@ pub use docflows::{DocflowFilter, Docflows, MAX_PAGE};
 pub use drafts::{DraftTask, Drafts};
 pub use events::Events;
 pub use handbooks::{ControlUnitFilter, Handbooks};
-pub use inventories::Inventories;
+pub use inventories::{Inventories, InventoryReplies};
 pub use organizations::Organizations;
 pub use page::Page;
 pub use replies::Replies;

@@ -188,6 +188,34 @@ impl<'a> Organizations<'a> {
         Ok(())
     }
 
+    /// Stores an employee's Gosuslugi authorization for MVD notifications: their API key and a
+    /// detached CMS signature (DER) of it, which lives 18 hours (repeating it refreshes it).
+    pub async fn gosuslugi_auth(
+        &self,
+        org: Uuid,
+        gosuslugi_uid: &str,
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        use base64::Engine;
+        not_blank("gosuslugi_uid", gosuslugi_uid)?;
+        let body = types::GosuslugiAuthRequest {
+            base64_signature_content: base64::engine::general_purpose::STANDARD.encode(signature),
+            gosuslugi_uid: gosuslugi_uid.to_string(),
+        };
+        let (account, body) = (self.account, &body);
+        self.client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.organizations_gosuslugi_auth()
+                    .account_id(account)
+                    .org_id(org)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(())
+    }
+
     /// One page of the organization's FSS SEDO subscriptions to control units (a search, so it is
     /// repeated safely), only the one of `registration_number` when given.
     pub async fn subscriptions_page(

@@ -63,6 +63,48 @@ impl<'a> Replies<'a> {
             .into_inner())
     }
 
+    /// A generated reply (content, signature once stored, links).
+    pub async fn get(&self, reply: Uuid) -> Result<types::ReplyDocument, Error> {
+        let this = *self;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.replies_get_reply()
+                    .account_id(this.account)
+                    .docflow_id(this.docflow)
+                    .document_id(this.document)
+                    .reply_id(reply)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Replaces a generated reply's content (a signature over the old one is dropped); answers
+    /// the reply.
+    pub async fn put_content(
+        &self,
+        reply: Uuid,
+        content: &[u8],
+    ) -> Result<types::ReplyDocument, Error> {
+        let this = *self;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.replies_put_reply_content()
+                    .account_id(this.account)
+                    .docflow_id(this.docflow)
+                    .document_id(this.document)
+                    .reply_id(reply)
+                    .body(content.to_vec())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
     /// Stores a detached CMS signature (DER) of a generated reply (repeatable: it replaces).
     pub async fn put_signature(&self, reply: Uuid, signature: &[u8]) -> Result<(), Error> {
         let this = *self;
