@@ -7,9 +7,10 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`workflows`] | whole jobs: [`send_report`](ExternClient::send_report), [`answer_demand`](ExternClient::answer_demand), [`send_inventory`](ExternClient::send_inventory), [`monitor`](ExternClient::monitor), [`archive_account`](ExternClient::archive_account), and the stores that let them resume (journal, cursors, archives) |
+//! | [`workflows`] | whole jobs: [`send_report`](ExternClient::send_report) (also as a representative), [`answer_demand`](ExternClient::answer_demand), [`send_inventory`](ExternClient::send_inventory), [`monitor`](ExternClient::monitor), [`archive_account`](ExternClient::archive_account), [`print_docflow_document`](ExternClient::print_docflow_document) |
+//! | [`stores`] | what lets workflows resume: the filing journal, the events cursor, the archive's files |
 //! | `engine` (inside) | what workflows share: following a docflow to its end with its rules as data, draft tasks that are never sent twice, answering due replies, progress |
-//! | [`api`] | one thin typed handler per resource — [`Account`](api::Account) → [`drafts`](api::Drafts), [`builders`](api::DraftBuilders), [`docflows`](api::Docflows), [`replies`](api::Replies), [`contents`](api::Contents), [`organizations`](api::Organizations); [`events`](api::Events) — paging ([`Page`](api::Page)) and task polling; every workflow goes through them |
+//! | [`api`] | one thin typed handler per resource — [`Account`](api::Account) → [`drafts`](api::Drafts), [`builders`](api::DraftBuilders), [`docflows`](api::Docflows), [`replies`](api::Replies), [`contents`](api::Contents), [`organizations`](api::Organizations), [`warrants`](api::Warrants), [`certificates`](api::Certificates), [`users`](api::Users), [`reports tables`](api::ReportsTables); [`inventories`](api::Inventories) of a docflow; [`events`](api::Events) and [`handbooks`](api::Handbooks) — paging ([`Page`](api::Page)) and task polling; every workflow goes through them |
 //! | [`crypto`] | [`Signer`](crypto::Signer) and [`Decryptor`](crypto::Decryptor): local keys, an external command, or (extern-api-dss) keys the service holds — the trait decides how a draft or a reply is signed |
 //! | [`model`] | typed URNs that never fail on values the server adds later, check protocols, docflow views, input checks |
 //! | [`auth`] | logging in: OIDC password, refresh token, certificate, device flow, a bearer token, the legacy api-key |
