@@ -702,6 +702,7 @@ pub async fn print(
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
     let sent = draft.status == "sent";
+    let (meta, docflow) = (draft.meta.clone(), draft.docflow_id);
     let d = document_mut(draft, doc)?.clone();
     let unsupported = |why: String| ApiError::bad_request("documentPrintUnsupported", why);
     let content_type = d.content_type.clone().unwrap_or_default();
@@ -721,18 +722,43 @@ pub async fn print(
     {
         return Err(unsupported("the document has no content".into()));
     }
-    let title = format!(
-        "{doc_type} {}{}",
-        d.filename.as_deref().unwrap_or(""),
-        if sent { " (stamped: sent)" } else { "" }
-    );
+    let sender = meta.sender.unwrap_or_default();
+    let recipient = meta.recipient.unwrap_or_default();
+    let recipient = [
+        recipient.ifns_code,
+        recipient.registration_ifns_code,
+        recipient.mri_code,
+        recipient.togs_code,
+        recipient.upfr_code,
+        recipient.sfr_code,
+        recipient.fss_code,
+        recipient.mvd_code,
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .unwrap_or_default();
+    let fields = [
+        ("Document type", doc_type),
+        ("File name", d.filename.unwrap_or_default()),
+        ("Draft", id.to_string()),
+        ("Document", doc.to_string()),
+        (
+            "Docflow",
+            docflow.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("INN", sender.inn),
+        ("KPP", sender.kpp.unwrap_or_default()),
+        ("Recipient", recipient),
+        ("Stamp", if sent { "sent" } else { "" }.to_string()),
+    ];
     let started = crate::print::start(
         &shared,
         &mut store,
         account,
         doc,
         "urn:task-type:print",
-        &title,
+        &fields,
     );
     Ok((StatusCode::ACCEPTED, Json(started)).into_response())
 }

@@ -40,11 +40,13 @@ pub async fn docflow_document(
             .map_err(|e| ApiError::bad_request("invalidRequest", e.to_string()))?
     };
     let mut store = shared.lock();
-    let (filename, doc_type, own) = store
+    let flow = store
         .docflows
         .get(&docflow)
         .filter(|d| d.account_id == account)
-        .ok_or_else(|| ApiError::not_found("docflow"))?
+        .ok_or_else(|| ApiError::not_found("docflow"))?;
+    let (inn, kpp, cu) = (flow.inn.clone(), flow.kpp.clone(), flow.cu.clone());
+    let (filename, doc_type, own) = flow
         .documents
         .iter()
         .find(|d| d.id == document)
@@ -67,12 +69,21 @@ pub async fn docflow_document(
         account,
         document,
         "urn:task-type:docflowPrint",
-        &format!("{doc_type} {filename}"),
+        &[
+            ("Document type", doc_type),
+            ("File name", filename),
+            ("Docflow", docflow.to_string()),
+            ("Document", document.to_string()),
+            ("INN", inn),
+            ("KPP", kpp),
+            ("Recipient", cu),
+        ],
     )))
 }
 
-/// Prints `title` as a PDF in the contents service and records the print task of `kind`, owned by
-/// the printed document; answers the task as its start shows it (`running`, as print.rst's start
+/// Prints the document's key `fields` as a PDF in the contents service, one `label: value` a line
+/// under a heading (empty values left out), and records the print task of `kind`, owned by the
+/// printed document; answers the task as its start shows it (`running`, as print.rst's start
 /// answer). The PDF is made at once: the task is over by the first poll.
 pub(crate) fn start(
     shared: &Shared,
@@ -80,9 +91,17 @@ pub(crate) fn start(
     account: Uuid,
     owner: Uuid,
     kind: &'static str,
-    title: &str,
+    fields: &[(&str, String)],
 ) -> Value {
-    let pdf = crate::pdf::one_page(title);
+    let lines: Vec<String> = std::iter::once("Kontur.Extern sandbox: printed document".to_string())
+        .chain(
+            fields
+                .iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(label, value)| format!("{label}: {value}")),
+        )
+        .collect();
+    let pdf = crate::pdf::lines(&lines);
     let content_id = shared.put_content(store, account, &pdf);
     let task = Task {
         id: Uuid::new_v4(),
