@@ -166,6 +166,11 @@ impl<'a> Account<'a> {
         Replies::new(self.client, self.id, docflow, document)
     }
 
+    /// The PFR (SFR) replies to one document of a docflow with the Social Fund.
+    pub fn pfr_replies(&self, docflow: Uuid, document: Uuid) -> super::PfrReplies<'a> {
+        super::PfrReplies::new(self.client, self.id, docflow, document)
+    }
+
     /// The account's contents service (uploads and downloads in parts).
     pub fn contents(&self) -> Contents<'a> {
         Contents::new(self.client, self.id)

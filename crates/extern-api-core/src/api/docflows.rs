@@ -632,6 +632,78 @@ impl<'a> Docflows<'a> {
             .into_inner())
     }
 
+    /// Generates an SFR SEDO docflow's documents request for `certificate` (DER; `warrant`: MCHD).
+    pub async fn generate_documents_request(
+        &self,
+        docflow: Uuid,
+        certificate: &[u8],
+        warrant: Option<Uuid>,
+    ) -> Result<types::DocumentsRequest, Error> {
+        use base64::Engine;
+        let account = self.account;
+        let body = types::GenerateDocumentsRequestRequest {
+            certificate_base64: base64::engine::general_purpose::STANDARD.encode(certificate),
+            machine_readable_warrant_id: warrant,
+        };
+        let body = &body;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.docflows_generate_documents_request()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .body(body.clone())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Stores the raw signature (not CMS) of a documents request's `data-to-sign` (it replaces).
+    pub async fn save_documents_request_signature(
+        &self,
+        docflow: Uuid,
+        request: Uuid,
+        signature: &[u8],
+    ) -> Result<types::DocumentsRequest, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Idempotent, move |c| async move {
+                c.docflows_save_documents_request_signature()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .request_id(request)
+                    .body(signature.to_vec())
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Sends a signed documents request and answers the docflow after.
+    pub async fn send_documents_request(
+        &self,
+        docflow: Uuid,
+        request: Uuid,
+    ) -> Result<types::Docflow, Error> {
+        let account = self.account;
+        Ok(self
+            .client
+            .call(Idempotency::Once, move |c| async move {
+                c.docflows_send_documents_request()
+                    .account_id(account)
+                    .docflow_id(docflow)
+                    .request_id(request)
+                    .send()
+                    .await
+            })
+            .await?
+            .into_inner())
+    }
+
     /// Edits a docflow's requisites with JSON Patch (a comment; `demand-knd` moves an incoming
     /// letter into the demands table); answers the docflow. Never repeated: an `add` to a list
     /// is not idempotent.
