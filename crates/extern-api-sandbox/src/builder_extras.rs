@@ -25,6 +25,7 @@ use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{JsonBody, Path, Query};
 use crate::model::{Store, Task};
 use crate::shared::Shared;
+use crate::vocabulary::TaskState;
 use crate::wire::DraftsBuilderMeta;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -158,7 +159,7 @@ pub async fn prepare_documents(
             account_id: account,
             owner: id,
             kind: PREPARE_TASK,
-            state: "running",
+            state: TaskState::Running,
             result: None,
             error: None,
             progress: None,
@@ -176,11 +177,11 @@ pub async fn prepare_documents(
             if let Some(t) = store.tasks.get_mut(&task_id) {
                 match outcome {
                     Some(errors) => {
-                        t.state = "succeed";
+                        t.state = TaskState::Succeed;
                         t.result = Some(json!({ "error-drafts-builder-documents": errors }));
                     }
                     None => {
-                        t.state = "failed";
+                        t.state = TaskState::Failed;
                         t.error = Some(ApiError::not_found("drafts builder").body());
                     }
                 }

@@ -26,6 +26,7 @@ use crate::extract::{Deferred, JsonBody, Path, Query};
 use crate::model::{Draft, DraftDocument, Signature, Store, Task};
 use crate::pki;
 use crate::shared::Shared;
+use crate::vocabulary::{DraftStatus, TaskState};
 
 pub const INVENTORY: &str = "urn:drafts-builder:fns534-inventory";
 pub const LETTER: &str = "urn:drafts-builder:fns534-letter";
@@ -684,7 +685,7 @@ pub async fn build(
             owner: id,
             // The Java SDK's TaskType: `urn:task-type:draftBuilderBuild`.
             kind: "urn:task-type:draftBuilderBuild",
-            state: "running",
+            state: TaskState::Running,
             result: None,
             error: None,
             progress: None,
@@ -704,11 +705,11 @@ pub async fn build(
             if let Some(t) = store.tasks.get_mut(&task.id) {
                 match outcome {
                     Ok(result) => {
-                        t.state = "succeed";
+                        t.state = TaskState::Succeed;
                         t.result = Some(result);
                     }
                     Err(e) => {
-                        t.state = "failed";
+                        t.state = TaskState::Failed;
                         t.error = Some(e.body());
                     }
                 }
@@ -1012,7 +1013,7 @@ fn built_draft(
         id: Uuid::new_v4(),
         account_id: b.account_id,
         meta,
-        status: "new",
+        status: DraftStatus::New,
         documents,
         docflow_id: None,
         busy_task: None,

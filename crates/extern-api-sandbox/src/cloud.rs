@@ -22,6 +22,7 @@ use crate::extract::{JsonBody, Path};
 use crate::model::{Signature, Store, Task};
 use crate::pki::{self, SandboxSigner, Subject};
 use crate::shared::Shared;
+use crate::vocabulary::{DraftStatus, TaskState};
 
 /// How the holder confirms an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -225,7 +226,7 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
             account_id: account,
             owner,
             kind,
-            state: "running",
+            state: TaskState::Running,
             result: None,
             error: None,
             progress: Some("AwaitingForConfirmation"),
@@ -320,7 +321,7 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 }
             }
             draft.busy_task = None;
-            draft.status = "new";
+            draft.status = DraftStatus::New;
         }
         Target::Reply { reply, .. } => {
             let r = store
@@ -452,7 +453,7 @@ pub fn expire(store: &mut Store, now: DateTime<Utc>) {
         store.cloud_operations.remove(&op.request_id);
         release(store, &op);
         if let Some(t) = op.task.and_then(|t| store.tasks.get_mut(&t)) {
-            t.state = "failed";
+            t.state = TaskState::Failed;
             t.progress = Some("Timeout");
             t.error = Some(
                 json!({ "id": "urn:error:externapi:cloudOperationTimeout", "status-code": 400, "message": "the holder did not confirm in time (Timeout)" }),
@@ -743,12 +744,12 @@ pub async fn answer_in_app(
         .expect("created with the operation");
     match outcome {
         Ok(result) => {
-            t.state = "succeed";
+            t.state = TaskState::Succeed;
             t.progress = Some("Completed");
             t.result = Some(result);
         }
         Err(error) => {
-            t.state = "failed";
+            t.state = TaskState::Failed;
             t.progress = Some(if req.deny {
                 "CanceledByUser"
             } else {

@@ -21,6 +21,7 @@ use crate::extract::{JsonBody, Path};
 use crate::model::{Docflow, DocflowDocument, Origin, Signature, Store};
 use crate::pki;
 use crate::shared::Shared;
+use crate::vocabulary::{DocflowStatus, SuccessState};
 
 pub const FNS_DEMAND: &str = "urn:docflow:fns534-demand";
 pub const RECEIPT: &str = "fns534-demand-receipt";
@@ -299,8 +300,8 @@ pub async fn generate(
         account_id: account.id,
         organization_id: org.id,
         doc_type: FNS_DEMAND.into(),
-        status: "received",
-        success_state: "neutral",
+        status: DocflowStatus::Received,
+        success_state: SuccessState::Neutral,
         inn: org.inn.clone(),
         kpp: org.kpp.clone(),
         cu: cu.clone(),
@@ -615,8 +616,8 @@ pub async fn generate_letter(
         account_id: account.id,
         organization_id: org.id,
         doc_type: CU_LETTER.into(),
-        status: "received",
-        success_state: "neutral",
+        status: DocflowStatus::Received,
+        success_state: SuccessState::Neutral,
         inn: org.inn.clone(),
         kpp: org.kpp.clone(),
         cu: cu.clone(),

@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
 use crate::model::Docflow;
 use crate::shared::Shared;
+use crate::vocabulary::DocflowStatus;
 
 /// The largest page the API returns.
 pub const MAX_TAKE: usize = 1000;
@@ -189,8 +190,12 @@ fn matches(f: &Filter, d: &Docflow) -> bool {
         !hidden_by_default(&d.doc_type)
     } else {
         f.types.contains(&d.doc_type)
-    }) && (f.success_states.is_empty() || f.success_states.iter().any(|s| s == d.success_state))
-        && f.finished.is_none_or(|x| x == (d.status == "finished"))
+    }) && (f.success_states.is_empty()
+        || f.success_states
+            .iter()
+            .any(|s| s == d.success_state.as_str()))
+        && f.finished
+            .is_none_or(|x| x == (d.status == DocflowStatus::Finished))
         && f.incoming.is_none_or(|x| x == d.incoming)
         && f.inn.as_ref().is_none_or(|i| *i == d.inn)
         && f.kpp.as_ref().is_none_or(|k| *k == d.kpp)

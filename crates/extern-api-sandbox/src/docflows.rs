@@ -21,6 +21,7 @@ use crate::model::{
 use crate::report_file::{self, HEAD_BYTES};
 use crate::robots;
 use crate::shared::Shared;
+use crate::vocabulary::{DocflowStatus, SuccessState};
 
 pub(crate) fn docflow_path(account: Uuid, docflow: Uuid) -> String {
     format!("/v1/{account}/docflows/{docflow}")
@@ -106,8 +107,8 @@ pub fn render_docflow(shared: &Shared, d: &Docflow, with_documents: bool) -> Val
         "id": d.id,
         "organization-id": d.organization_id,
         "type": d.doc_type,
-        "status": format!("urn:docflow-common-status:{}", d.status),
-        "success-state": format!("urn:docflow-state:{}", d.success_state),
+        "status": format!("urn:docflow-common-status:{}", d.status.as_str()),
+        "success-state": format!("urn:docflow-state:{}", d.success_state.as_str()),
         "description": d.description,
         "links": links,
         "send-date": crate::clock::wire_time(d.created),
@@ -312,8 +313,8 @@ pub fn create_from_draft(
         account_id: draft.account_id,
         organization_id,
         doc_type: doc_type.into(),
-        status: "sent",
-        success_state: "neutral",
+        status: DocflowStatus::Sent,
+        success_state: SuccessState::Neutral,
         inn: sender.inn.clone(),
         kpp,
         cu: cu.clone(),

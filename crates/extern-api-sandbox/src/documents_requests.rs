@@ -32,6 +32,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{Docflow, DocflowDocument, Origin, Store};
 use crate::shared::Shared;
+use crate::vocabulary::{DocflowStatus, SuccessState};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -575,8 +576,8 @@ pub async fn generate_docflow(
         account_id: account.id,
         organization_id: org.id,
         doc_type,
-        status: "received",
-        success_state: "neutral",
+        status: DocflowStatus::Received,
+        success_state: SuccessState::Neutral,
         inn: org.inn.clone(),
         kpp: org.kpp.clone(),
         cu: String::new(),

@@ -29,6 +29,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, JsonBody, Path, Query};
 use crate::model::{Draft, DraftDocument, Store};
 use crate::shared::Shared;
+use crate::vocabulary::{DraftStatus, TaskState};
 use crate::wire::{DocumentDescriptionRequest, DocumentRequest, DraftMeta};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -146,7 +147,7 @@ pub async fn put_draft(
         Some(_) => {
             let draft = editable(&mut store, account, id)?;
             draft.meta = meta;
-            draft.status = "new";
+            draft.status = DraftStatus::New;
             Ok(Json(drafts::render_draft(&shared, draft)))
         }
         None => {
@@ -154,7 +155,7 @@ pub async fn put_draft(
                 id,
                 account_id: account,
                 meta,
-                status: "new",
+                status: DraftStatus::New,
                 documents: Vec::new(),
                 docflow_id: None,
                 busy_task: None,
@@ -281,7 +282,7 @@ pub async fn build_document(
     let draft = editable(&mut store, account, id)?;
     draft.docflow_type = built.docflow_type.or(draft.docflow_type);
     draft.documents.push(doc.clone());
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(Json(render_document(&shared, draft, &doc)))
 }
 
@@ -308,7 +309,7 @@ pub async fn build_into(
     let draft = editable(&mut store, account, id)?;
     *document_mut(draft, doc_id)? = doc;
     draft.docflow_type = built.docflow_type.or(draft.docflow_type);
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(StatusCode::OK)
 }
 
@@ -328,7 +329,7 @@ pub async fn create_web_draft(
     shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
-    if !matches!(draft.status, "new" | "checked") {
+    if !matches!(draft.status, DraftStatus::New | DraftStatus::Checked) {
         return Err(ApiError::bad_request(
             "draftStatusIsNotSuitable",
             format!(
@@ -365,7 +366,7 @@ pub async fn create_web_draft(
             ),
         ));
     }
-    draft.status = "transferred-to-web";
+    draft.status = DraftStatus::TransferredToWeb;
     Ok(StatusCode::OK)
 }
 
@@ -452,10 +453,9 @@ pub async fn data_to_sign(
     shared.check_account(&caller, account)?;
     let content = {
         let mut store = shared.lock();
-        let checked = store
-            .tasks
-            .values()
-            .any(|t| t.owner == id && t.kind == "urn:task-type:check" && t.state == "succeed");
+        let checked = store.tasks.values().any(|t| {
+            t.owner == id && t.kind == "urn:task-type:check" && t.state == TaskState::Succeed
+        });
         let draft = editable(&mut store, account, id)?;
         if draft
             .meta
@@ -493,7 +493,7 @@ pub async fn data_to_sign(
     let doc = document_mut(draft, doc_id)?;
     doc.content_id = Some(content_id);
     doc.signatures.clear();
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(Json(json!({ "decrypted-content-id": content_id })))
 }
 
@@ -570,7 +570,7 @@ pub async fn put_decrypted_content(
     doc.id = doc_id;
     let draft = editable(&mut store, account, id)?;
     *document_mut(draft, doc_id)? = doc;
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(StatusCode::OK)
 }
 
@@ -588,7 +588,10 @@ pub async fn encrypted_content(
     let (content, name) = {
         let mut store = shared.lock();
         let draft = draft_mut(&mut store, account, id)?;
-        if !matches!(draft.status, "ready-to-send" | "send-in-progress" | "sent") {
+        if !matches!(
+            draft.status,
+            DraftStatus::ReadyToSend | DraftStatus::SendInProgress | DraftStatus::Sent
+        ) {
             return Err(ApiError::not_found(
                 "encrypted content (the draft has not been prepared)",
             ));
@@ -659,7 +662,7 @@ pub async fn put_signature(
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
     document_mut(draft, doc)?.signatures = vec![sig];
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(StatusCode::OK)
 }
 
@@ -701,7 +704,7 @@ pub async fn print(
     q.require()?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
-    let sent = draft.status == "sent";
+    let sent = draft.status == DraftStatus::Sent;
     let (meta, docflow) = (draft.meta.clone(), draft.docflow_id);
     let d = document_mut(draft, doc)?.clone();
     let unsupported = |why: String| ApiError::bad_request("documentPrintUnsupported", why);

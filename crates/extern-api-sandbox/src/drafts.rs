@@ -20,6 +20,7 @@ use crate::model::{Draft, DraftDocument, Signature, Store};
 use crate::pki;
 use crate::report_file::{self, HEAD_BYTES};
 use crate::shared::Shared;
+use crate::vocabulary::DraftStatus;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -86,7 +87,7 @@ pub fn render_draft(shared: &Shared, draft: &Draft) -> Value {
     let mut v = json!({
         "id": draft.id,
         "meta": draft.meta,
-        "status": draft.status,
+        "status": draft.status.as_str(),
         "documents": draft.documents.iter().map(|d| json!({ "rel": "document", "href": shared.url(&format!("{base}/documents/{}", d.id)) })).collect::<Vec<_>>(),
         "docflows": draft.docflow_id.map(|d| vec![json!({ "rel": "docflow", "href": shared.url(&format!("/v1/{}/docflows/{d}", draft.account_id)) })]).unwrap_or_default(),
         "links": [{ "rel": "self", "href": shared.url(&base) }],
@@ -111,7 +112,7 @@ pub(crate) fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<
         return Err(crate::tasks::busy(store, task));
     }
     let draft = draft_mut(store, account, id)?;
-    if draft.status == "sent" {
+    if draft.status == DraftStatus::Sent {
         return Err(ApiError::bad_request(
             "draftAlreadySent",
             "the draft has been sent and can no longer change",
@@ -196,7 +197,7 @@ pub async fn create(
         id: Uuid::new_v4(),
         account_id: account,
         meta,
-        status: "new",
+        status: DraftStatus::New,
         documents: Vec::new(),
         docflow_id: None,
         busy_task: None,
@@ -258,7 +259,7 @@ pub async fn put_meta(
     let meta = with_names(&store, account, meta);
     let draft = editable(&mut store, account, id)?;
     draft.meta = meta;
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(Json(json!(draft.meta)))
 }
 
@@ -471,7 +472,7 @@ pub async fn add_document(
     }
     let draft = editable(&mut store, account, id)?;
     draft.documents.push(doc.clone());
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     let body = render_document(&shared, draft, &doc);
     // 200, as docs/FNS/report/send_report.rst's "Ответ POST Add Document" (older material: 201).
     Ok((added(&shared), Json(body)).into_response())
@@ -515,7 +516,7 @@ pub async fn put_document(
         Some(existing) => *existing = doc.clone(),
         None => draft.documents.push(doc.clone()),
     }
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(Json(render_document(&shared, draft, &doc)))
 }
 
@@ -533,7 +534,7 @@ pub async fn delete_document(
     if draft.documents.len() == before {
         return Err(ApiError::not_found("document"));
     }
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -587,7 +588,7 @@ pub async fn add_signature(
     let draft = editable(&mut store, account, id)?;
     let base = format!("{}/documents/{doc}", draft_path(account, id));
     document_mut(draft, doc)?.signatures.push(sig.clone());
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     // 200, as docs/FNS/report/send_report.rst's "Ответ POST AddSignature" (older material: 201).
     Ok((added(&shared), Json(render_signature(&shared, &base, &sig))).into_response())
 }
@@ -631,7 +632,7 @@ pub async fn put_signature(
         Some(s) => *s = sig.clone(),
         None => document.signatures.push(sig.clone()),
     }
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(Json(render_signature(
         &shared,
         &format!("{}/documents/{doc}", draft_path(account, id)),
@@ -654,7 +655,7 @@ pub async fn delete_signature(
     if document.signatures.len() == before {
         return Err(ApiError::not_found("signature"));
     }
-    draft.status = "new";
+    draft.status = DraftStatus::New;
     Ok(StatusCode::NO_CONTENT)
 }
 

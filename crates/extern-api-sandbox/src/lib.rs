@@ -68,6 +68,7 @@ mod sealing;
 mod shared;
 mod tasks;
 mod test_tools;
+mod vocabulary;
 mod warrant_check;
 mod wire;
 

@@ -2,6 +2,7 @@
 //! the documents that have arrived and the replies still due, as the vendor's tables describe.
 
 use crate::model::{Docflow, Origin};
+use crate::vocabulary::{DocflowStatus, SuccessState};
 
 pub const FNS_REPORT: &str = "urn:docflow:fns534-report";
 pub const STAT_REPORT: &str = "urn:docflow:stat-report";
@@ -31,36 +32,36 @@ pub fn recompute(d: &mut Docflow) -> bool {
             );
             let results_due = [&kv, &uo, &iv, &uu].iter().any(|t| due(t));
             if has("urn:document:error") {
-                ("finished", "failed")
+                (DocflowStatus::Finished, SuccessState::Failed)
             } else if has(&iv) || has(&uu) || has(&uo) {
                 let success = if has(&uo) {
-                    "failed"
+                    SuccessState::Failed
                 } else if has(&uu) {
-                    "warning"
+                    SuccessState::Warning
                 } else {
-                    "successful"
+                    SuccessState::Successful
                 };
                 (
                     if results_due {
-                        "response-arrived"
+                        DocflowStatus::ResponseArrived
                     } else {
-                        "finished"
+                        DocflowStatus::Finished
                     },
                     success,
                 )
             } else if has(&kv) {
                 (
                     if due(&kv) {
-                        "response-arrived"
+                        DocflowStatus::ResponseArrived
                     } else {
-                        "response-processed"
+                        DocflowStatus::ResponseProcessed
                     },
-                    "neutral",
+                    SuccessState::Neutral,
                 )
             } else if has(&format!("{p}receipt")) {
-                ("delivered", "neutral")
+                (DocflowStatus::Delivered, SuccessState::Neutral)
             } else {
-                ("sent", "neutral")
+                (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
         crate::builders::INVENTORY_DOCFLOW => {
@@ -70,55 +71,59 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 format!("{p}acceptance-result-negative"),
             );
             if has(&kv) || has(&uo) {
-                let success = if has(&uo) { "failed" } else { "successful" };
+                let success = if has(&uo) {
+                    SuccessState::Failed
+                } else {
+                    SuccessState::Successful
+                };
                 (
                     if due(&kv) || due(&uo) {
-                        "response-arrived"
+                        DocflowStatus::ResponseArrived
                     } else {
-                        "finished"
+                        DocflowStatus::Finished
                     },
                     success,
                 )
             } else if has(&format!("{p}receipt")) {
-                ("delivered", "neutral")
+                (DocflowStatus::Delivered, SuccessState::Neutral)
             } else {
-                ("sent", "neutral")
+                (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
         crate::builders::BUSINESS_REGISTRATION_DOCFLOW => {
             let p = "urn:document:business-registration-";
             if has(&format!("{p}registration-notice")) {
-                ("finished", "successful")
+                (DocflowStatus::Finished, SuccessState::Successful)
             } else if has(&format!("{p}decline-notice")) {
-                ("finished", "failed")
+                (DocflowStatus::Finished, SuccessState::Failed)
             } else if has(&format!("{p}receipt")) {
-                ("response-arrived", "neutral")
+                (DocflowStatus::ResponseArrived, SuccessState::Neutral)
             } else {
-                ("sent", "neutral")
+                (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
         crate::builders::PFR_REPORT_DOCFLOW => {
             if has("urn:document:pfr-report-protocol") {
                 (
                     if due("urn:document:pfr-report-protocol") {
-                        "response-arrived"
+                        DocflowStatus::ResponseArrived
                     } else {
-                        "finished"
+                        DocflowStatus::Finished
                     },
-                    "successful",
+                    SuccessState::Successful,
                 )
             } else if has("urn:document:pfr-report-acknowledgement") {
-                ("delivered", "neutral")
+                (DocflowStatus::Delivered, SuccessState::Neutral)
             } else {
-                ("sent", "neutral")
+                (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
         // A letter has no final state of its own: the answer comes as a new incoming letter.
         crate::builders::LETTER_DOCFLOW => {
             if has("urn:document:fns534-letter-receipt") {
-                ("delivered", "neutral")
+                (DocflowStatus::Delivered, SuccessState::Neutral)
             } else {
-                ("sent", "neutral")
+                (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
         crate::demands::CU_LETTER => {
@@ -127,9 +132,9 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 .iter()
                 .any(|x| x.origin == Origin::Sender && x.doc_type == receipt)
             {
-                ("finished", "successful")
+                (DocflowStatus::Finished, SuccessState::Successful)
             } else {
-                ("received", "neutral")
+                (DocflowStatus::Received, SuccessState::Neutral)
             }
         }
         crate::demands::FNS_DEMAND => {
@@ -141,20 +146,20 @@ pub fn recompute(d: &mut Docflow) -> bool {
             let (accepted, declined) =
                 (sent(crate::demands::ACCEPT), sent(crate::demands::DECLINE));
             let success = if accepted {
-                "successful"
+                SuccessState::Successful
             } else if declined {
-                "failed"
+                SuccessState::Failed
             } else {
-                "neutral"
+                SuccessState::Neutral
             };
             if has(crate::demands::RESULT_RECEIPT) {
-                ("finished", success)
+                (DocflowStatus::Finished, success)
             } else if accepted || declined {
-                ("processed", success)
+                (DocflowStatus::Processed, success)
             } else if sent(crate::demands::RECEIPT) {
-                ("arrived", "neutral")
+                (DocflowStatus::Arrived, SuccessState::Neutral)
             } else {
-                ("received", "neutral")
+                (DocflowStatus::Received, SuccessState::Neutral)
             }
         }
         STAT_REPORT => {
@@ -165,22 +170,22 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 .collect();
             if let Some(result) = results.iter().find(|t| has(t)) {
                 let success = match result.rsplit('-').next() {
-                    Some("positive") => "successful",
-                    Some("precise") => "warning",
-                    _ => "failed",
+                    Some("positive") => SuccessState::Successful,
+                    Some("precise") => SuccessState::Warning,
+                    _ => SuccessState::Failed,
                 };
                 (
                     if results.iter().any(|t| due(t)) {
-                        "response-arrived"
+                        DocflowStatus::ResponseArrived
                     } else {
-                        "finished"
+                        DocflowStatus::Finished
                     },
                     success,
                 )
             } else if has("urn:document:stat-report-receipt") {
-                ("delivered", "neutral")
+                (DocflowStatus::Delivered, SuccessState::Neutral)
             } else {
-                ("sent", "neutral")
+                (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
         // Incoming SFR SEDO docflows: `received` until the SFR delivers its document (after a
@@ -191,9 +196,9 @@ pub fn recompute(d: &mut Docflow) -> bool {
             match delivered.clone().count() {
                 0 => (d.status, d.success_state),
                 _ if delivered.clone().any(|x| !x.replies_due.is_empty()) => {
-                    ("response-arrived", "neutral")
+                    (DocflowStatus::ResponseArrived, SuccessState::Neutral)
                 }
-                _ => ("finished", "successful"),
+                _ => (DocflowStatus::Finished, SuccessState::Successful),
             }
         }
         _ => (d.status, d.success_state),

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::contents::Content;
 use crate::pki::CertInfo;
 use crate::robots::Robot;
+use crate::vocabulary::{DocflowStatus, DraftStatus, SuccessState, TaskState};
 
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -134,7 +135,7 @@ pub struct Draft {
     pub id: Uuid,
     pub account_id: Uuid,
     pub meta: DraftMeta,
-    pub status: &'static str,
+    pub status: DraftStatus,
     pub documents: Vec<DraftDocument>,
     pub docflow_id: Option<Uuid>,
     /// The check/prepare/send task running on the draft: it locks the draft (409).
@@ -150,7 +151,7 @@ pub struct Task {
     pub account_id: Uuid,
     pub owner: Uuid,
     pub kind: &'static str,
-    pub state: &'static str,
+    pub state: TaskState,
     pub result: Option<Value>,
     pub error: Option<Value>,
     /// Cloud operations: `AwaitingForConfirmation`, `Completed`, `CanceledByUser`, `Timeout`…
@@ -194,8 +195,8 @@ pub struct Docflow {
     pub account_id: Uuid,
     pub organization_id: Uuid,
     pub doc_type: String,
-    pub status: &'static str,
-    pub success_state: &'static str,
+    pub status: DocflowStatus,
+    pub success_state: SuccessState,
     pub inn: String,
     pub kpp: String,
     /// Control unit code of the recipient (inspection, TOGS).

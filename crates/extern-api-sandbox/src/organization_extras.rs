@@ -24,6 +24,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{Docflow, Organization, Store};
 use crate::shared::Shared;
+use crate::vocabulary::SuccessState;
 
 /// The docflow of a SEDO provider subscription (docs/scenarios/SFR/FSS/sedo-subscription.rst).
 const SUBSCRIPTION_DOCFLOW: &str = "urn:docflow:fss-sedo-provider-subscription";
@@ -159,11 +160,11 @@ fn subscription_number(store: &Store, d: &Docflow, doc_content: Uuid) -> Option<
 /// `unsubscribe-in-progress`, and on a refusal the number stays `subscribed` (our reading).
 fn subscription_status(d: &Docflow, subscribe: bool) -> &'static str {
     match (subscribe, d.success_state) {
-        (true, "successful") => "subscribed",
-        (true, "failed") => "subscribe-failed",
+        (true, SuccessState::Successful) => "subscribed",
+        (true, SuccessState::Failed) => "subscribe-failed",
         (true, _) => "subscribe-in-progress",
-        (false, "successful") => "unsubscribed",
-        (false, "failed") => "subscribed",
+        (false, SuccessState::Successful) => "unsubscribed",
+        (false, SuccessState::Failed) => "subscribed",
         (false, _) => "unsubscribe-in-progress",
     }
 }

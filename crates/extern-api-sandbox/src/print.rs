@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, Path, Query};
 use crate::model::{Store, Task};
 use crate::shared::Shared;
+use crate::vocabulary::TaskState;
 
 /// The body: the decrypted content to print (the document's own when absent).
 #[derive(Debug, Default, Deserialize)]
@@ -108,12 +109,13 @@ pub(crate) fn start(
         account_id: account,
         owner,
         kind,
-        state: "succeed",
+        state: TaskState::Succeed,
         result: Some(json!({ "content-id": content_id })),
         error: None,
         progress: None,
     };
-    let started = json!({ "id": task.id, "task-state": "running", "task-type": task.kind });
+    let started =
+        json!({ "id": task.id, "task-state": TaskState::Running.as_str(), "task-type": task.kind });
     store.tasks.insert(task.id, task);
     started
 }

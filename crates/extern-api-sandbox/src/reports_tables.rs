@@ -33,6 +33,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
 use crate::model::{Docflow, Organization, Store};
 use crate::shared::Shared;
+use crate::vocabulary::SuccessState;
 
 /// Organizations per page by default and at most (SearchReportsRequest.cs, SearchPaymentsRequest.cs).
 const MAX_TAKE: i64 = 1000;
@@ -369,7 +370,10 @@ fn reports<'a>(store: &'a Store, org: Uuid, form: &Form, end: NaiveDate) -> Vec<
 }
 
 fn accepted(d: &Docflow) -> bool {
-    matches!(d.success_state, "successful" | "warning")
+    matches!(
+        d.success_state,
+        SuccessState::Successful | SuccessState::Warning
+    )
 }
 
 /// A deadline's state (C# ReportDeadlineStatus) from the reports of its period.
@@ -384,11 +388,11 @@ fn deadline_status(reports: &[&Docflow], deadline: NaiveDate, today: NaiveDate) 
     let late = latest.created.date_naive() > deadline;
     let accepted_before = earlier.iter().any(|d| accepted(d));
     match latest.success_state {
-        "successful" if late => "accepted-after-deadline",
-        "successful" => "accepted",
-        "warning" => "accepted-with-rebuke",
-        "failed" if accepted_before => "accepted-with-warning",
-        "failed" => "declined",
+        SuccessState::Successful if late => "accepted-after-deadline",
+        SuccessState::Successful => "accepted",
+        SuccessState::Warning => "accepted-with-rebuke",
+        SuccessState::Failed if accepted_before => "accepted-with-warning",
+        SuccessState::Failed => "declined",
         _ if accepted_before => "accepted-with-sent",
         _ if late => "sent-after-deadline",
         _ => "sent",
@@ -398,9 +402,9 @@ fn deadline_status(reports: &[&Docflow], deadline: NaiveDate, today: NaiveDate) 
 /// A docflow's state in the table (C# ReportDocflowStatus).
 fn docflow_status(d: &Docflow) -> &'static str {
     match d.success_state {
-        "successful" => "accepted",
-        "warning" => "accepted-with-rebuke",
-        "failed" => "declined",
+        SuccessState::Successful => "accepted",
+        SuccessState::Warning => "accepted-with-rebuke",
+        SuccessState::Failed => "declined",
         _ => "sent",
     }
 }

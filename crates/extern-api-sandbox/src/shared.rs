@@ -14,6 +14,7 @@ use crate::contents::{Content, PartData};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
 use crate::pki::{Authority, PkiError, SandboxSigner, Subject};
+use crate::vocabulary::{DocflowStatus, SuccessState};
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
 pub const OTHER_LOGIN: &str = "other@sandbox.local";
@@ -300,8 +301,8 @@ fn sedo_subscription(account: Uuid, organization: Uuid, inn: &str, kpp: &str) ->
         account_id: account,
         organization_id: organization,
         doc_type: "urn:docflow:fss-sedo-provider-subscription".into(),
-        status: "finished",
-        success_state: "successful",
+        status: DocflowStatus::Finished,
+        success_state: SuccessState::Successful,
         inn: inn.into(),
         kpp: kpp.into(),
         cu: String::new(),

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{Deferred, Path, Query};
 use crate::model::Task;
 use crate::shared::Shared;
+use crate::vocabulary::{DraftStatus, TaskState};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
@@ -37,17 +38,17 @@ impl Operation {
         }
     }
 
-    fn running_status(self) -> &'static str {
+    fn running_status(self) -> DraftStatus {
         match self {
-            Self::Check => "check-in-progress",
-            Self::Prepare => "prepare-in-progress",
-            Self::Send => "send-in-progress",
+            Self::Check => DraftStatus::CheckInProgress,
+            Self::Prepare => DraftStatus::PrepareInProgress,
+            Self::Send => DraftStatus::SendInProgress,
         }
     }
 }
 
 pub fn render_task(task: &Task) -> Value {
-    let mut v = json!({ "id": task.id, "task-state": task.state, "task-type": task.kind });
+    let mut v = json!({ "id": task.id, "task-state": task.state.as_str(), "task-type": task.kind });
     if let Some(r) = &task.result {
         v["task-result"] = r.clone();
     }
@@ -95,7 +96,7 @@ async fn start(
         if let Some(task) = draft.busy_task {
             return Err(busy(&store, task));
         }
-        if draft.status == "sent" {
+        if draft.status == DraftStatus::Sent {
             return Err(ApiError::bad_request(
                 "draftAlreadySent",
                 "the draft has already been sent; a draft is sent once",
@@ -107,7 +108,7 @@ async fn start(
             account_id: account,
             owner: draft_id,
             kind: op.task_type(),
-            state: "running",
+            state: TaskState::Running,
             result: None,
             error: None,
             progress: None,
@@ -175,7 +176,7 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
     };
     draft.busy_task = None;
     let (result, status) = match op {
-        Operation::Check => (json!({ "data": outcome.data_json() }), "checked"),
+        Operation::Check => (json!({ "data": outcome.data_json() }), DraftStatus::Checked),
         Operation::Prepare => {
             let status = prepare_status(&outcome);
             // As send_report.rst's prepare result shows it (the caller adds `deferred=true`).
@@ -187,9 +188,9 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
             (
                 result,
                 if outcome.has_errors() {
-                    "checked"
+                    DraftStatus::Checked
                 } else {
-                    "ready-to-send"
+                    DraftStatus::ReadyToSend
                 },
             )
         }
@@ -200,20 +201,23 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
             )
             .with("status", json!("check-protocol-has-errors"))
             .with("check-result", outcome.data_json());
-            (error.body(), "checked")
+            (error.body(), DraftStatus::Checked)
         }
         Operation::Send => match docflows::create_from_draft(&shared, &mut store, &draft, now) {
             Ok(docflow_id) => {
                 draft.docflow_id = Some(docflow_id);
                 let docflow = &store.docflows[&docflow_id];
-                (docflows::render_docflow(&shared, docflow, true), "sent")
+                (
+                    docflows::render_docflow(&shared, docflow, true),
+                    DraftStatus::Sent,
+                )
             }
             Err(e) => {
                 if let Some(task) = store.tasks.get_mut(&task_id) {
-                    task.state = "failed";
+                    task.state = TaskState::Failed;
                     task.error = Some(e.body());
                 }
-                draft.status = "checked";
+                draft.status = DraftStatus::Checked;
                 store.drafts.insert(draft_id, draft);
                 return;
             }
@@ -222,7 +226,7 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
     draft.status = status;
     store.drafts.insert(draft_id, draft);
     if let Some(task) = store.tasks.get_mut(&task_id) {
-        task.state = "succeed";
+        task.state = TaskState::Succeed;
         task.result = Some(result);
     }
 }
@@ -305,7 +309,7 @@ pub async fn list(
         .filter(|t| t.account_id == account && t.owner == owner)
         .map(|t| {
             let href = shared.url(&format!("{}/tasks/{}", draft_path(account, owner), t.id));
-            json!({ "id": t.id, "task-state": t.state, "task-type": t.kind, "task-result-link": { "rel": "task", "href": href } })
+            json!({ "id": t.id, "task-state": t.state.as_str(), "task-type": t.kind, "task-result-link": { "rel": "task", "href": href } })
         })
         .collect();
     Ok(Json(

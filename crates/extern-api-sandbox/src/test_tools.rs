@@ -304,7 +304,7 @@ pub async fn generate_docflows(
                     id: uuid::Uuid::new_v4(),
                     account_id: account.id,
                     meta: meta.clone(),
-                    status: "sent",
+                    status: crate::vocabulary::DraftStatus::Sent,
                     documents: vec![document.clone()],
                     docflow_id: None,
                     busy_task: None,

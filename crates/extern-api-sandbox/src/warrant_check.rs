@@ -237,6 +237,7 @@ pub fn not_the_representative(certificate_inn: Option<&str>, representative: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::DraftStatus;
     use crate::wire::{AdditionalInfo, Payer, Sender};
 
     fn draft(representative: bool, payer: &str) -> Draft {
@@ -256,7 +257,7 @@ mod tests {
                 additional_info: Some(AdditionalInfo::default()),
                 ..DraftMeta::default()
             },
-            status: "new",
+            status: DraftStatus::New,
             documents: Vec::new(),
             docflow_id: None,
             busy_task: None,
