@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::docflows::decode_base64;
+use super::base64_body::decode_base64;
 use super::tasks::{PollPolicy, task_result, wait_task};
 use crate::model::validate::InvalidInput;
 use crate::raw::prelude::*;

@@ -7,6 +7,7 @@ use extern_api_raw::types::{self, DocflowPageItem};
 use futures::Stream;
 use uuid::Uuid;
 
+use super::base64_body::decode_base64;
 use super::organizations::not_blank;
 use super::page::{Page, stream_all};
 use crate::model::urn::{DocflowType, SuccessState};
@@ -290,7 +291,6 @@ impl<'a> Docflows<'a> {
         document: Uuid,
         signature: Uuid,
     ) -> Result<Vec<u8>, Error> {
-        use base64::Engine;
         let account = self.account;
         let encoded = self
             .client
@@ -305,9 +305,7 @@ impl<'a> Docflows<'a> {
             })
             .await?
             .into_inner();
-        base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .map_err(|e| Error::protocol_with(format!("signature {signature} is not base64"), e))
+        decode_base64(&encoded, format_args!("signature {signature}"))
     }
 
     /// A document's description (type, file name, sizes, requisites) without its contents.
@@ -750,15 +748,4 @@ impl<'a> Docflows<'a> {
             .await?
             .into_inner())
     }
-}
-
-/// Bytes the service sends as a base64 JSON string; `what` names them in the error.
-pub(super) fn decode_base64(
-    encoded: &str,
-    what: std::fmt::Arguments<'_>,
-) -> Result<Vec<u8>, Error> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|e| Error::protocol_with(format!("{what} is not base64"), e))
 }

@@ -4,8 +4,8 @@
 use futures::Stream;
 use uuid::Uuid;
 
+use super::base64_body::decode_base64;
 use super::builders::contract_body;
-use super::docflows::decode_base64;
 use super::page::{Page, stream_all};
 use crate::model::ContractType;
 use crate::raw::prelude::*;

@@ -4,7 +4,8 @@
 use futures::Stream;
 use uuid::Uuid;
 
-use super::docflows::{MAX_PAGE, decode_base64};
+use super::base64_body::decode_base64;
+use super::docflows::MAX_PAGE;
 use super::page::{Page, stream_all};
 use crate::raw::prelude::*;
 use crate::raw::types;

@@ -13,6 +13,7 @@
 //! ```
 
 mod accounts;
+pub(crate) mod base64_body;
 mod builders;
 mod certificates;
 pub(crate) mod compression;

@@ -72,12 +72,10 @@ pub trait Signer: Send + Sync {
         reply: &'a types::ReplyDocument,
     ) -> CryptoFuture<'a, ()> {
         Box::pin(async move {
-            use base64::Engine;
-            let content = base64::engine::general_purpose::STANDARD
-                .decode(reply.content.as_deref().unwrap_or(""))
-                .map_err(|e| {
-                    Error::protocol_with("the generated reply's content is not base64", e)
-                })?;
+            let content = crate::api::base64_body::decode_base64(
+                reply.content.as_deref().unwrap_or(""),
+                format_args!("the generated reply's content"),
+            )?;
             let signature = self.sign(&content).await?;
             client
                 .account(account)
