@@ -27,6 +27,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
 use crate::model::{Account, Organization, Store};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 
 /// Warrants per page when `take` is not given, and at most (the sandbox's bound; the vendor
@@ -158,10 +159,9 @@ fn organization_ids(store: &Store, account: Uuid) -> Vec<Uuid> {
 /// with unrestricted rights (as `GET /v1` shows `role: admin`).
 async fn users(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path(account): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let logins = store
         .account(account)
@@ -200,10 +200,9 @@ async fn users(
 /// `employees[{organization-id, login, fio}]` are our names.
 async fn employees(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let logins = store
         .account(account)
@@ -267,11 +266,10 @@ fn render_warrant(store: &Store, w: &Warrant) -> Value {
 /// AccountsClient passes the flag as for certificates). Paging counts warrants.
 async fn warrants(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path(account): Path<Uuid>,
     Query(q): Query<WarrantsQuery>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let all = flag("forAllUsers", q.for_all_users.as_deref())?;
     let skip = q.skip.unwrap_or(0);
     let take = q.take.unwrap_or(DEFAULT_TAKE);

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::scope::AccountScope;
 use crate::wire::{CreateAccountRequest, CreateOrganizationRequest, UpdateOrganizationRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -137,10 +138,9 @@ pub async fn get(
 /// `DELETE /v1/{accountId}`
 pub async fn delete(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, id)?;
     let mut store = shared.lock();
     store.accounts.retain(|a| a.id != id);
     store.organizations.retain(|o| o.account_id != id);
@@ -150,11 +150,10 @@ pub async fn delete(
 /// `GET /v1/{accountId}/organizations`
 pub async fn organizations(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let orgs: Vec<&Organization> = store
         .organizations
@@ -175,11 +174,10 @@ pub async fn organizations(
 /// `POST /v1/{accountId}/organizations`
 pub async fn create_organization(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     JsonBody(req): JsonBody<CreateOrganizationRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     check_inn_kpp(&req.inn, req.kpp.as_deref())?;
     let mut store = shared.lock();
     let kpp = req.kpp.clone().unwrap_or_default();
@@ -221,10 +219,9 @@ fn org_mut(
 /// `GET /v1/{accountId}/organizations/{orgId}`
 pub async fn get_organization(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(render_org(&shared, org_mut(&mut store, account, id)?)))
 }
@@ -232,11 +229,10 @@ pub async fn get_organization(
 /// `PUT /v1/{accountId}/organizations/{orgId}` (only the name changes)
 pub async fn update_organization(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(req): JsonBody<UpdateOrganizationRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     if req.name.trim().is_empty() {
         return Err(ApiError::bad_request(
             "invalidName",
@@ -252,10 +248,9 @@ pub async fn update_organization(
 /// `DELETE /v1/{accountId}/organizations/{orgId}`
 pub async fn delete_organization(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     if org_mut(&mut store, account, id)?.is_main {
         return Err(ApiError::bad_request(
@@ -270,11 +265,10 @@ pub async fn delete_organization(
 /// `GET /v1/{accountId}/certificates`: the signers issued for the account's organizations.
 pub async fn certificates(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
     use base64::Engine;
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let inns: Vec<&str> = store
         .organizations

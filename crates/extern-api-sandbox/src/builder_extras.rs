@@ -12,18 +12,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::builders::{self, Builder, BuilderFile, Kind, MAX_LETTER_BYTES, SCAN_EXTENSIONS};
 use crate::draft_extras::{read_limited, spooled_content};
 use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{JsonBody, Path, Query};
 use crate::model::{Store, Task};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::TaskState;
 use crate::wire::DraftsBuilderMeta;
@@ -53,11 +53,10 @@ pub fn routes() -> Router<Arc<Shared>> {
 /// Our assumption: an id that names another account's builder is refused with 409.
 pub async fn put_builder(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(meta): JsonBody<DraftsBuilderMeta>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     builders::validate_meta(&meta)?;
     let mut store = shared.lock();
     match store.builders.get(&id).map(|b| b.account_id) {
@@ -147,10 +146,9 @@ fn problems(store: &Store, b: &Builder) -> Vec<Value> {
 /// the documents the build would leave out; the builder itself does not change.
 pub async fn prepare_documents(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let task = {
         let mut store = shared.lock();
         builders::editable(&mut store, account, id)?;
@@ -205,12 +203,11 @@ pub struct GenerateQuery {
 /// `version` recorded on its root element.
 pub async fn generate_file(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     Query(q): Query<GenerateQuery>,
     JsonBody(mut contract): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     if let Some(v) = q
         .version
         .as_deref()
@@ -273,10 +270,9 @@ pub async fn generate_file(
 /// the other deprecated content getters.
 pub async fn file_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, file)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let content = {
         let mut store = shared.lock();
         let b = builders::find(&mut store, account, id)?;

@@ -8,19 +8,19 @@
 
 use std::sync::Arc;
 
+use crate::scope::AccountScope;
 use crate::wire::{
     DraftsBuilderDocumentFileRequest, DraftsBuilderDocumentRequest, DraftsBuilderFileMetaRequest,
     DraftsBuilderMeta,
 };
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{Deferred, JsonBody, Path, Query};
 use crate::model::{Draft, DraftDocument, Signature, Store, Task};
@@ -237,11 +237,10 @@ pub(crate) fn validate_meta(meta: &DraftsBuilderMeta) -> ApiResult<()> {
 /// `POST /v1/{accountId}/drafts/builders`
 pub async fn create(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     JsonBody(meta): JsonBody<DraftsBuilderMeta>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     validate_meta(&meta)?;
     let b = Builder {
         id: Uuid::new_v4(),
@@ -258,10 +257,9 @@ pub async fn create(
 /// `GET …/builders/{id}`
 pub async fn get(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(render(&shared, find(&mut store, account, id)?)))
 }
@@ -269,10 +267,9 @@ pub async fn get(
 /// `DELETE …/builders/{id}`
 pub async fn delete(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     if find(&mut store, account, id)?.status == "building" {
         return Err(ApiError::conflict(
@@ -287,10 +284,9 @@ pub async fn delete(
 /// `GET …/builders/{id}/meta`
 pub async fn get_meta(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(json!(find(&mut store, account, id)?.meta)))
 }
@@ -298,11 +294,10 @@ pub async fn get_meta(
 /// `PUT …/builders/{id}/meta`
 pub async fn put_meta(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(meta): JsonBody<DraftsBuilderMeta>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     validate_meta(&meta)?;
     let mut store = shared.lock();
     let b = editable(&mut store, account, id)?;
@@ -319,10 +314,9 @@ pub async fn put_meta(
 /// `GET …/builders/{id}/documents`
 pub async fn documents(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
     Ok(Json(Value::Array(
@@ -347,11 +341,10 @@ fn validate_document(builder_type: &str, data: &Map<String, Value>) -> ApiResult
 /// `POST …/builders/{id}/documents`
 pub async fn create_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(req): JsonBody<DraftsBuilderDocumentRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = editable(&mut store, account, id)?;
     validate_document(&b.meta.builder_type, &req.builder_data)?;
@@ -382,10 +375,9 @@ pub(crate) fn doc_mut(b: &mut Builder, doc: Uuid) -> ApiResult<&mut BuilderDocum
 /// `GET …/documents/{documentId}` (and its `/meta`)
 pub async fn get_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
     let d = doc_ref(b, doc)?;
@@ -395,7 +387,7 @@ pub async fn get_document(
 /// `GET …/documents/{documentId}/meta`
 pub async fn get_document_meta(
     state: State<Arc<Shared>>,
-    caller: Extension<Caller>,
+    caller: AccountScope,
     path: Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
     let Json(v) = get_document(state, caller, path).await?;
@@ -406,7 +398,7 @@ pub async fn get_document_meta(
 /// (`DraftsBuilderDocumentMeta`), as `GET …/meta` does.
 pub async fn put_document_meta(
     state: State<Arc<Shared>>,
-    caller: Extension<Caller>,
+    caller: AccountScope,
     path: Path<(Uuid, Uuid, Uuid)>,
     body: JsonBody<DraftsBuilderDocumentRequest>,
 ) -> ApiResult<Json<Value>> {
@@ -417,11 +409,10 @@ pub async fn put_document_meta(
 /// `PUT …/documents/{documentId}`: upserts the document's builder-data.
 pub async fn put_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<DraftsBuilderDocumentRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = editable(&mut store, account, id)?;
     validate_document(&b.meta.builder_type, &req.builder_data)?;
@@ -444,10 +435,9 @@ pub async fn put_document(
 /// `DELETE …/documents/{documentId}`
 pub async fn delete_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = editable(&mut store, account, id)?;
     let before = b.documents.len();
@@ -516,10 +506,9 @@ fn file_from(
 /// `GET …/documents/{documentId}/files`
 pub async fn files(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
     let d = doc_ref(b, doc)?;
@@ -534,11 +523,10 @@ pub async fn files(
 /// `POST …/documents/{documentId}/files`
 pub async fn create_file(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<DraftsBuilderDocumentFileRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let file = file_from(&store, account, Uuid::new_v4(), req)?;
     let b = editable(&mut store, account, id)?;
@@ -550,10 +538,9 @@ pub async fn create_file(
 /// `GET …/files/{fileId}`
 pub async fn get_file(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, file)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
     let d = doc_ref(b, doc)?;
@@ -568,7 +555,7 @@ pub async fn get_file(
 /// `GET …/files/{fileId}/meta`
 pub async fn get_file_meta(
     state: State<Arc<Shared>>,
-    caller: Extension<Caller>,
+    caller: AccountScope,
     path: Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
     let Json(v) = get_file(state, caller, path).await?;
@@ -578,11 +565,10 @@ pub async fn get_file_meta(
 /// `GET …/files/{fileId}/signature`: base64 in a JSON string.
 pub async fn file_signature(
     state: State<Arc<Shared>>,
-    caller: Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, file)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
     let State(shared) = state;
-    shared.check_account(&caller.0, account)?;
     let mut store = shared.lock();
     let b = find(&mut store, account, id)?;
     let f = doc_mut(b, doc)?
@@ -602,11 +588,10 @@ pub async fn file_signature(
 /// `PUT …/files/{fileId}`: creates or replaces a file under the caller's id.
 pub async fn put_file(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, file)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<DraftsBuilderDocumentFileRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let new = file_from(&store, account, file, req)?;
     let b = editable(&mut store, account, id)?;
@@ -622,11 +607,10 @@ pub async fn put_file(
 /// `PUT …/files/{fileId}/meta`
 pub async fn put_file_meta(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, file)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<DraftsBuilderFileMetaRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = editable(&mut store, account, id)?;
     let f = doc_mut(b, doc)?
@@ -651,10 +635,9 @@ pub async fn put_file_meta(
 /// `DELETE …/files/{fileId}`
 pub async fn delete_file(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, file)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let b = editable(&mut store, account, id)?;
     let d = doc_mut(b, doc)?;
@@ -669,11 +652,10 @@ pub async fn delete_file(
 /// `POST …/builders/{id}/build?deferred=true`
 pub async fn build(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     Query(q): Query<Deferred>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     q.require()?;
     let task = {
         let mut store = shared.lock();
@@ -722,10 +704,9 @@ pub async fn build(
 /// `GET …/builders/{id}/tasks/{taskId}`
 pub async fn get_task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, owner, task)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let t = store
         .tasks

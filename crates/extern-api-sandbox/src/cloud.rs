@@ -7,20 +7,20 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{Signature, Store, Task};
 use crate::pki::{self, SandboxSigner, Subject};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::{DraftStatus, TaskState};
 
@@ -478,10 +478,9 @@ fn reply_base(account: Uuid, docflow: Uuid, document: Uuid, reply: Uuid) -> Stri
 /// `POST …/drafts/{draftId}/cloud-sign`
 pub async fn sign_draft(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, draft)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     Ok(Json(start(
         &shared,
         account,
@@ -493,11 +492,10 @@ pub async fn sign_draft(
 /// `POST …/drafts/{draftId}/cloud-sign-confirm?requestId=&code=`
 pub async fn confirm_draft(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, draft)): Path<(Uuid, Uuid)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     Ok(Json(confirm(
         &shared,
         account,
@@ -509,10 +507,9 @@ pub async fn confirm_draft(
 /// `POST …/replies/{replyId}/cloud-sign`
 pub async fn sign_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document, reply)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     Ok(Json(start(
         &shared,
         account,
@@ -524,11 +521,10 @@ pub async fn sign_reply(
 /// `POST …/replies/{replyId}/cloud-sign-confirm?requestId=&code=`
 pub async fn confirm_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, _document, reply)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     Ok(Json(confirm(
         &shared,
         account,
@@ -540,10 +536,9 @@ pub async fn confirm_reply(
 /// `GET …/replies/{replyId}/tasks/{taskId}`
 pub async fn reply_task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, _docflow, _document, reply, task)): Path<(Uuid, Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     expire(&mut store, shared.clock.now());
     let t = store
@@ -557,10 +552,9 @@ pub async fn reply_task(
 /// `POST …/documents/{documentId}/decrypt-content`: cloud decryption of a document.
 pub async fn decrypt_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let base = format!(
         "{}/documents/{document}",
         crate::docflows::docflow_path(account, docflow)
@@ -576,11 +570,10 @@ pub async fn decrypt_document(
 /// `POST …/documents/{documentId}/confirm-content-decryption?requestId=&code=`
 pub async fn confirm_decryption(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let answer = confirm(
         &shared,
         account,
@@ -595,10 +588,9 @@ pub async fn confirm_decryption(
 /// `GET …/documents/{documentId}/tasks/{taskId}`: a document's task (cloud decryption).
 pub async fn document_task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, _docflow, document, task)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     expire(&mut store, shared.clock.now());
     let t = store

@@ -10,15 +10,15 @@ use axum::body::Body;
 use axum::extract::State;
 
 use crate::extract::Path;
+use crate::scope::AccountScope;
+use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use futures::StreamExt;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::shared::Shared;
 
@@ -153,12 +153,11 @@ fn upload_answer(id: Uuid, complete: bool) -> Response {
 /// `POST /v1/{accountId}/contents`
 pub async fn upload(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account_id): Path<Uuid>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account_id)?;
     let id = Uuid::new_v4();
     let complete = store_part(&shared, account_id, id, &headers, body, true).await?;
     Ok(upload_answer(id, complete))
@@ -167,12 +166,11 @@ pub async fn upload(
 /// `PUT /v1/{accountId}/contents/{contentId}`
 pub async fn upload_part(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account_id, id)): Path<(Uuid, Uuid)>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account_id)?;
     {
         let store = shared.lock();
         let content = store
@@ -379,11 +377,10 @@ async fn spool(path: &std::path::Path, body: Body, limit: u64) -> Result<u64, Sp
 /// `GET /v1/{accountId}/contents/{contentId}`, whole (200) or one `Range` (206).
 pub async fn download(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account_id, id)): Path<(Uuid, Uuid)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account_id)?;
     let content = {
         let mut store = shared.lock();
         if !store.contents.contains_key(&id) {

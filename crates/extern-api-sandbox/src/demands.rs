@@ -7,19 +7,19 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::{Extension, Json};
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{Docflow, DocflowDocument, Origin, Signature, Store};
 use crate::pki;
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::{DocflowStatus, SuccessState};
 
@@ -378,10 +378,9 @@ pub fn after_reply(
 /// and the reply links.
 pub async fn check(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let (docflow, contents) = {
         let store = shared.lock();
         let d = store

@@ -9,23 +9,23 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
-use axum::{Extension, Json};
 use base64::Engine;
 use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::cloud::{self, Target};
 use crate::docflows::{render_docflow, render_document};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{Docflow, DocflowDocument, Store};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -84,10 +84,9 @@ const ASSIGNEE_NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_0c1e_5d2a_4e59_9a57_2f0c
 /// certificate ("Фамилия Имя Отчество") when they have one.
 async fn demands_assignees(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let logins = store
         .account(account)
@@ -530,11 +529,10 @@ fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
 /// `PATCH /v1/{accountId}/docflows/{docflowId}` `[{op, path, value}]` → the docflow.
 async fn patch_docflow(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(ops): JsonBody<Vec<PatchOp>>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let now = shared.clock.now();
     let mut store = shared.lock();
     let d = find_docflow(&store, account, id)?;
@@ -559,11 +557,10 @@ async fn patch_docflow(
 /// `PATCH …/documents/{documentId}` `[{op, path, value}]` → the document (demand attachments).
 async fn patch_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(ops): JsonBody<Vec<PatchOp>>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find_docflow(&store, account, id)?;
     let document = find_document(d, doc)?;
@@ -612,10 +609,9 @@ fn packed(shared: &Shared, doc: &DocflowDocument, plain: &[u8]) -> ApiResult<Vec
 /// document is not decrypted.
 async fn decrypted_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let document = find_document(find_docflow(&store, account, id)?, doc)?;
     if !document.decrypted {
@@ -633,10 +629,9 @@ async fn decrypted_content(
 /// variant; 404 for a document that has none.
 async fn encrypted_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let document = find_document(find_docflow(&store, account, id)?, doc)?;
     let sealed = document.sealed.as_ref().ok_or_else(|| {
@@ -657,11 +652,10 @@ async fn encrypted_content(
 /// `unzip=true`, else as the compressed variant holds them.
 async fn decrypt_confirm(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::bad_request("invalidQuery", e.to_string()))?;
     let unzip = match pairs
@@ -773,11 +767,10 @@ fn read_demand(bytes: &[u8]) -> Option<Recognized> {
 /// document's requisites take it.
 async fn recognize(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<RecognizeRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find_docflow(&store, account, id)?;
     let document = find_document(d, doc)?;

@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::docflows::render_docflow;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
 use crate::model::Docflow;
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::DocflowStatus;
 
@@ -231,11 +231,10 @@ fn matches(f: &Filter, d: &Docflow) -> bool {
 /// `GET /v1/{accountId}/docflows`
 pub async fn search(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let f = parse(query.as_deref().unwrap_or(""))?;
     let store = shared.lock();
     let ordered: Box<dyn Iterator<Item = &Uuid>> = if f.descending {
@@ -296,10 +295,9 @@ fn page(shared: &Shared, items: Vec<&Docflow>) -> Value {
 /// `GET …/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/related`
 pub async fn related_docflows(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     Ok(Json(page(
         &shared,
@@ -310,10 +308,9 @@ pub async fn related_docflows(
 /// `GET …/docflows/{relatedDocflowId}/documents/{relatedDocumentId}/inventories`
 pub async fn inventories(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     Ok(Json(page(
         &shared,
@@ -331,10 +328,9 @@ pub async fn inventories(
 /// `GET …/inventories/{inventoryId}`
 pub async fn inventory(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = related(
         &store,

@@ -3,14 +3,13 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::State;
-use axum::{Extension, Json};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::drafts::render_signature;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
@@ -20,6 +19,7 @@ use crate::model::{
 };
 use crate::report_file::{self, HEAD_BYTES};
 use crate::robots;
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::{DocflowStatus, SuccessState};
 
@@ -366,10 +366,9 @@ pub(crate) fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument
 /// `GET /v1/{accountId}/docflows/{docflowId}`
 pub async fn get(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     Ok(Json(render_docflow(
         &shared,
@@ -381,10 +380,9 @@ pub async fn get(
 /// `GET …/docflows/{docflowId}/documents`
 pub async fn documents(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find(&store, account, id)?;
     Ok(Json(Value::Array(
@@ -398,10 +396,9 @@ pub async fn documents(
 /// `GET …/documents/{documentId}`
 pub async fn document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find(&store, account, id)?;
     Ok(Json(render_document(&shared, d, find_document(d, doc)?)))
@@ -410,10 +407,9 @@ pub async fn document(
 /// `GET …/documents/{documentId}/description`
 pub async fn description(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find(&store, account, id)?;
     Ok(Json(
@@ -424,10 +420,9 @@ pub async fn description(
 /// `GET …/documents/{documentId}/signatures`
 pub async fn signatures(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find(&store, account, id)?;
     Ok(Json(
@@ -446,10 +441,9 @@ fn find_signature(d: &Docflow, doc: Uuid, sig: Uuid) -> ApiResult<&Signature> {
 /// `GET …/signatures/{signatureId}`
 pub async fn signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let d = find(&store, account, id)?;
     let s = find_signature(d, doc, sig)?;
@@ -463,10 +457,9 @@ pub async fn signature(
 /// `GET …/signatures/{signatureId}/content`: base64 in a JSON string.
 pub async fn signature_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let s = find_signature(find(&store, account, id)?, doc, sig)?;
     Ok(Json(json!(
@@ -478,11 +471,10 @@ pub async fn signature_content(
 /// decrypted (plain, or zipped as the encrypted variant holds it; gzip too); it must be the document.
 pub async fn save_decrypted(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     crate::extract::JsonBody(req): crate::extract::JsonBody<crate::wire::DecryptedContentRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let given = store
         .contents

@@ -11,13 +11,13 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::{Extension, Json};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use der::Decode;
@@ -26,11 +26,11 @@ use serde_json::{Value, json};
 use sha2::Digest;
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::docflows::{docflow_path, render_docflow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{Docflow, DocflowDocument, Origin, Store};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::{DocflowStatus, SuccessState};
 
@@ -236,11 +236,10 @@ struct GenerateRequest {
 /// `data-to-sign` ("шаблон запроса и хэш для подписи").
 async fn generate(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow_id)): Path<(Uuid, Uuid)>,
     JsonBody(req): JsonBody<GenerateRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let cert = B64.decode(req.certificate_base64.trim()).map_err(|_| {
         ApiError::bad_request("invalidCertificate", "certificate-base64 is not base64")
     })?;
@@ -342,10 +341,9 @@ fn find(
 /// `GET …/documents-requests/{requestId}`
 async fn get_request(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, id)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(render(
         &shared,
@@ -358,11 +356,10 @@ async fn get_request(
 /// DocumentsRequest with the signature in `content` and `signature`.
 async fn put_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, id)): Path<(Uuid, Uuid, Uuid)>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let request = find(&mut store, account, docflow, id)?;
     if request.sent {
@@ -386,10 +383,9 @@ async fn put_signature(
 /// `response-arrived` (proactive_ algorithm.rst: "Когда СФР обработает запрос…").
 async fn send(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow_id, id)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let now = shared.clock.now();
     let mut guard = shared.lock();
     let store = &mut *guard;

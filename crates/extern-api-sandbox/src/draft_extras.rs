@@ -15,19 +15,19 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::contents::{Content, PartData};
 use crate::contracts::{self, Built, ContractType};
 use crate::drafts::{self, describe, document_mut, draft_mut, editable, render_document};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, JsonBody, Path, Query};
 use crate::model::{Draft, DraftDocument, Store};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::{DraftStatus, TaskState};
 use crate::wire::{DocumentDescriptionRequest, DocumentRequest, DraftMeta};
@@ -131,11 +131,10 @@ fn document_content(
 /// by id alone here; the vendor's keying is not documented).
 pub async fn put_draft(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(meta): JsonBody<DraftMeta>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     drafts::validate_meta(&meta)?;
     let mut store = shared.lock();
     let meta = drafts::with_names(&store, account, meta);
@@ -269,12 +268,11 @@ fn built_document(
 /// docflow the one the page names (fns534-ion, pfr-ancillary, fss-sedo-provider-subscription).
 pub async fn build_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     Query(q): Query<BuildQuery>,
     JsonBody(contract): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let (built, content) = build_file(&shared, account, id, &q, &contract).await?;
     let mut store = shared.lock();
     let snapshot = editable(&mut store, account, id)?.clone();
@@ -292,12 +290,11 @@ pub async fn build_document(
 /// they no longer match ("После создания файла … нужно добавить подпись к файлу").
 pub async fn build_into(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc_id)): Path<(Uuid, Uuid, Uuid)>,
     Query(q): Query<BuildQuery>,
     JsonBody(contract): JsonBody<Map<String, Value>>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     {
         let mut store = shared.lock();
         document_mut(editable(&mut store, account, id)?, doc_id)?;
@@ -323,10 +320,9 @@ pub async fn build_into(
 /// web draft is returned but shows no shape: the sandbox answers an empty 200.
 pub async fn create_web_draft(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
     if !matches!(draft.status, DraftStatus::New | DraftStatus::Checked) {
@@ -447,10 +443,9 @@ fn without_attribute(attrs: &[u8], name: &[u8]) -> Vec<u8> {
 /// order ids are numbers; the notification's schema is not in the vendor's material).
 pub async fn data_to_sign(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc_id)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let content = {
         let mut store = shared.lock();
         let checked = store.tasks.values().any(|t| {
@@ -502,10 +497,9 @@ pub async fn data_to_sign(
 /// DraftDocuments_GetDocumentContent answers `string`).
 pub async fn decrypted_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let content = document_content(&mut shared.lock(), account, id, doc)?;
     Ok(Json(json!(B64.encode(read_limited(content).await?))))
 }
@@ -538,12 +532,11 @@ fn body_bytes(headers: &HeaderMap, body: Bytes) -> ApiResult<Vec<u8>> {
 /// The old signatures no longer match the content and go (our assumption).
 pub async fn put_decrypted_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc_id)): Path<(Uuid, Uuid, Uuid)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let bytes = body_bytes(&headers, body)?;
     {
         let mut store = shared.lock();
@@ -581,10 +574,9 @@ pub async fn put_decrypted_content(
 /// made on each call (a fresh content key each time), as the send makes it for the docflow.
 pub async fn encrypted_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let (content, name) = {
         let mut store = shared.lock();
         let draft = draft_mut(&mut store, account, id)?;
@@ -621,10 +613,9 @@ pub async fn encrypted_content(
 /// base64 JSON string; 404 when it has none. With several, the first is answered.
 pub async fn signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
     let sig = document_mut(draft, doc)?
@@ -643,12 +634,11 @@ pub async fn signature(
 /// Stored as given and judged at check, as signatures added the current way are.
 pub async fn put_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut bytes = body_bytes(&headers, body)?;
     // DER starts with a SEQUENCE tag; anything else is taken for base64 text when it decodes.
     if bytes.first() != Some(&0x30)
@@ -696,11 +686,10 @@ const UNPRINTABLE_TYPES: &[&str] = &[
 /// `docflowPrint`, for docflow documents).
 pub async fn print(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     Query(q): Query<Deferred>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     q.require()?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
@@ -770,10 +759,9 @@ pub async fn print(
 /// result `{content-id}` of the PDF — DraftDocumentsController.rst, GET DraftDocumentTask).
 pub async fn document_task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, task)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     draft_mut(&mut store, account, id)?;
     let t = store

@@ -3,17 +3,17 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::scope::AccountScope;
 use crate::wire::{DocumentRequest, DraftMeta, SignatureRequest};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
 use crate::model::{Draft, DraftDocument, Signature, Store};
@@ -164,11 +164,10 @@ pub struct Paging {
 /// `GET /v1/{accountId}/drafts`
 pub async fn list(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     let mut drafts: Vec<&Draft> = store
         .drafts
@@ -186,11 +185,10 @@ pub async fn list(
 /// `POST /v1/{accountId}/drafts`
 pub async fn create(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     JsonBody(meta): JsonBody<DraftMeta>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     validate_meta(&meta)?;
     let meta = with_names(&shared.lock(), account, meta);
     let draft = Draft {
@@ -211,10 +209,9 @@ pub async fn create(
 /// `GET /v1/{accountId}/drafts/{draftId}`
 pub async fn get(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
     Ok(Json(render_draft(&shared, draft)))
@@ -223,10 +220,9 @@ pub async fn get(
 /// `DELETE /v1/{accountId}/drafts/{draftId}`
 pub async fn delete(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     if let Some(task) = draft_mut(&mut store, account, id)?.busy_task {
         return Err(crate::tasks::busy(&store, task));
@@ -238,10 +234,9 @@ pub async fn delete(
 /// `GET /v1/{accountId}/drafts/{draftId}/meta`
 pub async fn get_meta(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(json!(draft_mut(&mut store, account, id)?.meta)))
 }
@@ -249,11 +244,10 @@ pub async fn get_meta(
 /// `PUT /v1/{accountId}/drafts/{draftId}/meta`
 pub async fn put_meta(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(meta): JsonBody<DraftMeta>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     validate_meta(&meta)?;
     let mut store = shared.lock();
     let meta = with_names(&store, account, meta);
@@ -458,11 +452,10 @@ pub(crate) fn describe(
 /// `POST /v1/{accountId}/drafts/{draftId}/documents`
 pub async fn add_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     JsonBody(req): JsonBody<DocumentRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?.clone();
     let req = inline_content(&shared, &mut store, account, req)?;
@@ -481,10 +474,9 @@ pub async fn add_document(
 /// `GET /v1/{accountId}/drafts/{draftId}/documents/{documentId}`
 pub async fn get_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
     let d = draft
@@ -498,11 +490,10 @@ pub async fn get_document(
 /// `PUT /v1/{accountId}/drafts/{draftId}/documents/{documentId}` (upsert under the caller's id)
 pub async fn put_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc_id)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<DocumentRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?.clone();
     let req = inline_content(&shared, &mut store, account, req)?;
@@ -523,10 +514,9 @@ pub async fn put_document(
 /// `DELETE /v1/{accountId}/drafts/{draftId}/documents/{documentId}`
 pub async fn delete_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
     let before = draft.documents.len();
@@ -578,11 +568,10 @@ pub(crate) fn document_mut(draft: &mut Draft, doc: Uuid) -> ApiResult<&mut Draft
 /// `POST …/documents/{documentId}/signatures`
 pub async fn add_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<SignatureRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let sig = parse_signature(&req.base64_content)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
@@ -596,10 +585,9 @@ pub async fn add_signature(
 /// `GET …/signatures/{signatureId}`
 pub async fn get_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
     let s = document_mut(draft, doc)?
@@ -618,11 +606,10 @@ pub async fn get_signature(
 /// `PUT …/signatures/{signatureId}`
 pub async fn put_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, sig_id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<SignatureRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut sig = parse_signature(&req.base64_content)?;
     sig.id = sig_id;
     let mut store = shared.lock();
@@ -643,10 +630,9 @@ pub async fn put_signature(
 /// `DELETE …/signatures/{signatureId}`
 pub async fn delete_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
     let document = document_mut(draft, doc)?;
@@ -662,10 +648,9 @@ pub async fn delete_signature(
 /// `GET …/signatures/{signatureId}/content`: the signature as a base64 JSON string.
 pub async fn signature_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     let draft = draft_mut(&mut store, account, id)?;
     let s = document_mut(draft, doc)?

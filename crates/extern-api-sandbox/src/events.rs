@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::docflows::docflow_path;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 
 /// Events per page when `take` is not given, and at most.
@@ -155,11 +156,10 @@ pub struct ShareRequest {
 /// [`crate::event_publishers`]); the sandbox has one feed per caller, so nothing else changes.
 pub async fn share(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     crate::extract::Path(account): crate::extract::Path<uuid::Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<axum::http::StatusCode> {
-    shared.check_account(&caller, account)?;
     let subscriber = serde_json::from_slice::<ShareRequest>(&body)
         .ok()
         .and_then(|r| r.subscriber)

@@ -22,17 +22,17 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use base64::Engine;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::builders::INVENTORY_DOCFLOW;
 use crate::cloud::{self, Target};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, JsonBody, Path, Query};
 use crate::model::{DocflowDocument, Store};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::wire::{DecryptedContentRequest, GenerateReplyRequest, SendReplyRequest};
 use crate::{docflows, print, replies};
@@ -93,13 +93,11 @@ pub fn routes() -> Router<Arc<Shared>> {
 /// `document` of `docflow` (the same test as `GET …/inventories/{inventoryId}`).
 fn check_inventory(
     shared: &Shared,
-    caller: &Caller,
     account: Uuid,
     docflow: Uuid,
     document: Uuid,
     inventory: Uuid,
 ) -> ApiResult<()> {
-    shared.check_account(caller, account)?;
     let store = shared.lock();
     let found =
         crate::docflow_search::related(&store, account, docflow, document, Some(INVENTORY_DOCFLOW))
@@ -268,23 +266,28 @@ pub(crate) fn decrypt_confirm_content(
 /// `GET …/signatures` (skbkontur/extern-java-sdk InventoryApi `getInventorySignatures`).
 async fn signatures(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
-    docflows::signatures(State(shared), Extension(caller), Path((account, inv, idoc))).await
+    check_inventory(&shared, account, df, doc, inv)?;
+    docflows::signatures(
+        State(shared),
+        AccountScope(caller),
+        Path((account, inv, idoc)),
+    )
+    .await
 }
 
 /// `GET …/signatures/{signatureId}/content`: base64 in a JSON string (GET GetSignatureContent).
 async fn signature_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, sig)): Path<ItemIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     docflows::signature_content(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, sig)),
     )
     .await
@@ -294,13 +297,13 @@ async fn signature_content(
 /// InventoryDocflowDocumentTask).
 async fn document_task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, task)): Path<ItemIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     cloud::document_task(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, task)),
     )
     .await
@@ -309,24 +312,24 @@ async fn document_task(
 /// `GET …/decrypted-content` (GET GetDecryptedDocumentContent, deprecated).
 async fn get_decrypted(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(_caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     decrypted_content(&shared, account, inv, idoc)
 }
 
 /// `PUT …/decrypted-content` `{content-id}`: the subscriber stores what it decrypted.
 async fn save_decrypted(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
     JsonBody(req): JsonBody<DecryptedContentRequest>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     docflows::save_decrypted(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc)),
         JsonBody(req),
     )
@@ -336,10 +339,10 @@ async fn save_decrypted(
 /// `GET …/encrypted-content` (GET GetEncryptedDocumentContent, deprecated).
 async fn get_encrypted(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(_caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     encrypted_content(&shared, account, inv, idoc)
 }
 
@@ -349,10 +352,10 @@ async fn get_encrypted(
 /// body, and the sandbox needs none.
 async fn decrypt(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(_caller): AccountScope,
     Path(ids @ (account, df, doc, inv, idoc)): Path<DocumentIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     Ok(Json(cloud::start(
         &shared,
         account,
@@ -367,11 +370,11 @@ async fn decrypt(
 /// `POST …/decrypt-content-confirm?requestId=&code=&unzip=`: the decrypted content itself.
 async fn decrypt_confirm(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(_caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     decrypt_confirm_content(&shared, account, inv, idoc, q.as_deref())
 }
 
@@ -379,14 +382,14 @@ async fn decrypt_confirm(
 /// возвращает ссылку на расшифрованный контент документа".
 async fn confirm_decryption(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     cloud::confirm_decryption(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc)),
         RawQuery(q),
     )
@@ -396,15 +399,15 @@ async fn confirm_decryption(
 /// `POST …/print?deferred=true` `{content-id}` (POST GetDocumentPrint): a `docflowPrint` task.
 async fn print_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
     Query(q): Query<Deferred>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     print::docflow_document(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc)),
         Query(q),
         body,
@@ -416,15 +419,15 @@ async fn print_document(
 /// and the reply, e.g. the receipt `fns534-inventory-receipt` on the inspection's KV or UO.
 async fn generate_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc)): Path<DocumentIds>,
     RawQuery(q): RawQuery,
     JsonBody(body): JsonBody<GenerateReplyRequest>,
 ) -> ApiResult<Response> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     replies::generate(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc)),
         RawQuery(q),
         JsonBody(body),
@@ -435,13 +438,13 @@ async fn generate_reply(
 /// `GET …/replies/{replyId}` (GET GetReplyDocument).
 async fn get_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply)): Path<ItemIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     replies::get(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, reply)),
     )
     .await
@@ -450,14 +453,14 @@ async fn get_reply(
 /// `PUT …/replies/{replyId}/content`: raw bytes (PUT SaveReplyDocumentContent).
 async fn put_reply_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply)): Path<ItemIds>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     replies::put_content(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, reply)),
         body,
     )
@@ -467,14 +470,14 @@ async fn put_reply_content(
 /// `PUT …/replies/{replyId}/signature`: the raw detached signature (PUT SaveReplyDocumentSignature).
 async fn put_reply_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply)): Path<ItemIds>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     replies::put_signature(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, reply)),
         body,
     )
@@ -485,14 +488,14 @@ async fn put_reply_signature(
 /// refused, the docs say POST): the inventory docflow, moved on.
 async fn send_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply)): Path<ItemIds>,
     JsonBody(body): JsonBody<SendReplyRequest>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     replies::send(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, reply)),
         JsonBody(body),
     )
@@ -504,10 +507,10 @@ async fn send_reply(
 /// inventory.rst: `TaskId`, `ConfirmType = myDSS`).
 async fn cloud_sign_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(_caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply)): Path<ItemIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     check_reply(&shared, account, inv, idoc, reply)?;
     let base = format!(
         "{}/replies/{reply}",
@@ -527,15 +530,15 @@ async fn cloud_sign_reply(
 /// `POST …/replies/{replyId}/cloud-sign-confirm?requestId=&code=` (POST SignConfirmReplyDocument).
 async fn cloud_sign_reply_confirm(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply)): Path<ItemIds>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     check_reply(&shared, account, inv, idoc, reply)?;
     cloud::confirm_reply(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, reply)),
         RawQuery(q),
     )
@@ -545,14 +548,14 @@ async fn cloud_sign_reply_confirm(
 /// `GET …/replies/{replyId}/tasks/{apiTaskId}` (GET DocflowReplyDocumentTask): the myDSS signing.
 async fn reply_task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    AccountScope(caller): AccountScope,
     Path((account, df, doc, inv, idoc, reply, task)): Path<ReplyTaskIds>,
 ) -> ApiResult<Json<Value>> {
-    check_inventory(&shared, &caller, account, df, doc, inv)?;
+    check_inventory(&shared, account, df, doc, inv)?;
     check_reply(&shared, account, inv, idoc, reply)?;
     cloud::reply_task(
         State(shared),
-        Extension(caller),
+        AccountScope(caller),
         Path((account, inv, idoc, reply, task)),
     )
     .await

@@ -64,6 +64,7 @@ mod replies;
 pub mod report_file;
 mod reports_tables;
 mod robots;
+mod scope;
 mod sealing;
 mod shared;
 mod tasks;

@@ -10,25 +10,25 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::{Extension, Json};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::cloud::{self, Target};
 use crate::docflows::{docflow_path, render_docflow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
 use crate::model::{DocflowDocument, Origin, Signature, Store};
 use crate::pki::{self, SandboxSigner};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::wire::{GenerateReplyRequest, SendReplyRequest};
 
@@ -181,12 +181,11 @@ fn receipt_xml(filename: &str, signer: &str, at: DateTime<Utc>) -> Vec<u8> {
 /// docflow that is not a PFR one.
 async fn generate(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow_id, document_id)): Path<(Uuid, Uuid, Uuid)>,
     RawQuery(query): RawQuery,
     JsonBody(body): JsonBody<GenerateReplyRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let reply_type = document_type(query.as_deref())?;
     let cert = B64.decode(body.certificate_base64.trim()).map_err(|_| {
         ApiError::bad_request("invalidCertificate", "certificate-base64 is not base64")
@@ -319,10 +318,9 @@ fn reply_document(reply: &mut PfrReply, id: Uuid) -> ApiResult<&mut PfrReplyDocu
 /// `GET …/pfr-replies/{replyId}`
 async fn get_reply(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(render(
         &shared,
@@ -334,11 +332,10 @@ async fn get_reply(
 /// 200, no body (the Java SDK reads `Void`). Drops a signature made over the previous content.
 async fn put_decrypted(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id, rdoc)): Path<(Uuid, Uuid, Uuid, Uuid, Uuid)>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     if body.is_empty() {
         return Err(ApiError::bad_request(
             "emptyContent",
@@ -357,11 +354,10 @@ async fn put_decrypted(
 /// signature of the stored decrypted content, by the reply's certificate) → 200, no body.
 async fn put_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id, rdoc)): Path<(Uuid, Uuid, Uuid, Uuid, Uuid)>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
-    shared.check_account(&caller, account)?;
     let (content, inn, certificate) = {
         let mut store = shared.lock();
         let inn = store
@@ -416,11 +412,10 @@ async fn put_signature(
 /// it with its signature, the answered document needs no more replies, the docflow moves on.
 async fn send(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     JsonBody(_body): JsonBody<SendReplyRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let now = shared.clock.now();
     let mut guard = shared.lock();
     let store = &mut *guard;
@@ -502,10 +497,9 @@ async fn send(
 /// [`crate::cloud`]; the sandbox always asks for one).
 async fn cloud_sign(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document, reply)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let base = {
         let mut store = shared.lock();
         reply_path(find(&mut store, account, docflow, document, reply)?)
@@ -521,11 +515,10 @@ async fn cloud_sign(
 /// `POST …/pfr-replies/{replyId}/cloud-sign-confirm?requestId=&code=`
 async fn cloud_confirm(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document, reply)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     {
         let mut store = shared.lock();
         find(&mut store, account, docflow, document, reply)?;
@@ -541,10 +534,9 @@ async fn cloud_confirm(
 /// `GET …/pfr-replies/{replyId}/tasks/{apiTaskId}`: the reply's cloud signing task (myDSS).
 async fn task(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, _docflow, _document, reply, task)): Path<(Uuid, Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     cloud::expire(&mut store, shared.clock.now());
     let t = store

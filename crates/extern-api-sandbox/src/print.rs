@@ -4,16 +4,16 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::State;
-use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, Path, Query};
 use crate::model::{Store, Task};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::TaskState;
 
@@ -27,12 +27,11 @@ pub struct PrintRequest {
 
 pub async fn docflow_document(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow, document)): Path<(Uuid, Uuid, Uuid)>,
     Query(q): Query<Deferred>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     q.require()?;
     let body: PrintRequest = if body.iter().all(u8::is_ascii_whitespace) {
         PrintRequest::default()

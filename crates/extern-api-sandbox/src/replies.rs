@@ -4,17 +4,17 @@
 
 use std::sync::Arc;
 
+use crate::scope::AccountScope;
 use crate::wire::{GenerateReplyRequest, SendReplyRequest};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use base64::Engine;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::docflows::{docflow_path, render_docflow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
@@ -92,12 +92,11 @@ fn render(shared: &Shared, r: &Reply) -> Value {
 /// `POST …/documents/{documentId}/generate-reply?documentType=…`
 pub async fn generate(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, docflow_id, document_id)): Path<(Uuid, Uuid, Uuid)>,
     RawQuery(query): RawQuery,
     JsonBody(body): JsonBody<GenerateReplyRequest>,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     let (reply_type, codes) = generate_query(query.as_deref())?;
     let cert = B64.decode(body.certificate_base64.trim()).map_err(|_| {
         ApiError::bad_request("invalidCertificate", "certificate-base64 is not base64")
@@ -193,10 +192,9 @@ fn find_reply(
 /// `GET …/replies/{replyId}`
 pub async fn get(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     Ok(Json(render(
         &shared,
@@ -207,11 +205,10 @@ pub async fn get(
 /// `PUT …/replies/{replyId}/content`: replaces the content (and drops a signature made over the old one).
 pub async fn put_content(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     if body.is_empty() {
         return Err(ApiError::bad_request(
             "emptyContent",
@@ -234,11 +231,10 @@ pub async fn put_content(
 /// `PUT …/replies/{replyId}/signature`: the raw detached CMS signature (not base64, not JSON).
 pub async fn put_signature(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let (content, inn) = {
         let mut store = shared.lock();
         let inn = store
@@ -289,11 +285,10 @@ pub async fn put_signature(
 /// `POST …/replies/{replyId}/send`
 pub async fn send(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, df, doc, id)): Path<(Uuid, Uuid, Uuid, Uuid)>,
     JsonBody(_body): JsonBody<SendReplyRequest>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let now = shared.clock.now();
     let mut guard = shared.lock();
     let store = &mut *guard;

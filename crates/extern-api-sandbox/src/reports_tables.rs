@@ -19,19 +19,19 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::{Extension, Json};
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
 use crate::model::{Docflow, Organization, Store};
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::SuccessState;
 
@@ -452,11 +452,10 @@ fn include_deleted(v: Option<&Value>) -> ApiResult<()> {
 /// named; one not in the account is 404).
 async fn search(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     JsonBody(req): JsonBody<SearchReports>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     include_deleted(req.include_deleted.as_ref())?;
     let now = shared.clock.now();
     let (from, to) = window(
@@ -514,11 +513,10 @@ struct FormsQuery {
 /// `GET /v1/{accountId}/reports-tables/{orgId}/forms?includeDeleted` → `{forms: [FormInfo]}`.
 async fn forms(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, org)): Path<(Uuid, Uuid)>,
     Query(q): Query<FormsQuery>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     crate::account_extras::flag("includeDeleted", q.include_deleted.as_deref())?;
     organizations(
         &shared.lock(),
@@ -561,11 +559,10 @@ fn number<T: std::str::FromStr>(name: &str, v: &Option<String>) -> ApiResult<T> 
 /// number outside the form's periodicity 400.
 async fn report_docflows(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, org)): Path<(Uuid, Uuid)>,
     Query(q): Query<DocflowsQuery>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let form_id: i64 = number("formId", &q.form_id)?;
     parse_time("deadline", required("deadline", &q.deadline)?)?;
     let year: i32 = number("periodYear", &q.period_year)?;
@@ -672,11 +669,10 @@ fn payment_periods(p: &Payment, from: NaiveDate, to: NaiveDate) -> Vec<Value> {
 /// window; `total-count` counts the organizations asked for.
 async fn search_payments(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path(account): Path<Uuid>,
     JsonBody(req): JsonBody<SearchPayments>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let (from, to) = window(
         shared.clock.now(),
         ("deadline-from", req.deadline_from.as_deref()),

@@ -5,20 +5,20 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::check::{self, CheckOutcome};
 use crate::docflows;
 use crate::drafts::draft_path;
 use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{Deferred, Path, Query};
 use crate::model::Task;
+use crate::scope::AccountScope;
 use crate::shared::Shared;
 use crate::vocabulary::{DraftStatus, TaskState};
 
@@ -77,13 +77,11 @@ pub(crate) fn busy(store: &crate::model::Store, task: Uuid) -> ApiError {
 
 async fn start(
     shared: Arc<Shared>,
-    caller: Caller,
     account: Uuid,
     draft_id: Uuid,
     q: Deferred,
     op: Operation,
 ) -> ApiResult<Response> {
-    shared.check_account(&caller, account)?;
     q.require()?;
     q.force()?;
     let task = {
@@ -244,40 +242,39 @@ fn prepare_status(outcome: &CheckOutcome) -> &'static str {
 /// `POST …/drafts/{draftId}/check?deferred=true`
 pub async fn check(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     Query(q): Query<Deferred>,
 ) -> ApiResult<Response> {
-    start(shared, caller, account, id, q, Operation::Check).await
+    start(shared, account, id, q, Operation::Check).await
 }
 
 /// `POST …/drafts/{draftId}/prepare?deferred=true`
 pub async fn prepare(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     Query(q): Query<Deferred>,
 ) -> ApiResult<Response> {
-    start(shared, caller, account, id, q, Operation::Prepare).await
+    start(shared, account, id, q, Operation::Prepare).await
 }
 
 /// `POST …/drafts/{draftId}/send?deferred=true`
 pub async fn send(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
     Query(q): Query<Deferred>,
 ) -> ApiResult<Response> {
-    start(shared, caller, account, id, q, Operation::Send).await
+    start(shared, account, id, q, Operation::Send).await
 }
 
 /// `GET …/drafts/{draftId}/tasks/{apiTaskId}`
 pub async fn get(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, owner, id)): Path<(Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let mut store = shared.lock();
     crate::cloud::expire(&mut store, shared.clock.now());
     let task = store
@@ -291,10 +288,9 @@ pub async fn get(
 /// `GET …/drafts/{draftId}/tasks`
 pub async fn list(
     State(shared): State<Arc<Shared>>,
-    Extension(caller): Extension<Caller>,
+    _: AccountScope,
     Path((account, owner)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    shared.check_account(&caller, account)?;
     let store = shared.lock();
     if store
         .drafts
