@@ -5,7 +5,7 @@
 //! Models/Warrants/*.cs and ApiLevel/Models/Responses/Warrants/WarrantList.cs for the shape).
 //!
 //! A fresh account has no warrants. The sandbox keeps them in the store
-//! ([`crate::model::Store::warrants`]); `POST /test-tools/v1/issue-warrant` issues one, as the
+//! ([`crate::state::Store::warrants`]); `POST /test-tools/v1/issue-warrant` issues one, as the
 //! vendor's test stand registers a machine-readable warrant for an organization.
 //! A representative's draft names one by `additional-info.machine-readable-warrant-id`, and the
 //! draft check holds the draft to it ([`crate::warrant_check`]).
@@ -26,9 +26,10 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
-use crate::model::{Account, Organization, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Warrant;
+use crate::state::{Account, Store};
 
 /// Warrants per page when `take` is not given, and at most (the sandbox's bound; the vendor
 /// states none for this list).
@@ -44,57 +45,6 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/v1/{account}/employees", get(employees))
         .route("/v1/{account}/warrants", get(warrants))
         .route("/test-tools/v1/issue-warrant", post(issue_warrant))
-}
-
-/// A power of attorney registered for an organization of an account. Rendered as the C# SDK's
-/// `Warrant` (Models/Warrants/Warrant.cs): the issuer (`issuer.issuer-organization`) is the
-/// organization, the sender (`sender.sender-individual` or `sender.sender-organization`) the
-/// representative it trusts.
-#[derive(Debug, Clone)]
-pub struct Warrant {
-    /// The machine-readable warrant's id.
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub organization_id: Uuid,
-    /// The user the warrant was registered by: listed to them, and to all with `forAllUsers`.
-    pub login: String,
-    pub number: Option<String>,
-    pub date_begin: Option<NaiveDate>,
-    pub date_end: Option<NaiveDate>,
-    /// The representative's powers (codes, `permissions: [int]`).
-    pub permissions: Vec<i64>,
-    /// `{sender-individual: {fio{surname,name,patronymic}, inn, …}}` or
-    /// `{sender-organization: {name, inn, kpp, ogrn}}`.
-    pub sender: Value,
-}
-
-impl Warrant {
-    /// The representative's INN: `sender-organization.inn` or `sender-individual.inn`.
-    pub(crate) fn representative_inn(&self) -> Option<&str> {
-        ["sender-organization", "sender-individual"]
-            .iter()
-            .find_map(|k| self.sender.get(k))
-            .and_then(|s| s.get("inn"))
-            .and_then(Value::as_str)
-            .filter(|inn| !inn.is_empty())
-    }
-
-    /// Whether the representative is an organization (`sender-organization`), not a person.
-    pub(crate) fn representative_is_organization(&self) -> bool {
-        self.sender.get("sender-organization").is_some()
-    }
-}
-
-/// The warrant `id` names and the organization that issued it. Looked up among every warrant
-/// the sandbox keeps, not only the caller's account's: a machine-readable warrant is known by its
-/// id to whoever is shown it (the representative files with a warrant its principal registered).
-pub(crate) fn find_warrant(store: &Store, id: Uuid) -> Option<(&Warrant, Option<&Organization>)> {
-    let warrant = store.warrants.iter().find(|w| w.id == id)?;
-    let issuer = store
-        .organizations
-        .iter()
-        .find(|o| o.id == warrant.organization_id);
-    Some((warrant, issuer))
 }
 
 /// `true`/`false` in any case (the C# SDK prints `bool` as `True`/`False` in queries).

@@ -15,8 +15,8 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
-use crate::model::{Account, Organization};
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::{Account, Organization};
 
 fn render_account(shared: &Shared, a: &Account) -> Value {
     json!({
@@ -205,7 +205,7 @@ pub async fn create_organization(
 }
 
 fn org_mut(
-    store: &mut crate::model::Store,
+    store: &mut crate::state::Store,
     account: Uuid,
     id: Uuid,
 ) -> ApiResult<&mut Organization> {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 use crate::error::{ApiError, TRACE_ID};
-use crate::shared::Shared;
+use crate::state::Shared;
 use crate::{
     accounts, auth, builders, cloud, contents, demands, docflow_search, docflows, drafts, events,
     handbooks, logins, print, replies, tasks, test_tools,

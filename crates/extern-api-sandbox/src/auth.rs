@@ -16,8 +16,8 @@ use serde_json::json;
 
 use crate::error::ApiError;
 use crate::faults::{self, Fault};
-use crate::model::Token;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Token;
 
 /// The authenticated user of a request and the integrator (client) it comes through.
 #[derive(Clone, Debug)]

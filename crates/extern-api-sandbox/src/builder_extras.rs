@@ -18,14 +18,15 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::builders::{self, Builder, BuilderFile, Kind, MAX_LETTER_BYTES, SCAN_EXTENSIONS};
+use crate::builders::{self, Kind, MAX_LETTER_BYTES, SCAN_EXTENSIONS};
 use crate::draft_extras::{read_limited, spooled_content};
 use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{JsonBody, Path, Query};
-use crate::model::{Store, Task};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::TaskState;
+use crate::state::Shared;
+use crate::state::vocabulary::TaskState;
+use crate::state::{Builder, BuilderFile};
+use crate::state::{Store, Task};
 use crate::wire::DraftsBuilderMeta;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -186,7 +187,7 @@ pub async fn prepare_documents(
             }
         }),
     );
-    Ok((StatusCode::ACCEPTED, Json(crate::tasks::render_task(&task))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(crate::views::render_task(&task))).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,11 @@
 use std::sync::Arc;
 
 use crate::scope::AccountScope;
+use crate::state::urns::{
+    BUSINESS_REGISTRATION, BUSINESS_REGISTRATION_DOCFLOW, INVENTORY, INVENTORY_DOCFLOW, LETTER,
+    LETTER_DOCFLOW, PFR_REPORT, PFR_REPORT_DOCFLOW,
+};
+use crate::state::{Builder, BuilderDocument, BuilderFile};
 use crate::wire::{
     DraftsBuilderDocumentFileRequest, DraftsBuilderDocumentRequest, DraftsBuilderFileMetaRequest,
     DraftsBuilderMeta,
@@ -23,21 +28,10 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{Deferred, JsonBody, Path, Query};
-use crate::model::{Draft, DraftDocument, Signature, Store, Task};
 use crate::pki;
-use crate::shared::Shared;
-use crate::vocabulary::{DraftStatus, TaskState};
-
-pub const INVENTORY: &str = "urn:drafts-builder:fns534-inventory";
-pub const LETTER: &str = "urn:drafts-builder:fns534-letter";
-/// The docflow types the built drafts create.
-pub const INVENTORY_DOCFLOW: &str = "urn:docflow:fns534-inventory";
-pub const LETTER_DOCFLOW: &str = "urn:docflow:fns534-letter";
-
-pub const BUSINESS_REGISTRATION: &str = "urn:drafts-builder:business-registration";
-pub const PFR_REPORT: &str = "urn:drafts-builder:pfr-report";
-pub const BUSINESS_REGISTRATION_DOCFLOW: &str = "urn:docflow:business-registration";
-pub const PFR_REPORT_DOCFLOW: &str = "urn:docflow:pfr-report";
+use crate::state::Shared;
+use crate::state::vocabulary::{DraftStatus, TaskState};
+use crate::state::{Draft, DraftDocument, Signature, Store, Task};
 
 /// What a builder builds, and the rules that go with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,31 +108,6 @@ const MAX_FILES: usize = 99;
 const MAX_INVENTORY_BYTES: u64 = 60 * 1024 * 1024;
 pub(crate) const MAX_LETTER_BYTES: u64 = 5 * 1024 * 1024;
 pub(crate) const SCAN_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "pdf", "tif", "tiff"];
-
-#[derive(Debug, Clone)]
-pub struct BuilderFile {
-    pub id: Uuid,
-    pub content_id: Option<Uuid>,
-    pub signature: Option<bytes::Bytes>,
-    pub file_name: String,
-    pub builder_data: Map<String, Value>,
-}
-
-#[derive(Debug, Clone)]
-pub struct BuilderDocument {
-    pub id: Uuid,
-    pub builder_data: Map<String, Value>,
-    pub files: Vec<BuilderFile>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Builder {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub meta: DraftsBuilderMeta,
-    pub status: &'static str,
-    pub documents: Vec<BuilderDocument>,
-}
 
 fn base(account: Uuid, id: Uuid) -> String {
     format!("/v1/{account}/drafts/builders/{id}")
@@ -698,7 +667,7 @@ pub async fn build(
             }
         }),
     );
-    Ok((StatusCode::ACCEPTED, Json(crate::tasks::render_task(&task))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(crate::views::render_task(&task))).into_response())
 }
 
 /// `GET …/builders/{id}/tasks/{taskId}`
@@ -713,7 +682,7 @@ pub async fn get_task(
         .get(&task)
         .filter(|t| t.account_id == account && t.owner == owner)
         .ok_or_else(|| ApiError::not_found("task"))?;
-    Ok(Json(crate::tasks::render_task(t)))
+    Ok(Json(crate::views::render_task(t)))
 }
 
 /// A file going into a draft, with its document and size.
@@ -756,7 +725,7 @@ fn run_build(
         let demand = store
             .docflows
             .get(&df)
-            .filter(|d| d.account_id == account && d.doc_type == crate::demands::FNS_DEMAND)
+            .filter(|d| d.account_id == account && d.doc_type == crate::state::urns::FNS_DEMAND)
             .ok_or_else(|| {
                 ApiError::bad_request(
                     "relatedDocumentNotFound",
@@ -917,7 +886,7 @@ fn built_draft(
         subject.replace('"', "'"),
     );
     let bytes = encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned();
-    let content_id = crate::shared::memory_content(store, b.account_id, &bytes);
+    let content_id = crate::state::memory_content(store, b.account_id, &bytes);
     let docs = kind.documents();
     let (main_type, attachment_type) = match kind {
         // The generated description of the package; the files themselves are what is sent.

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::contents::Content;
-use crate::model::Draft;
 use crate::pki::{Authority, PkiError};
 use crate::report_file::{self, HEAD_BYTES};
+use crate::state::Content;
+use crate::state::Draft;
 use crate::warrant_check::{self, NamedWarrant};
 
 /// One line of the check protocol.

@@ -18,70 +18,12 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{Signature, Store, Task};
 use crate::pki::{self, SandboxSigner, Subject};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::{DraftStatus, TaskState};
-
-/// How the holder confirms an operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub enum ConfirmType {
-    #[serde(rename = "sms")]
-    Sms,
-    #[serde(rename = "myDSS")]
-    MyDss,
-}
-
-/// A certificate whose key lives in the sandbox.
-pub struct CloudCertificate {
-    pub signer: Arc<SandboxSigner>,
-    pub thumbprint: String,
-    pub confirm: ConfirmType,
-}
-
-impl std::fmt::Debug for CloudCertificate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudCertificate")
-            .field("thumbprint", &self.thumbprint)
-            .field("confirm", &self.confirm)
-            .finish()
-    }
-}
-
-/// What an operation signs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    Draft(Uuid),
-    Reply {
-        docflow: Uuid,
-        reply: Uuid,
-    },
-    /// A PFR reply: every one of its documents (see [`crate::pfr_replies`]).
-    PfrReply {
-        docflow: Uuid,
-        reply: Uuid,
-    },
-    /// Cloud decryption of a document encrypted for the cloud certificate.
-    Decrypt {
-        docflow: Uuid,
-        document: Uuid,
-    },
-}
-
-/// A signing waiting for its confirmation.
-#[derive(Clone, Debug)]
-pub struct Operation {
-    pub request_id: String,
-    pub account_id: Uuid,
-    pub target: Target,
-    pub thumbprint: String,
-    pub code: String,
-    pub attempts: u32,
-    pub expires: DateTime<Utc>,
-    /// The myDSS task, when confirmed in the app.
-    pub task: Option<Uuid>,
-}
+use crate::state::Shared;
+use crate::state::vocabulary::{DraftStatus, TaskState};
+use crate::state::{CloudCertificate, ConfirmType, Operation, Target};
+use crate::state::{Signature, Store, Task};
 
 /// How long the holder has to confirm.
 const CONFIRM_WINDOW_SECS: i64 = 300;
@@ -253,7 +195,7 @@ pub fn start(shared: &Shared, account: Uuid, target: Target, base: &str) -> ApiR
         },
     );
     let documents: Vec<Value> = match target {
-        Target::Draft(id) => store.drafts[&id].documents.iter().map(|d| json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{}", crate::drafts::draft_path(account, id), d.id)) })).collect(),
+        Target::Draft(id) => store.drafts[&id].documents.iter().map(|d| json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{}", crate::views::draft_path(account, id), d.id)) })).collect(),
         Target::Reply { .. } | Target::PfrReply { .. } => {
             vec![json!({ "rel": "reply", "href": shared.url(base) })]
         }
@@ -317,7 +259,7 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 if let Some(d) = draft.documents.iter_mut().find(|d| d.id == doc) {
                     d.signatures.retain(|s| s.thumbprint != op.thumbprint);
                     d.signatures.push(sig);
-                    signed.push(json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{doc}", crate::drafts::draft_path(op.account_id, id))) }));
+                    signed.push(json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{doc}", crate::views::draft_path(op.account_id, id))) }));
                 }
             }
             draft.busy_task = None;
@@ -358,7 +300,7 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 .unwrap_or_default();
             let plain = crate::sealing::open(key, &sealed)
                 .map_err(|e| ApiError::bad_request("decryptionFailed", e))?;
-            let plain_id = crate::shared::memory_content(store, op.account_id, &plain);
+            let plain_id = crate::state::memory_content(store, op.account_id, &plain);
             let doc = store
                 .docflows
                 .get_mut(&docflow)
@@ -465,13 +407,13 @@ pub fn expire(store: &mut Store, now: DateTime<Utc>) {
 // ---- handlers
 
 fn draft_base(account: Uuid, draft: Uuid) -> String {
-    crate::drafts::draft_path(account, draft)
+    crate::views::draft_path(account, draft)
 }
 
 fn reply_base(account: Uuid, docflow: Uuid, document: Uuid, reply: Uuid) -> String {
     format!(
         "{}/documents/{document}/replies/{reply}",
-        crate::docflows::docflow_path(account, docflow)
+        crate::views::docflow_path(account, docflow)
     )
 }
 
@@ -546,7 +488,7 @@ pub async fn reply_task(
         .get(&task)
         .filter(|t| t.account_id == account && t.owner == reply)
         .ok_or_else(|| ApiError::not_found("task"))?;
-    Ok(Json(crate::tasks::render_task(t)))
+    Ok(Json(crate::views::render_task(t)))
 }
 
 /// `POST …/documents/{documentId}/decrypt-content`: cloud decryption of a document.
@@ -557,7 +499,7 @@ pub async fn decrypt_document(
 ) -> ApiResult<Json<Value>> {
     let base = format!(
         "{}/documents/{document}",
-        crate::docflows::docflow_path(account, docflow)
+        crate::views::docflow_path(account, docflow)
     );
     Ok(Json(start(
         &shared,
@@ -598,7 +540,7 @@ pub async fn document_task(
         .get(&task)
         .filter(|t| t.account_id == account && t.owner == document)
         .ok_or_else(|| ApiError::not_found("task"))?;
-    Ok(Json(crate::tasks::render_task(t)))
+    Ok(Json(crate::views::render_task(t)))
 }
 
 // ---- test tools
@@ -653,7 +595,7 @@ pub async fn generate_certificate(
     let info = pki::describe_certificate(&der)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     let mut store = shared.lock();
-    store.signers.push(crate::model::SignerCertificate {
+    store.signers.push(crate::state::SignerCertificate {
         der: der.clone(),
         info: info.clone(),
         kpp: req.kpp,

@@ -2,8 +2,6 @@
 //! or `/*`), and out, whole or by `Range`. Every part is spooled to its own file as it streams in,
 //! so no content is ever held whole in memory, and a failed part never damages stored ones.
 
-use std::io::Read;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -11,6 +9,7 @@ use axum::extract::State;
 
 use crate::extract::Path;
 use crate::scope::AccountScope;
+use crate::state::{Content, PartData};
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -20,77 +19,10 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::shared::Shared;
+use crate::state::Shared;
 
 /// Most bytes one ranged download returns (the vendor caps a `Range` at 64 MiB).
 pub const RANGE_CAP: u64 = 64 * 1024 * 1024;
-
-/// Where the bytes of one part are.
-#[derive(Debug, Clone)]
-pub enum PartData {
-    /// Uploaded parts: spooled to a file as they stream in.
-    File(PathBuf),
-    /// The sandbox's own small documents (receipts, notices): kept in memory.
-    Memory(bytes::Bytes),
-}
-
-/// One stored content: its declared total and the parts received so far.
-#[derive(Debug, Clone)]
-pub struct Content {
-    pub account_id: Uuid,
-    pub total: Option<u64>,
-    /// Parts sorted by first byte: (first byte, last byte inclusive, the bytes). A vector, not
-    /// a map: most contents have one part, and a map node costs more than the part.
-    pub parts: Vec<(u64, u64, PartData)>,
-}
-
-impl Content {
-    /// Complete when the total is known and the parts cover `0..total` without gaps.
-    pub fn is_complete(&self) -> bool {
-        let Some(total) = self.total else {
-            return false;
-        };
-        let mut next = 0;
-        for (start, end, _) in &self.parts {
-            if *start != next {
-                return false;
-            }
-            next = end + 1;
-        }
-        next == total
-    }
-
-    /// A blocking reader over the whole content (for checks and signature verification).
-    pub fn reader(&self) -> std::io::Result<impl Read + use<>> {
-        let mut readers: Vec<Box<dyn Read + Send>> = Vec::new();
-        for (_, _, data) in &self.parts {
-            match data {
-                PartData::File(path) => readers.push(Box::new(std::fs::File::open(path)?)),
-                PartData::Memory(bytes) => {
-                    readers.push(Box::new(std::io::Cursor::new(bytes.clone())))
-                }
-            }
-        }
-        Ok(readers.into_iter().fold(
-            Box::new(std::io::empty()) as Box<dyn Read + Send>,
-            |acc, r| Box::new(acc.chain(r)),
-        ))
-    }
-
-    /// All of it, in memory (for small contents: signatures, the sandbox's own documents).
-    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        self.reader()?.read_to_end(&mut out)?;
-        Ok(out)
-    }
-
-    /// Up to `max` first bytes (enough to read a report's header).
-    pub fn head(&self, max: usize) -> std::io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        self.reader()?.take(max as u64).read_to_end(&mut out)?;
-        Ok(out)
-    }
-}
 
 /// An inclusive byte range of one part, as `Content-Range: bytes a-b/total|*` declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,19 +17,12 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{Docflow, DocflowDocument, Origin, Signature, Store};
 use crate::pki;
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::{DocflowStatus, SuccessState};
-
-pub const FNS_DEMAND: &str = "urn:docflow:fns534-demand";
-pub const RECEIPT: &str = "fns534-demand-receipt";
-pub const ACCEPT: &str = "fns534-demand-acceptance-result-positive";
-pub const DECLINE: &str = "fns534-demand-acceptance-result-negative";
-/// The inspection's receipt on the subscriber's acceptance or decline. The vendor's docs do not
-/// name this document type; this is the sandbox's name for it.
-pub const RESULT_RECEIPT: &str = "urn:document:fns534-demand-result-receipt";
+use crate::state::Shared;
+use crate::state::urns::{ACCEPT, CU_LETTER, CU_LETTER_RECEIPT, DECLINE, FNS_DEMAND, RECEIPT};
+use crate::state::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::{Docflow, DocflowDocument, Origin, Signature, Store};
 
 /// Codes a decline may give, and what `check-demand` reports.
 pub const WRONG_ADDRESSEE: &str = "0400100005";
@@ -315,8 +308,8 @@ pub async fn generate(
             "cu": cu,
             "transit-cu": cu,
             "receipt-status": "waiting",
-            "receipt-deadline-date": crate::clock::wire_time(receipt_deadline),
-            "reply-deadline-date": crate::clock::wire_time(reply_deadline),
+            "receipt-deadline-date": crate::state::clock::wire_time(receipt_deadline),
+            "reply-deadline-date": crate::state::clock::wire_time(reply_deadline),
             "replies-status": if knds.iter().any(|k| INVENTORY_KNDS.contains(&k.as_str())) { "not-sent" } else { "not-required" },
             "demand-number": demand_number,
             "attachments-requisites": requisites,
@@ -349,7 +342,7 @@ pub fn after_reply(
                 d.replies_due = vec![ACCEPT.into(), DECLINE.into()];
             }
             docflow.description["receipt-status"] = json!("accepted");
-            docflow.description["receipt-date"] = json!(crate::clock::wire_time(now));
+            docflow.description["receipt-date"] = json!(crate::state::clock::wire_time(now));
             "receipt-abonent"
         }
         ACCEPT | DECLINE => {
@@ -359,8 +352,8 @@ pub fn after_reply(
                 "declined"
             });
             let at = now + Duration::milliseconds(shared.config.robots.acceptance_ms as i64);
-            let robot = crate::robots::Robot {
-                steps: std::iter::once((at, crate::robots::Step::DemandResultReceipt)).collect(),
+            let robot = crate::state::Robot {
+                steps: std::iter::once((at, crate::state::Step::DemandResultReceipt)).collect(),
             };
             store.robot_queue.insert((at, docflow.id));
             docflow.robot = Some(robot);
@@ -424,7 +417,7 @@ pub async fn check(
         })?;
     let store = shared.lock();
     let d = &store.docflows[&id];
-    let base = crate::docflows::docflow_path(account, id);
+    let base = crate::views::docflow_path(account, id);
     let links: Vec<Value> = d
         .documents
         .iter()
@@ -437,7 +430,7 @@ pub async fn check(
 fn codes(
     shared: &Shared,
     d: &Docflow,
-    contents: &[Option<crate::contents::Content>],
+    contents: &[Option<crate::state::Content>],
     now: DateTime<Utc>,
 ) -> Vec<&'static str> {
     let mut codes = Vec::new();
@@ -520,9 +513,6 @@ fn well_formed(text: &str) -> bool {
         }
     }
 }
-
-pub const CU_LETTER: &str = "urn:docflow:fns534-cu-letter";
-pub const CU_LETTER_RECEIPT: &str = "fns534-cu-letter-receipt";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]

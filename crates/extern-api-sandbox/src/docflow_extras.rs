@@ -20,20 +20,17 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::cloud::{self, Target};
-use crate::docflows::{render_docflow, render_document};
+use crate::cloud;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{Docflow, DocflowDocument, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Target;
+use crate::state::urns::DEMAND_ATTACHMENT;
+use crate::state::{Docflow, DocflowDocument, Store};
+use crate::views::{render_docflow, render_document, requisites, supports_recognition};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-/// The document a demand's requisites belong to (skbkontur/extern-csharp-sdk IDocflowsClient.cs,
-/// RecognizeDocumentAsync: "документа требования с типом fns534-demand-attachment";
-/// DemandAttachmentRequisites.cs).
-const DEMAND_ATTACHMENT: &str = "urn:document:fns534-demand-attachment";
 
 /// The deprecated getters answer at most this much ("Максимальный размер возвращаемого контента
 /// 32 МБ для тестовой … площадки").
@@ -125,47 +122,6 @@ async fn demands_assignees(
 }
 
 // ---- requisites
-
-/// A document's `description.requisites`.
-pub(crate) fn requisites(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> Value {
-    let stored = shared
-        .document_requisites
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&doc.id)
-        .cloned();
-    stored.unwrap_or_else(|| initial_requisites(d, doc))
-}
-
-/// `description.support-recognition`: a demand attachment can be recognized.
-pub(crate) fn supports_recognition(doc: &DocflowDocument) -> bool {
-    doc.doc_type == DEMAND_ATTACHMENT
-}
-
-/// A demand attachment's requisites before any edit: what the demand asks, in progress, nobody
-/// assigned. Other documents have none.
-fn initial_requisites(d: &Docflow, doc: &DocflowDocument) -> Value {
-    if doc.doc_type != DEMAND_ATTACHMENT {
-        return json!({});
-    }
-    let index = d
-        .documents
-        .iter()
-        .filter(|x| x.doc_type == DEMAND_ATTACHMENT)
-        .position(|x| x.id == doc.id);
-    let mut v = index
-        .and_then(|i| d.description["attachments-requisites"].get(i))
-        .filter(|v| v.is_object())
-        .cloned()
-        .unwrap_or_else(|| json!({}));
-    if let Value::Object(m) = &mut v {
-        m.entry("demand-inn-list").or_insert_with(|| json!([]));
-        m.entry("assignees").or_insert_with(|| json!([]));
-        m.entry("demand-status")
-            .or_insert_with(|| json!("in-progress"));
-    }
-    v
-}
 
 fn store_requisites(shared: &Shared, doc: Uuid, v: Value) {
     shared
@@ -420,16 +376,18 @@ fn read_only(key: &str) -> ApiError {
 /// demands table.
 fn docflow_requisite(docflow_type: &str, key: &str, v: &Value) -> ApiResult<Value> {
     match key {
-        "comment" if docflow_type == crate::demands::FNS_DEMAND => Err(ApiError::bad_request(
+        "comment" if docflow_type == crate::state::urns::FNS_DEMAND => Err(ApiError::bad_request(
             "invalidRequisites",
             "a demand's comments go on its documents (PATCH …/documents/{documentId})",
         )),
         "comment" if v.is_null() => Ok(Value::Null),
         "comment" => comment(v),
-        "demand-knd" if docflow_type != crate::demands::CU_LETTER => Err(ApiError::bad_request(
-            "invalidRequisites",
-            "only an incoming FNS letter (fns534-cu-letter) moves into the demands table",
-        )),
+        "demand-knd" if docflow_type != crate::state::urns::CU_LETTER => {
+            Err(ApiError::bad_request(
+                "invalidRequisites",
+                "only an incoming FNS letter (fns534-cu-letter) moves into the demands table",
+            ))
+        }
         "demand-knd" if v.is_null() => Ok(Value::Null),
         "demand-knd" => match v.as_str() {
             Some(k) if k.len() == 7 && k.bytes().all(|b| b.is_ascii_digit()) => Ok(json!(k)),

@@ -9,13 +9,13 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::docflows::render_docflow;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
-use crate::model::Docflow;
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::DocflowStatus;
+use crate::state::Docflow;
+use crate::state::Shared;
+use crate::state::vocabulary::DocflowStatus;
+use crate::views::render_docflow;
 
 /// The largest page the API returns.
 pub const MAX_TAKE: usize = 1000;
@@ -263,7 +263,7 @@ pub async fn search(
 
 /// Docflows answering one incoming document (inventories, letters), newest last.
 pub(crate) fn related<'a>(
-    store: &'a crate::model::Store,
+    store: &'a crate::state::Store,
     account: Uuid,
     docflow: Uuid,
     document: Uuid,
@@ -319,7 +319,7 @@ pub async fn inventories(
             account,
             df,
             doc,
-            Some(crate::builders::INVENTORY_DOCFLOW),
+            Some(crate::state::urns::INVENTORY_DOCFLOW),
         )
         .collect(),
     )))
@@ -337,7 +337,7 @@ pub async fn inventory(
         account,
         df,
         doc,
-        Some(crate::builders::INVENTORY_DOCFLOW),
+        Some(crate::state::urns::INVENTORY_DOCFLOW),
     )
     .find(|d| d.id == id)
     .ok_or_else(|| ApiError::not_found("inventory"))?;

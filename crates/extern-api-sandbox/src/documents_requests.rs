@@ -26,13 +26,14 @@ use serde_json::{Value, json};
 use sha2::Digest;
 use uuid::Uuid;
 
-use crate::docflows::{docflow_path, render_docflow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{Docflow, DocflowDocument, Origin, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::DocumentsRequest;
+use crate::state::Shared;
+use crate::state::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::{Docflow, DocflowDocument, Origin, Store};
+use crate::views::{docflow_path, render_docflow};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -117,45 +118,6 @@ fn incoming(docflow_type: &str) -> Option<(&'static str, &'static str)> {
         .iter()
         .find(|(t, _, _)| *t == name)
         .map(|(_, doc, receipt)| (*doc, *receipt))
-}
-
-/// A generated documents request.
-#[derive(Debug, Clone)]
-pub struct DocumentsRequest {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub docflow_id: Uuid,
-    /// The certificate it is generated for: the raw signature is checked against its key.
-    pub certificate: Vec<u8>,
-    /// The SOAP body (`wsu:Id="body"`) the signature covers.
-    pub body: String,
-    /// `ds:SignedInfo`, which is the data to sign.
-    pub signed_info: String,
-    pub signature: Option<Vec<u8>>,
-    pub created: DateTime<Utc>,
-    pub sent: bool,
-}
-
-impl DocumentsRequest {
-    /// The SOAP request, with the signature value once it is stored.
-    fn content(&self) -> String {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\" \
-             xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\" \
-             xmlns:wsu=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd\">\
-             <S:Header><wsse:Security><wsse:BinarySecurityToken wsu:Id=\"certificate\">{}</wsse:BinarySecurityToken>\
-             <ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">{}<ds:SignatureValue>{}</ds:SignatureValue>\
-             <ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI=\"#certificate\"/></wsse:SecurityTokenReference></ds:KeyInfo>\
-             </ds:Signature></wsse:Security></S:Header>{}</S:Envelope>\n",
-            B64.encode(&self.certificate),
-            self.signed_info,
-            self.signature
-                .as_deref()
-                .map(|s| B64.encode(s))
-                .unwrap_or_default(),
-            self.body,
-        )
-    }
 }
 
 pub fn routes() -> Router<Arc<Shared>> {

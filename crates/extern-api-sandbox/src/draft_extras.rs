@@ -21,15 +21,15 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::contents::{Content, PartData};
 use crate::contracts::{self, Built, ContractType};
 use crate::drafts::{self, describe, document_mut, draft_mut, editable, render_document};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, JsonBody, Path, Query};
-use crate::model::{Draft, DraftDocument, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::{DraftStatus, TaskState};
+use crate::state::Shared;
+use crate::state::vocabulary::{DraftStatus, TaskState};
+use crate::state::{Content, PartData};
+use crate::state::{Draft, DraftDocument, Store};
 use crate::wire::{DocumentDescriptionRequest, DocumentRequest, DraftMeta};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -769,7 +769,7 @@ pub async fn document_task(
         .get(&task)
         .filter(|t| t.account_id == account && t.owner == doc)
         .ok_or_else(|| ApiError::not_found("task"))?;
-    Ok(Json(crate::tasks::render_task(t)))
+    Ok(Json(crate::views::render_task(t)))
 }
 
 #[cfg(test)]

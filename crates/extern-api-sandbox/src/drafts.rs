@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::scope::AccountScope;
+use crate::views::{draft_path, render_signature};
 use crate::wire::{DocumentRequest, DraftMeta, SignatureRequest};
 use axum::Json;
 use axum::extract::State;
@@ -16,43 +17,13 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
-use crate::model::{Draft, DraftDocument, Signature, Store};
 use crate::pki;
 use crate::report_file::{self, HEAD_BYTES};
-use crate::shared::Shared;
-use crate::vocabulary::DraftStatus;
+use crate::state::Shared;
+use crate::state::vocabulary::DraftStatus;
+use crate::state::{Draft, DraftDocument, Signature, Store};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-pub(crate) fn draft_path(account: Uuid, draft: Uuid) -> String {
-    format!("/v1/{account}/drafts/{draft}")
-}
-
-/// A signature of the document at `base`, with the links send_report.rst and get_report.rst show:
-/// a draft's signature links itself, its document and its draft; a docflow's links itself (whose
-/// `href` is the content, as the vendor writes it) and its docflow.
-pub fn render_signature(shared: &Shared, base: &str, sig: &Signature) -> Value {
-    let href = shared.url(&format!("{base}/signatures/{}", sig.id));
-    let content = format!("{href}/content");
-    let parent = shared.url(base.rsplit_once("/documents/").map_or(base, |(p, _)| p));
-    let links = if base.contains("/docflows/") {
-        json!([{ "rel": "self", "href": content }, { "rel": "docflow", "href": parent }])
-    } else {
-        json!([
-            { "rel": "self", "href": href },
-            { "rel": "document", "href": shared.url(base) },
-            { "rel": "draft", "href": parent },
-        ])
-    };
-    json!({
-        "id": sig.id,
-        "title": sig.title,
-        "signature-certificate-thumbprint": sig.thumbprint,
-        "content-link": { "rel": "content", "href": content },
-        "links": links,
-        "signer-type": sig.signer_type,
-    })
-}
 
 pub(crate) fn render_document(shared: &Shared, draft: &Draft, doc: &DraftDocument) -> Value {
     let base = format!(
@@ -109,7 +80,7 @@ pub(crate) fn draft_mut(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult
 /// A draft that may change: not locked by a running task, not sent.
 pub(crate) fn editable(store: &mut Store, account: Uuid, id: Uuid) -> ApiResult<&mut Draft> {
     if let Some(task) = draft_mut(store, account, id)?.busy_task {
-        return Err(crate::tasks::busy(store, task));
+        return Err(crate::views::busy(store, task));
     }
     let draft = draft_mut(store, account, id)?;
     if draft.status == DraftStatus::Sent {
@@ -225,7 +196,7 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     let mut store = shared.lock();
     if let Some(task) = draft_mut(&mut store, account, id)?.busy_task {
-        return Err(crate::tasks::busy(&store, task));
+        return Err(crate::views::busy(&store, task));
     }
     store.drafts.remove(&id);
     Ok(StatusCode::NO_CONTENT)

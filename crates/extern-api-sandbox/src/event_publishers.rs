@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Extension, Json};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -20,7 +19,8 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
-use crate::shared::Shared;
+use crate::state::Publisher;
+use crate::state::Shared;
 
 /// Docflow types and forms a filter may name, at most (the sandbox's bound).
 const MAX_FILTER_ITEMS: usize = 200;
@@ -29,19 +29,6 @@ pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/v1/event-publishers", get(list))
         .route("/v1/event-publishers/{publisher}", delete(remove))
-}
-
-/// A user who shares their events with a subscriber (an integrator's service, its client id).
-#[derive(Debug, Clone)]
-pub struct Publisher {
-    pub id: Uuid,
-    pub login: String,
-    pub subscriber: String,
-    /// The accounts the user shared from ("his docflows of every organization").
-    pub accounts: Vec<Uuid>,
-    /// The `events-filter` of the last share; `None` shares everything.
-    pub filter: Option<Value>,
-    pub since: DateTime<Utc>,
 }
 
 #[derive(Deserialize)]

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::docflows::docflow_path;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::scope::AccountScope;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::views::docflow_path;
 
 /// Events per page when `take` is not given, and at most.
 const DEFAULT_TAKE: usize = 100;
@@ -90,7 +90,7 @@ pub async fn list(
                     href: shared.url(&docflow_path(e.account_id, e.docflow_id)),
                 },
                 new_state: format!("urn:transaction:{}", e.new_state),
-                event_date_time: crate::clock::wire_time(e.at),
+                event_date_time: crate::state::clock::wire_time(e.at),
                 docflow_id: e.docflow_id,
                 account_id: e.account_id,
             }

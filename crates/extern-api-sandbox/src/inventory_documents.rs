@@ -27,13 +27,14 @@ use base64::Engine;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::builders::INVENTORY_DOCFLOW;
-use crate::cloud::{self, Target};
+use crate::cloud;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, JsonBody, Path, Query};
-use crate::model::{DocflowDocument, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Target;
+use crate::state::urns::INVENTORY_DOCFLOW;
+use crate::state::{DocflowDocument, Store};
 use crate::wire::{DecryptedContentRequest, GenerateReplyRequest, SendReplyRequest};
 use crate::{docflows, print, replies};
 

@@ -27,10 +27,8 @@ mod auth;
 mod builder_extras;
 mod builders;
 mod check;
-mod clock;
 mod cloud;
 mod compression;
-mod config;
 mod contents;
 mod contracts;
 mod demands;
@@ -53,7 +51,6 @@ mod handbooks;
 mod inventory_documents;
 mod lifecycle;
 mod logins;
-mod model;
 mod organization_extras;
 mod pdf;
 mod pfr_replies;
@@ -66,16 +63,16 @@ mod reports_tables;
 mod robots;
 mod scope;
 mod sealing;
-mod shared;
+mod state;
 mod tasks;
 mod test_tools;
-mod vocabulary;
+mod views;
 mod warrant_check;
 mod wire;
 
-pub use config::{RobotTimings, SandboxConfig};
 pub use faults::{FaultConfig, FaultRule};
-pub use shared::OTHER_LOGIN;
+pub use state::OTHER_LOGIN;
+pub use state::config::{RobotTimings, SandboxConfig};
 
 /// How often the robots look for steps that have fallen due.
 const ROBOT_TICK: Duration = Duration::from_millis(25);
@@ -85,7 +82,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     config: SandboxConfig,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    shared: Arc<shared::Shared>,
+    shared: Arc<state::Shared>,
 }
 
 impl Sandbox {
@@ -108,7 +105,7 @@ impl Sandbox {
     /// OpenSSL's gost engine is not on the machine.
     pub async fn bind(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Self> {
         // The keys first: GOST mode without GOST fails before anything listens.
-        let shared = Arc::new(shared::Shared::new(config.clone())?);
+        let shared = Arc::new(state::Shared::new(config.clone())?);
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         shared.set_base_url(format!("http://{addr}"));

@@ -1,11 +1,9 @@
 //! The docflow state machines (FNS report, Rosstat report): status and success state follow from
 //! the documents that have arrived and the replies still due, as the vendor's tables describe.
 
-use crate::model::{Docflow, Origin};
-use crate::vocabulary::{DocflowStatus, SuccessState};
-
-pub const FNS_REPORT: &str = "urn:docflow:fns534-report";
-pub const STAT_REPORT: &str = "urn:docflow:stat-report";
+use crate::state::urns::{FNS_REPORT, STAT_REPORT};
+use crate::state::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::{Docflow, Origin};
 
 /// Recomputes `status` and `success-state`; returns whether either changed.
 pub fn recompute(d: &mut Docflow) -> bool {
@@ -64,7 +62,7 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
-        crate::builders::INVENTORY_DOCFLOW => {
+        crate::state::urns::INVENTORY_DOCFLOW => {
             let p = "urn:document:fns534-inventory-";
             let (kv, uo) = (
                 format!("{p}acceptance-result-positive"),
@@ -90,7 +88,7 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
-        crate::builders::BUSINESS_REGISTRATION_DOCFLOW => {
+        crate::state::urns::BUSINESS_REGISTRATION_DOCFLOW => {
             let p = "urn:document:business-registration-";
             if has(&format!("{p}registration-notice")) {
                 (DocflowStatus::Finished, SuccessState::Successful)
@@ -102,7 +100,7 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
-        crate::builders::PFR_REPORT_DOCFLOW => {
+        crate::state::urns::PFR_REPORT_DOCFLOW => {
             if has("urn:document:pfr-report-protocol") {
                 (
                     if due("urn:document:pfr-report-protocol") {
@@ -119,15 +117,15 @@ pub fn recompute(d: &mut Docflow) -> bool {
             }
         }
         // A letter has no final state of its own: the answer comes as a new incoming letter.
-        crate::builders::LETTER_DOCFLOW => {
+        crate::state::urns::LETTER_DOCFLOW => {
             if has("urn:document:fns534-letter-receipt") {
                 (DocflowStatus::Delivered, SuccessState::Neutral)
             } else {
                 (DocflowStatus::Sent, SuccessState::Neutral)
             }
         }
-        crate::demands::CU_LETTER => {
-            let receipt = format!("urn:document:{}", crate::demands::CU_LETTER_RECEIPT);
+        crate::state::urns::CU_LETTER => {
+            let receipt = format!("urn:document:{}", crate::state::urns::CU_LETTER_RECEIPT);
             if documents
                 .iter()
                 .any(|x| x.origin == Origin::Sender && x.doc_type == receipt)
@@ -137,14 +135,16 @@ pub fn recompute(d: &mut Docflow) -> bool {
                 (DocflowStatus::Received, SuccessState::Neutral)
             }
         }
-        crate::demands::FNS_DEMAND => {
+        crate::state::urns::FNS_DEMAND => {
             let sent = |t: &str| {
                 documents.iter().any(|x| {
                     x.origin == Origin::Sender && x.doc_type == format!("urn:document:{t}")
                 })
             };
-            let (accepted, declined) =
-                (sent(crate::demands::ACCEPT), sent(crate::demands::DECLINE));
+            let (accepted, declined) = (
+                sent(crate::state::urns::ACCEPT),
+                sent(crate::state::urns::DECLINE),
+            );
             let success = if accepted {
                 SuccessState::Successful
             } else if declined {
@@ -152,11 +152,11 @@ pub fn recompute(d: &mut Docflow) -> bool {
             } else {
                 SuccessState::Neutral
             };
-            if has(crate::demands::RESULT_RECEIPT) {
+            if has(crate::state::urns::RESULT_RECEIPT) {
                 (DocflowStatus::Finished, success)
             } else if accepted || declined {
                 (DocflowStatus::Processed, success)
-            } else if sent(crate::demands::RECEIPT) {
+            } else if sent(crate::state::urns::RECEIPT) {
                 (DocflowStatus::Arrived, SuccessState::Neutral)
             } else {
                 (DocflowStatus::Received, SuccessState::Neutral)

@@ -22,39 +22,15 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use crate::auth::{authenticate_client, oidc_error, parse_form, random_token};
-use crate::model::Store;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Store;
+use crate::state::{Challenge, DeviceLogin};
 
 /// The device flow's grant type.
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 const B64URL: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-/// A certificate login waiting for its second step.
-#[derive(Debug, Clone)]
-pub struct Challenge {
-    pub random: Vec<u8>,
-    pub login: String,
-    pub expires: DateTime<Utc>,
-}
-
-/// A partner allowed to log its users in with JWTs.
-#[derive(Debug, Clone)]
-pub struct Partner {
-    pub key: rsa::RsaPublicKey,
-    pub service_user_id: String,
-    pub login: String,
-}
-
-/// A device-flow login.
-#[derive(Debug, Clone)]
-pub struct DeviceLogin {
-    pub user_code: String,
-    pub expires: DateTime<Utc>,
-    /// `None` while the user has not answered; `Some(Ok(login))` approved; `Some(Err(()))` denied.
-    pub answer: Option<Result<String, ()>>,
-}
 
 fn invalid_grant(message: &str) -> Box<Response> {
     Box::new(oidc_error(

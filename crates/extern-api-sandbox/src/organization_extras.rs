@@ -5,7 +5,6 @@
 //! Models/…/ControlUnitSubscriptions/*.cs) and the Gosuslugi authorization of an employee for MVD
 //! notifications (`POST Gosuslugi Auth`; docs/scenarios/MVD/mvd-notification.rst).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -14,17 +13,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use base64::Engine;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{Docflow, Organization, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::SuccessState;
+use crate::state::GosuslugiAuthorization;
+use crate::state::Shared;
+use crate::state::vocabulary::SuccessState;
+use crate::state::{Docflow, Organization, Store};
 
 /// The docflow of a SEDO provider subscription (docs/scenarios/SFR/FSS/sedo-subscription.rst).
 const SUBSCRIPTION_DOCFLOW: &str = "urn:docflow:fss-sedo-provider-subscription";
@@ -51,25 +50,6 @@ pub fn routes() -> Router<Arc<Shared>> {
             post(control_unit_subscriptions),
         )
         .route(&format!("{org}/gosuslugi-auth"), post(gosuslugi_auth))
-}
-
-/// What the sandbox keeps of an organization besides [`Organization`].
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationSettings {
-    /// The last `update-signer` body. Nothing renders it yet: `GET …/organizations/{orgId}`
-    /// shows no control units in the sandbox.
-    #[allow(dead_code)]
-    pub signer: Option<Value>,
-    /// Employees authorized on Gosuslugi, by their API key.
-    pub gosuslugi: Vec<GosuslugiAuthorization>,
-}
-
-/// An employee's Gosuslugi authorization: the API key, and until when its signature lets the
-/// service refresh the token.
-#[derive(Debug, Clone)]
-pub struct GosuslugiAuthorization {
-    pub uid: String,
-    pub expires: DateTime<Utc>,
 }
 
 /// The organization `org` of `account`, or 404.
@@ -347,6 +327,3 @@ async fn gosuslugi_auth(
     settings.gosuslugi.push(authorization);
     Ok(StatusCode::NO_CONTENT)
 }
-
-/// The settings kept per organization, by organization id.
-pub type Settings = HashMap<Uuid, OrganizationSettings>;

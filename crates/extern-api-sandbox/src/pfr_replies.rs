@@ -22,51 +22,22 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::cloud::{self, Target};
-use crate::docflows::{docflow_path, render_docflow};
+use crate::cloud;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{DocflowDocument, Origin, Signature, Store};
 use crate::pki::{self, SandboxSigner};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Target;
+use crate::state::{DocflowDocument, Origin, Signature, Store};
+use crate::state::{PfrReply, PfrReplyDocument};
+use crate::views::{docflow_path, render_docflow};
 use crate::wire::{GenerateReplyRequest, SendReplyRequest};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// Unsent replies kept per answered document; generating more drops the oldest (bounded memory).
 const MAX_UNSENT: usize = 16;
-
-/// A generated PFR reply and its documents.
-#[derive(Debug, Clone)]
-pub struct PfrReply {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub docflow_id: Uuid,
-    /// The document answered.
-    pub document_id: Uuid,
-    /// The reply type, without `urn:document:`.
-    pub doc_type: String,
-    /// The certificate the reply was generated for: its documents are encrypted for it and it
-    /// must sign them.
-    pub certificate: Vec<u8>,
-    pub documents: Vec<PfrReplyDocument>,
-    pub created: DateTime<Utc>,
-    pub sent: bool,
-}
-
-/// One document of a PFR reply.
-#[derive(Debug, Clone)]
-pub struct PfrReplyDocument {
-    pub id: Uuid,
-    pub filename: String,
-    /// CMS EnvelopedData of the generated document for the reply's certificate.
-    pub encrypted: Option<Vec<u8>>,
-    /// What the subscriber stored as the decrypted document (the service does not compare it with
-    /// what it generated: PfrReportCloudTestScenarioIT stores random bytes and sends).
-    pub decrypted: Option<Vec<u8>>,
-    pub signature: Option<Vec<u8>>,
-}
 
 pub fn routes() -> Router<Arc<Shared>> {
     let doc = "/v1/{account}/docflows/{docflow}/documents/{document}";
@@ -544,7 +515,7 @@ async fn task(
         .get(&task)
         .filter(|t| t.account_id == account && t.owner == reply)
         .ok_or_else(|| ApiError::not_found("task"))?;
-    Ok(Json(crate::tasks::render_task(t)))
+    Ok(Json(crate::views::render_task(t)))
 }
 
 // ---- for the cloud operations (crate::cloud)

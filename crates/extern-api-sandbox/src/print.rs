@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Deferred, Path, Query};
-use crate::model::{Store, Task};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::TaskState;
+use crate::state::Shared;
+use crate::state::vocabulary::TaskState;
+use crate::state::{Store, Task};
 
 /// The body: the decrypted content to print (the document's own when absent).
 #[derive(Debug, Default, Deserialize)]

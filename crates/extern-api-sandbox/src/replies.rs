@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::scope::AccountScope;
+use crate::state::urns;
 use crate::wire::{GenerateReplyRequest, SendReplyRequest};
 use axum::Json;
 use axum::body::Bytes;
@@ -15,12 +16,12 @@ use base64::Engine;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::docflows::{docflow_path, render_docflow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::model::{DocflowDocument, Origin, Reply, Signature, Store};
 use crate::pki;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::{DocflowDocument, Origin, Reply, Signature, Store};
+use crate::views::{docflow_path, render_docflow};
 use crate::{demands, lifecycle};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -51,7 +52,7 @@ fn generate_query(raw: Option<&str>) -> ApiResult<(String, Vec<String>)> {
             ),
         ));
     }
-    if reply_type == demands::DECLINE && codes.is_empty() {
+    if reply_type == urns::DECLINE && codes.is_empty() {
         return Err(ApiError::bad_request(
             "invalidDeclineCode",
             "a decline needs at least one declineNoticeErrorCode",
@@ -131,8 +132,8 @@ pub async fn generate(
     let now = shared.clock.now();
     // Receipts are IZ files; an acceptance of a demand is KV, a decline UO.
     let prefix = match reply_type.as_str() {
-        demands::ACCEPT => "KV",
-        demands::DECLINE => "UO",
+        urns::ACCEPT => "KV",
+        urns::DECLINE => "UO",
         _ => "IZ",
     };
     let filename = format!(
@@ -349,7 +350,7 @@ pub async fn send(
         sent: now,
     });
     docflow.updated = now;
-    let transaction = if docflow.doc_type == demands::FNS_DEMAND {
+    let transaction = if docflow.doc_type == urns::FNS_DEMAND {
         demands::after_reply(&shared, store, &mut docflow, doc, &reply.doc_type, now)
     } else {
         "receipt-abonent"
@@ -368,7 +369,7 @@ pub async fn send(
 /// Refuses a reply of `reply_type` that is not due on `doc` — saying whether it was sent already —
 /// and a signer whose certificate names another INN than the docflow's organization.
 pub(crate) fn refuse_undue(
-    doc: &crate::model::DocflowDocument,
+    doc: &crate::state::DocflowDocument,
     reply_type: &str,
     sent: impl FnOnce() -> bool,
     docflow_inn: &str,

@@ -30,10 +30,10 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path, Query};
-use crate::model::{Docflow, Organization, Store};
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::SuccessState;
+use crate::state::Shared;
+use crate::state::vocabulary::SuccessState;
+use crate::state::{Docflow, Organization, Store};
 
 /// Organizations per page by default and at most (SearchReportsRequest.cs, SearchPaymentsRequest.cs).
 const MAX_TAKE: i64 = 1000;
@@ -362,7 +362,7 @@ fn reports<'a>(store: &'a Store, org: Uuid, form: &Form, end: NaiveDate) -> Vec<
         .filter(|d| {
             d.organization_id == org
                 && !d.incoming
-                && d.doc_type == crate::lifecycle::FNS_REPORT
+                && d.doc_type == crate::state::urns::FNS_REPORT
                 && d.knd.as_deref() == Some(form.knd)
                 && reported_period_end(d, form) == Some(end)
         })
@@ -604,7 +604,7 @@ async fn report_docflows(
                 "organization-short-name": organization.name,
                 "form": info,
                 "recipient": (!d.cu.is_empty()).then_some(d.cu.as_str()),
-                "send-date": crate::clock::wire_time(d.created),
+                "send-date": crate::state::clock::wire_time(d.created),
                 "correction-number": d.description.get("correction-number").and_then(Value::as_i64),
                 "report-status": docflow_status(d),
             })

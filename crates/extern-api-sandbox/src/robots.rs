@@ -2,39 +2,19 @@
 //! acceptance → processing result), 0088 rejects, 0085 answers with a precise notice; Rosstat
 //! 00-87 accepts and 00-88 rejects. Steps fall due on the sandbox clock.
 
-use std::collections::VecDeque;
-
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::builders::{
+use crate::lifecycle;
+use crate::pki;
+use crate::state::Shared;
+use crate::state::config::RobotTimings;
+use crate::state::urns::{
     BUSINESS_REGISTRATION_DOCFLOW, INVENTORY_DOCFLOW, LETTER_DOCFLOW, PFR_REPORT_DOCFLOW,
 };
-use crate::config::RobotTimings;
-use crate::lifecycle::{self, FNS_REPORT, STAT_REPORT};
-use crate::model::{DocflowDocument, Origin, OwnSigner, Signature, SignatureBytes, Store};
-use crate::pki;
-use crate::shared::Shared;
-
-/// One answer of an authority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Receipt,
-    Accepted,
-    Declined,
-    Processed,
-    Precise,
-    StatAccepted,
-    StatDeclined,
-    /// The inspection's receipt on a demand's acceptance or decline.
-    DemandResultReceipt,
-}
-
-/// The answers still to come for one docflow.
-#[derive(Debug, Clone)]
-pub struct Robot {
-    pub steps: VecDeque<(DateTime<Utc>, Step)>,
-}
+use crate::state::urns::{FNS_REPORT, STAT_REPORT};
+use crate::state::{DocflowDocument, Origin, OwnSigner, Signature, SignatureBytes, Store};
+use crate::state::{Robot, Step};
 
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
 /// only deliver (a real inspection takes days to answer).
@@ -205,7 +185,7 @@ fn answer(docflow_type: &str, step: Step) -> Answer {
             transaction: "protocol-v2-fail",
         },
         (_, Step::DemandResultReceipt) => Answer {
-            doc_type: crate::demands::RESULT_RECEIPT,
+            doc_type: crate::state::urns::RESULT_RECEIPT,
             prefix: "IZ",
             knd: "1166002",
             reply: None,

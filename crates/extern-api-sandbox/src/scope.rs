@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::shared::Shared;
+use crate::state::Shared;
 
 /// A caller admitted to the account of the route's `{account}` segment. A handler that takes it
 /// cannot forget the check: 403 when the caller does not belong to the account (an unknown

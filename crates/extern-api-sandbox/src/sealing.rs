@@ -28,19 +28,10 @@ use cms::builder::{
 use cms::enveloped_data::{EnvelopedData, RecipientIdentifier, RecipientInfo};
 use der::{Decode, Encode};
 
-use crate::model::Store;
+use crate::state::Sealed;
+use crate::state::Store;
 
 const OID_RSA: &str = "1.2.840.113549.1.1.1";
-
-/// An encrypted variant of a document: its content and whom it is encrypted for.
-#[derive(Debug, Clone)]
-pub struct Sealed {
-    pub content_id: uuid::Uuid,
-    /// Serial numbers (hex) of the recipients' certificates.
-    pub serials: Vec<String>,
-    /// `encrypted-content-size`.
-    pub size: u64,
-}
 
 /// A DER `ContentInfo` of EnvelopedData, and the serial numbers of its recipients.
 pub type Enveloped = (Vec<u8>, Vec<String>);
@@ -202,7 +193,7 @@ pub fn seal_to(
     let (sealed, serials) = envelope(recipients, &zipped)
         .inspect_err(|e| tracing::warn!("{name} is stored plain: cannot encrypt it: {e}"))
         .ok()??;
-    let content_id = crate::shared::memory_content(store, account, &sealed);
+    let content_id = crate::state::memory_content(store, account, &sealed);
     Some(Sealed {
         content_id,
         serials,

@@ -14,13 +14,13 @@ use uuid::Uuid;
 
 use crate::check::{self, CheckOutcome};
 use crate::docflows;
-use crate::drafts::draft_path;
 use crate::error::{ApiError, ApiResult, current_trace_id};
 use crate::extract::{Deferred, Path, Query};
-use crate::model::Task;
 use crate::scope::AccountScope;
-use crate::shared::Shared;
-use crate::vocabulary::{DraftStatus, TaskState};
+use crate::state::Shared;
+use crate::state::Task;
+use crate::state::vocabulary::{DraftStatus, TaskState};
+use crate::views::{busy, draft_path, render_task};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
@@ -45,34 +45,6 @@ impl Operation {
             Self::Send => DraftStatus::SendInProgress,
         }
     }
-}
-
-pub fn render_task(task: &Task) -> Value {
-    let mut v = json!({ "id": task.id, "task-state": task.state.as_str(), "task-type": task.kind });
-    if let Some(r) = &task.result {
-        v["task-result"] = r.clone();
-    }
-    if let Some(e) = &task.error {
-        v["error"] = e.clone();
-    }
-    if let Some(p) = task.progress {
-        v["progress"] = json!(p);
-    }
-    v
-}
-
-/// 409 for a draft a task is running on, naming that task and its type (docs/device_api/loks.rst:
-/// "идентификатор и тип параллельно выполняющейся операции").
-pub(crate) fn busy(store: &crate::model::Store, task: Uuid) -> ApiError {
-    let kind = store.tasks.get(&task).map(|t| t.kind);
-    ApiError::conflict(
-        "concurrentApiTaskActive",
-        "There is an active concurrent operation",
-    )
-    .with(
-        "context",
-        json!({ "concurrent-task": { "id": task, "task-type": kind } }),
-    )
 }
 
 async fn start(
@@ -206,7 +178,7 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
                 draft.docflow_id = Some(docflow_id);
                 let docflow = &store.docflows[&docflow_id];
                 (
-                    docflows::render_docflow(&shared, docflow, true),
+                    crate::views::render_docflow(&shared, docflow, true),
                     DraftStatus::Sent,
                 )
             }

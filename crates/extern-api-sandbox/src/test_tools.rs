@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::model::SignerCertificate;
 use crate::pki::{KeyAlgorithm, PkiError, Subject};
 use crate::robots;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::SignerCertificate;
 
 pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap) -> ApiResult<()> {
     if headers.get("x-kontur-apikey").and_then(|v| v.to_str().ok())
@@ -278,14 +278,14 @@ pub async fn generate_docflows(
         let mut store = shared.lock();
         shared.put_content(&mut store, account.id, &bytes)
     };
-    let document = crate::model::DraftDocument {
+    let document = crate::state::DraftDocument {
         id: uuid::Uuid::new_v4(),
         content_id: Some(content_id),
         doc_type: Some("urn:document:fns534-report".into()),
         filename: Some(format!("{file_id}.xml")),
         content_type: Some("application/xml".into()),
         properties: Default::default(),
-        signatures: vec![crate::model::Signature {
+        signatures: vec![crate::state::Signature {
             id: uuid::Uuid::new_v4(),
             bytes: signature.into(),
             thumbprint,
@@ -300,11 +300,11 @@ pub async fn generate_docflows(
         {
             let mut store = shared.lock();
             for _ in 0..batch {
-                let draft = crate::model::Draft {
+                let draft = crate::state::Draft {
                     id: uuid::Uuid::new_v4(),
                     account_id: account.id,
                     meta: meta.clone(),
-                    status: crate::vocabulary::DraftStatus::Sent,
+                    status: crate::state::vocabulary::DraftStatus::Sent,
                     documents: vec![document.clone()],
                     docflow_id: None,
                     busy_task: None,
@@ -358,7 +358,7 @@ pub async fn register_partner(
     store
         .partners
         .retain(|p| p.service_user_id != req.service_user_id);
-    store.partners.push(crate::logins::Partner {
+    store.partners.push(crate::state::Partner {
         key,
         service_user_id: req.service_user_id.clone(),
         login: login.clone(),

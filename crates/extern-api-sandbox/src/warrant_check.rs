@@ -11,7 +11,7 @@
 //!   the draft is created (docs/scenarios/SFR/mchd_sfr.rst: "передайте guid МЧД при создании
 //!   черновика в параметре machine-readable-warrant-id"; docs/FSS/mchd_fss.rst). The sandbox's
 //!   warrants are those `POST /test-tools/v1/issue-warrant` registered
-//!   ([`crate::account_extras::find_warrant`]). It must exist, be issued by the payer (the
+//!   ([`crate::state::find_warrant`]). It must exist, be issued by the payer (the
 //!   warrant's organization is the payer: the C# SDK's `Warrant.Issuer` is "Представляемое
 //!   лицо"), be valid on the sandbox's date (`date-begin` ≤ today ≤ `date-end`), and name the
 //!   signer: its representative (`sender-organization` / `sender-individual`, "Уполномоченный
@@ -35,7 +35,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::check::CheckError;
-use crate::model::{Draft, Store};
+use crate::state::{Draft, Store};
 use crate::wire::DraftMeta;
 
 const SRC_WARRANT: &str = "additional-info/machine-readable-warrant-id";
@@ -99,7 +99,7 @@ pub fn lookup(store: &Store, draft: &Draft) -> NamedWarrant {
     else {
         return NamedWarrant::None;
     };
-    let Some((warrant, issuer)) = crate::account_extras::find_warrant(store, id) else {
+    let Some((warrant, issuer)) = crate::state::find_warrant(store, id) else {
         return NamedWarrant::Unknown(id);
     };
     let inn = warrant.representative_inn().map(str::to_string);
@@ -237,7 +237,7 @@ pub fn not_the_representative(certificate_inn: Option<&str>, representative: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::DraftStatus;
+    use crate::state::vocabulary::DraftStatus;
     use crate::wire::{AdditionalInfo, Payer, Sender};
 
     fn draft(representative: bool, payer: &str) -> Draft {

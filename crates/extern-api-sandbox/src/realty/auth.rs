@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::error::{RealtyError, RealtyResult};
 use super::model::Session;
-use crate::shared::Shared;
+use crate::state::Shared;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

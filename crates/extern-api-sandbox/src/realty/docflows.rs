@@ -15,8 +15,8 @@ use super::cadastre::{is_cadastral_number, is_snils};
 use super::error::{RealtyError, RealtyResult};
 use super::extract::Path;
 use super::model::{RealtyDocflow, RealtyFile, RealtyStore, Session, Signatory, Stage};
-use crate::model::Store;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Store;
 
 /// The docflow types (path slugs), with the spellings the vendor's pages also use.
 const TYPES: &[(&str, &str)] = &[

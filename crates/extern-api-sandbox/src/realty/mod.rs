@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 pub use model::RealtyStore;
 pub use robot::run_due;
 
-use crate::shared::Shared;
+use crate::state::Shared;
 
 /// The `/realty/v1/` routes, and the test tool that pays a state fee.
 pub fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::error::{RealtyError, RealtyResult};
 use super::extract::Query;
 use super::model::Session;
-use crate::shared::Shared;
+use crate::state::Shared;
 
 /// Items per answer at most.
 const PAGE: usize = 100;

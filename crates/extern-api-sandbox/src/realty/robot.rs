@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::cadastre::is_missing_object;
 use super::docflows::{push_news, xml_escape};
 use super::model::{Payment, RealtyDocflow, RealtyFile, RealtyStore, Stage};
-use crate::model::Store;
-use crate::shared::Shared;
+use crate::state::Shared;
+use crate::state::Store;
 
 /// The state fee per participant, in roubles (a string on the wire, as `summ` is).
 const FEE: &str = "2000";

@@ -8,13 +8,13 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::clock::Clock;
-use crate::config::SandboxConfig;
-use crate::contents::{Content, PartData};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
 use crate::pki::{Authority, PkiError, SandboxSigner, Subject};
-use crate::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::clock::Clock;
+use crate::state::config::SandboxConfig;
+use crate::state::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
+use crate::state::{Content, PartData};
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
 pub const OTHER_LOGIN: &str = "other@sandbox.local";

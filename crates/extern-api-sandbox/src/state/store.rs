@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::contents::Content;
 use crate::pki::CertInfo;
-use crate::robots::Robot;
-use crate::vocabulary::{DocflowStatus, DraftStatus, SuccessState, TaskState};
+use crate::state::Content;
+use crate::state::Robot;
+use crate::state::vocabulary::{DocflowStatus, DraftStatus, SuccessState, TaskState};
 
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -182,7 +182,7 @@ pub struct DocflowDocument {
     /// The reply document types due on this document (alternatives: sending one settles all).
     pub replies_due: Vec<String>,
     /// The encrypted (gzip + EnvelopedData) variant, for documents from the authorities.
-    pub sealed: Option<crate::sealing::Sealed>,
+    pub sealed: Option<crate::state::Sealed>,
     /// Whether the plain variant is listed: always for unsealed documents, after decryption for
     /// sealed ones.
     pub decrypted: bool,
@@ -260,29 +260,29 @@ pub struct Store {
     /// Kontur.Reestro (`/realty/v1/`).
     pub realty: crate::realty::RealtyStore,
     /// Certificate logins waiting for their second step, by thumbprint.
-    pub challenges: HashMap<String, crate::logins::Challenge>,
+    pub challenges: HashMap<String, crate::state::Challenge>,
     /// Partners whose JWTs log their users in.
-    pub partners: Vec<crate::logins::Partner>,
+    pub partners: Vec<crate::state::Partner>,
     /// JWT ids already used (a trusted token is single use).
     pub used_jtis: std::collections::HashSet<String>,
     /// Device-flow logins, by device code.
-    pub devices: HashMap<String, crate::logins::DeviceLogin>,
+    pub devices: HashMap<String, crate::state::DeviceLogin>,
     /// Drafts builders.
-    pub builders: HashMap<Uuid, crate::builders::Builder>,
+    pub builders: HashMap<Uuid, crate::state::Builder>,
     /// Certificates whose keys the sandbox holds.
-    pub cloud_certificates: Vec<crate::cloud::CloudCertificate>,
+    pub cloud_certificates: Vec<crate::state::CloudCertificate>,
     /// Cloud operations awaiting confirmation, by request id.
-    pub cloud_operations: HashMap<String, crate::cloud::Operation>,
+    pub cloud_operations: HashMap<String, crate::state::Operation>,
     /// PFR replies (several documents each), by id.
-    pub pfr_replies: HashMap<Uuid, crate::pfr_replies::PfrReply>,
+    pub pfr_replies: HashMap<Uuid, crate::state::PfrReply>,
     /// Requests for the documents of incoming SEDO docflows, by id.
-    pub documents_requests: HashMap<Uuid, crate::documents_requests::DocumentsRequest>,
+    pub documents_requests: HashMap<Uuid, crate::state::DocumentsRequest>,
     /// Warrants registered for the accounts' organizations (see [`crate::account_extras`]).
-    pub warrants: Vec<crate::account_extras::Warrant>,
+    pub warrants: Vec<crate::state::Warrant>,
     /// Organizations' signer settings and Gosuslugi authorizations, by organization id.
-    pub organization_settings: crate::organization_extras::Settings,
+    pub organization_settings: crate::state::Settings,
     /// Users who shared their events with a service (see [`crate::event_publishers`]).
-    pub event_publishers: Vec<crate::event_publishers::Publisher>,
+    pub event_publishers: Vec<crate::state::Publisher>,
 }
 
 impl Store {
