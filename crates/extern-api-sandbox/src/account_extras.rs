@@ -8,7 +8,7 @@
 //! ([`crate::state::Store::warrants`]); `POST /test-tools/v1/issue-warrant` issues one, as the
 //! vendor's test stand registers a machine-readable warrant for an organization.
 //! A representative's draft names one by `additional-info.machine-readable-warrant-id`, and the
-//! draft check holds the draft to it ([`crate::warrant_check`]).
+//! draft check holds the draft to it ([`crate::check::warrant`]).
 
 use std::sync::Arc;
 
@@ -301,7 +301,7 @@ fn date(name: &str, v: Option<&str>) -> ApiResult<Option<NaiveDate>> {
 /// the caller must belong to the organization's account; the warrant is theirs. The organization
 /// is the principal (the payer a representative files for); `sender-organization` or
 /// `sender-individual` (with its `inn`) names the representative the draft check expects as the
-/// sender and signer ([`crate::warrant_check`]).
+/// sender and signer ([`crate::check::warrant`]).
 async fn issue_warrant(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
@@ -317,7 +317,7 @@ async fn issue_warrant(
         .find(|o| o.id == organization_id)
         .map(|o| o.account_id)
         .ok_or_else(|| ApiError::not_found("organization"))?;
-    shared.check_account(&caller, account_id)?;
+    crate::scope::check_account(&shared, &caller, account_id)?;
     let sender = match (req.sender_individual, req.sender_organization) {
         (Some(i), None) => json!({ "sender-individual": i }),
         (None, Some(o)) => json!({ "sender-organization": o }),

@@ -125,7 +125,7 @@ pub async fn get(
     if shared.lock().account(id).is_none() {
         return Err(ApiError::not_found("account"));
     }
-    shared.check_account(&caller, id)?;
+    crate::scope::check_account(&shared, &caller, id)?;
     let store = shared.lock();
     Ok(Json(render_account(
         &shared,

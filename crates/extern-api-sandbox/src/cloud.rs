@@ -80,9 +80,7 @@ fn target_certificate(store: &Store, account: Uuid, target: Target) -> ApiResult
                 .ok_or_else(|| ApiError::not_found("reply"))?;
             Ok(r.certificate.clone())
         }
-        Target::PfrReply { reply, .. } => {
-            crate::pfr_replies::cloud_certificate(store, account, reply)
-        }
+        Target::PfrReply { reply, .. } => pfr_reply_certificate(store, account, reply),
         Target::Decrypt { docflow, document } => {
             let d = store
                 .docflows
@@ -274,9 +272,7 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
             signed.push(json!({ "rel": "reply", "href": reply.to_string() }));
         }
         Target::PfrReply { reply, .. } => {
-            signed.extend(crate::pfr_replies::cloud_sign_documents(
-                shared, store, reply, &signer,
-            )?);
+            signed.extend(cloud_sign_documents(shared, store, reply, &signer)?);
         }
         Target::Decrypt { docflow, document } => {
             let key = signer.rsa_key().ok_or_else(|| {
@@ -695,4 +691,56 @@ pub async fn answer_in_app(
     Ok(Json(
         json!({ "request-id": req.request_id, "approved": !req.deny }),
     ))
+}
+
+/// The certificate a cloud signing of the reply uses; every document must have its decrypted
+/// content, which is what gets signed.
+pub(crate) fn pfr_reply_certificate(
+    store: &Store,
+    account: Uuid,
+    reply: Uuid,
+) -> ApiResult<Vec<u8>> {
+    let r = store
+        .pfr_replies
+        .get(&reply)
+        .filter(|r| r.account_id == account)
+        .ok_or_else(|| ApiError::not_found("reply"))?;
+    if r.sent {
+        return Err(ApiError::bad_request(
+            "replyAlreadySent",
+            "the reply has been sent",
+        ));
+    }
+    if r.documents.iter().any(|d| d.decrypted.is_none()) {
+        return Err(ApiError::bad_request(
+            "decryptedContentRequired",
+            "store the decrypted content of every reply document before signing",
+        ));
+    }
+    Ok(r.certificate.clone())
+}
+
+/// Signs every document of the reply (the holder confirmed); answers the signed links.
+pub(crate) fn cloud_sign_documents(
+    shared: &Shared,
+    store: &mut Store,
+    reply: Uuid,
+    signer: &SandboxSigner,
+) -> ApiResult<Vec<Value>> {
+    let r = store
+        .pfr_replies
+        .get_mut(&reply)
+        .ok_or_else(|| ApiError::not_found("reply"))?;
+    for d in &mut r.documents {
+        let content = d.decrypted.as_deref().ok_or_else(|| {
+            ApiError::bad_request(
+                "decryptedContentRequired",
+                "a reply document lost its decrypted content",
+            )
+        })?;
+        d.signature = Some(signer.sign_detached(content));
+    }
+    Ok(vec![
+        json!({ "rel": "reply", "href": shared.url(&crate::views::pfr_reply_path(r)) }),
+    ])
 }

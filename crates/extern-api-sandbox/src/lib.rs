@@ -46,11 +46,11 @@ mod faults;
 mod forms;
 #[cfg(test)]
 mod fuzz;
-mod gost;
 mod handbooks;
 mod inventory_documents;
 mod lifecycle;
 mod logins;
+mod oidc;
 mod organization_extras;
 mod pdf;
 mod pfr_replies;
@@ -67,7 +67,6 @@ mod state;
 mod tasks;
 mod test_tools;
 mod views;
-mod warrant_check;
 mod wire;
 
 pub use faults::{FaultConfig, FaultRule};

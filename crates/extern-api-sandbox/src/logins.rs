@@ -21,7 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use serde_json::json;
 
-use crate::auth::{authenticate_client, oidc_error, parse_form, random_token};
+use crate::oidc::{authenticate_client, oidc_error, parse_form, random_token};
 use crate::state::Shared;
 use crate::state::Store;
 use crate::state::{Challenge, DeviceLogin};

@@ -25,13 +25,13 @@ use uuid::Uuid;
 use crate::cloud;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Path};
-use crate::pki::{self, SandboxSigner};
+use crate::pki::{self};
 use crate::scope::AccountScope;
 use crate::state::Shared;
 use crate::state::Target;
 use crate::state::{DocflowDocument, Origin, Signature, Store};
 use crate::state::{PfrReply, PfrReplyDocument};
-use crate::views::{docflow_path, render_docflow};
+use crate::views::{docflow_path, pfr_reply_path, render_docflow};
 use crate::wire::{GenerateReplyRequest, SendReplyRequest};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -65,19 +65,10 @@ fn is_pfr(docflow_type: &str) -> bool {
     docflow_type.starts_with("urn:docflow:pfr-")
 }
 
-fn reply_path(r: &PfrReply) -> String {
-    format!(
-        "{}/documents/{}/pfr-replies/{}",
-        docflow_path(r.account_id, r.docflow_id),
-        r.document_id,
-        r.id
-    )
-}
-
 /// The reply as PfrReply.java reads it; each document carries the links PfrReplyDocument.java
 /// looks up (`docflow`, `save-signature`, `send`, `sign`, `sign-confirm`).
 fn render(shared: &Shared, r: &PfrReply) -> Value {
-    let base = reply_path(r);
+    let base = pfr_reply_path(r);
     let docflow = docflow_path(r.account_id, r.docflow_id);
     let link = |rel: &str, path: &str| json!({ "rel": rel, "href": shared.url(path) });
     let documents: Vec<Value> = r
@@ -473,7 +464,7 @@ async fn cloud_sign(
 ) -> ApiResult<Json<Value>> {
     let base = {
         let mut store = shared.lock();
-        reply_path(find(&mut store, account, docflow, document, reply)?)
+        pfr_reply_path(find(&mut store, account, docflow, document, reply)?)
     };
     Ok(Json(cloud::start(
         &shared,
@@ -519,51 +510,3 @@ async fn task(
 }
 
 // ---- for the cloud operations (crate::cloud)
-
-/// The certificate a cloud signing of the reply uses; every document must have its decrypted
-/// content, which is what gets signed.
-pub(crate) fn cloud_certificate(store: &Store, account: Uuid, reply: Uuid) -> ApiResult<Vec<u8>> {
-    let r = store
-        .pfr_replies
-        .get(&reply)
-        .filter(|r| r.account_id == account)
-        .ok_or_else(|| ApiError::not_found("reply"))?;
-    if r.sent {
-        return Err(ApiError::bad_request(
-            "replyAlreadySent",
-            "the reply has been sent",
-        ));
-    }
-    if r.documents.iter().any(|d| d.decrypted.is_none()) {
-        return Err(ApiError::bad_request(
-            "decryptedContentRequired",
-            "store the decrypted content of every reply document before signing",
-        ));
-    }
-    Ok(r.certificate.clone())
-}
-
-/// Signs every document of the reply (the holder confirmed); answers the signed links.
-pub(crate) fn cloud_sign_documents(
-    shared: &Shared,
-    store: &mut Store,
-    reply: Uuid,
-    signer: &SandboxSigner,
-) -> ApiResult<Vec<Value>> {
-    let r = store
-        .pfr_replies
-        .get_mut(&reply)
-        .ok_or_else(|| ApiError::not_found("reply"))?;
-    for d in &mut r.documents {
-        let content = d.decrypted.as_deref().ok_or_else(|| {
-            ApiError::bad_request(
-                "decryptedContentRequired",
-                "a reply document lost its decrypted content",
-            )
-        })?;
-        d.signature = Some(signer.sign_detached(content));
-    }
-    Ok(vec![
-        json!({ "rel": "reply", "href": shared.url(&reply_path(r)) }),
-    ])
-}

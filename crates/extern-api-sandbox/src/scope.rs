@@ -48,7 +48,23 @@ impl FromRequestParts<Arc<Shared>> for AccountScope {
                 format!("no such resource: {segment}: {e}"),
             )
         })?;
-        shared.check_account(&caller, account)?;
+        check_account(shared, &caller, account)?;
         Ok(Self(caller))
     }
+}
+
+/// 404 for an unknown account, 403 for one the caller does not belong to.
+pub fn check_account(shared: &Shared, caller: &Caller, account_id: Uuid) -> Result<(), ApiError> {
+    let store = shared.lock();
+    // Another account's id and an unknown one look the same to a caller: 403 (the C# SDK's
+    // End2End tests, e.g. DraftPathsExtensions_Tests; only GET /v1/{id} answers 404).
+    let account = store
+        .account(account_id)
+        .ok_or_else(|| ApiError::forbidden("the user has no access to this account"))?;
+    if !account.users.contains(&caller.login) {
+        return Err(ApiError::forbidden(
+            "the user has no access to this account",
+        ));
+    }
+    Ok(())
 }

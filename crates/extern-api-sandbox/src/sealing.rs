@@ -9,7 +9,7 @@
 //!   nothing, as ECDSA certificates never do): GOST key transport (VKO GOST R 34.10-2012 with the
 //!   GOST 28147-89 key wrap, RFC 4490) and GOST 28147-89 content encryption, as the authorities
 //!   send them and as `openssl cms -encrypt -gost89` writes them; made by the system OpenSSL with
-//!   its gost engine ([`crate::gost::envelope`]). `openssl cms -decrypt` with the engine opens
+//!   its gost engine ([`crate::pki::gost::envelope`]). `openssl cms -decrypt` with the engine opens
 //!   them, and so does the SDK's `OpensslDecryptor` once the engine is loaded.
 //! - An organization with both: one envelope holds every recipient (GOST and RSA key transport
 //!   side by side), and its content is then AES-256-CBC, the one cipher both sides open: RSA
@@ -89,12 +89,12 @@ fn serial_hex(cert: &x509_cert::Certificate) -> String {
 /// Whether a key of this algorithm receives envelopes the GOST way: GOST R 34.10-2012, with the
 /// feature `gost`.
 fn receives_gost(oid: &str) -> bool {
-    cfg!(feature = "gost") && crate::gost::is_gost_key(oid)
+    cfg!(feature = "gost") && crate::pki::gost::is_gost_key(oid)
 }
 
 #[cfg(feature = "gost")]
 fn gost_envelope(recipients: &[&[u8]], data: &[u8]) -> Result<Vec<u8>, String> {
-    crate::gost::envelope(recipients, data).map_err(|e| e.to_string())
+    crate::pki::gost::envelope(recipients, data).map_err(|e| e.to_string())
 }
 
 /// Never called: without the feature no certificate receives envelopes the GOST way.

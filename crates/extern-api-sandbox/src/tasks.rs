@@ -114,7 +114,7 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
             .filter_map(|d| d.content_id)
             .filter_map(|id| store.contents.get(&id).map(|c| (id, c.clone())))
             .collect();
-        let warrant = crate::warrant_check::lookup(&store, &draft);
+        let warrant = crate::check::warrant::lookup(&store, &draft);
         (draft, contents, warrant)
     };
     let checker = shared.clone();

@@ -53,7 +53,7 @@ pub async fn login(
         ));
     }
     let user_id = Uuid::new_v5(&Uuid::NAMESPACE_OID, login.as_bytes());
-    let session_id = crate::auth::random_token();
+    let session_id = crate::oidc::random_token();
     let ttl = chrono::Duration::seconds(shared.config.token_ttl_secs as i64);
     store.realty.sessions.insert(
         session_id.clone(),

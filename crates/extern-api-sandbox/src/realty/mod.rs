@@ -11,6 +11,7 @@ mod extract;
 mod model;
 mod news;
 mod robot;
+mod view;
 
 use std::sync::Arc;
 

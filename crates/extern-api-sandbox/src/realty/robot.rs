@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::cadastre::is_missing_object;
-use super::docflows::{push_news, xml_escape};
 use super::model::{Payment, RealtyDocflow, RealtyFile, RealtyStore, Stage};
+use super::view::{push_news, xml_escape};
 use crate::state::Shared;
 use crate::state::Store;
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::render_signature;
 use crate::state::urns::DEMAND_ATTACHMENT;
-use crate::state::{Docflow, DocflowDocument, Shared};
+use crate::state::{Docflow, DocflowDocument, PfrReply, Shared};
 
 pub fn docflow_path(account: Uuid, docflow: Uuid) -> String {
     format!("/v1/{account}/docflows/{docflow}")
@@ -148,4 +148,13 @@ fn initial_requisites(d: &Docflow, doc: &DocflowDocument) -> Value {
             .or_insert_with(|| json!("in-progress"));
     }
     v
+}
+
+pub fn pfr_reply_path(r: &PfrReply) -> String {
+    format!(
+        "{}/documents/{}/pfr-replies/{}",
+        docflow_path(r.account_id, r.docflow_id),
+        r.document_id,
+        r.id
+    )
 }

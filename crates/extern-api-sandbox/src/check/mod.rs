@@ -11,7 +11,9 @@ use crate::pki::{Authority, PkiError};
 use crate::report_file::{self, HEAD_BYTES};
 use crate::state::Content;
 use crate::state::Draft;
-use crate::warrant_check::{self, NamedWarrant};
+pub mod warrant;
+
+use warrant::NamedWarrant;
 
 /// One line of the check protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +112,7 @@ const SRC_FILE_ID: &str = "Файл/Идентификатор файла (@Ид
 
 /// Checks a draft. Reads the documents' contents from the spool (blocking I/O: run it off the
 /// async workers). `warrant` is the warrant the draft names, looked up before the check
-/// ([`warrant_check::lookup`]).
+/// ([`warrant::lookup`]).
 pub fn check(
     ca: &Authority,
     draft: &Draft,
@@ -126,8 +128,8 @@ pub fn check(
     let sender_inn = sender.map(|s| s.inn.clone()).unwrap_or_default();
     let sender_kpp = sender.and_then(|s| s.kpp.clone()).unwrap_or_default();
     // A representative files for another organization, with a warrant (warrant_check.rs).
-    let representative = warrant_check::is_representative(&draft.meta);
-    let warrant = warrant_check::check(draft, warrant, now);
+    let representative = warrant::is_representative(&draft.meta);
+    let warrant = warrant::check(draft, warrant, now);
     let other_recipient = recipient.is_some_and(|r| {
         r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
     });
@@ -199,10 +201,7 @@ pub fn check(
                     if let Some(inn) = warrant.signer_inn.as_deref()
                         && info.inn.as_deref() != Some(inn)
                     {
-                        errors.push(warrant_check::not_the_representative(
-                            info.inn.as_deref(),
-                            inn,
-                        ));
+                        errors.push(warrant::not_the_representative(info.inn.as_deref(), inn));
                     } else if !representative && info.inn.as_deref() != Some(sender_inn.as_str()) {
                         errors.push(CheckError::error(
                             "CrossCheckReportCert",

@@ -4,6 +4,8 @@
 //! verifies detached CMS signatures for real — over the exact bytes, chaining to this CA,
 //! valid at the sandbox's clock.
 
+pub mod gost;
+
 use std::io::Read;
 use std::str::FromStr;
 use std::time::Duration;
@@ -107,7 +109,7 @@ enum SignerKey {
     ),
     /// GOST R 34.10-2012, 256 bits: OpenSSL with its gost engine makes the CMS (Streebog).
     #[cfg(feature = "gost")]
-    Gost(Box<crate::gost::SigningKey>),
+    Gost(Box<crate::pki::gost::SigningKey>),
 }
 
 /// What the sandbox knows of a certificate.
@@ -157,7 +159,7 @@ pub struct Authority {
     certificate: Certificate,
     pub certificate_der: Vec<u8>,
     /// The GOST test CA, made on first use.
-    gost: crate::gost::GostAuthority,
+    gost: crate::pki::gost::GostAuthority,
 }
 
 impl Authority {
@@ -187,7 +189,7 @@ impl Authority {
             key,
             certificate,
             certificate_der,
-            gost: crate::gost::GostAuthority::new(),
+            gost: crate::pki::gost::GostAuthority::new(),
         }
     }
 
@@ -265,7 +267,7 @@ impl Authority {
         #[cfg(not(feature = "gost"))]
         {
             let _ = subject;
-            Err(crate::gost::unavailable())
+            Err(crate::pki::gost::unavailable())
         }
     }
 
@@ -332,7 +334,7 @@ impl Authority {
     }
 
     fn check_parsed(&self, cert: &Certificate, now: DateTime<Utc>) -> Result<CertInfo, PkiError> {
-        if crate::gost::is_gost_signed(&cert.signature_algorithm.oid.to_string()) {
+        if crate::pki::gost::is_gost_signed(&cert.signature_algorithm.oid.to_string()) {
             // Issued by the GOST CA, or by none of ours: OpenSSL checks the chain and the dates.
             let der = cert
                 .to_der()
@@ -592,7 +594,9 @@ fn digest_stream(digest_oid: &str, mut content: impl Read) -> Result<Vec<u8>, Pk
         OID_SHA384 => run::<sha2::Sha384>(&mut content),
         OID_SHA512 => run::<sha2::Sha512>(&mut content),
         OID_SHA1 => run::<sha1::Sha1>(&mut content),
-        gost if crate::gost::is_gost_digest(gost) => crate::gost::digest_stream(gost, content),
+        gost if crate::pki::gost::is_gost_digest(gost) => {
+            crate::pki::gost::digest_stream(gost, content)
+        }
         other => Err(PkiError::Unsupported(format!("digest {other}"))),
     }
 }
@@ -628,11 +632,11 @@ fn verify_prehash(
             key.verify(scheme, prehash, sig)
                 .map_err(|_| PkiError::BadSignature)
         }
-        gost if crate::gost::is_gost_key(gost) => {
+        gost if crate::pki::gost::is_gost_key(gost) => {
             let spki = spki
                 .to_der()
                 .map_err(|e| PkiError::Malformed(e.to_string()))?;
-            crate::gost::verify_prehash(&spki, prehash, sig)
+            crate::pki::gost::verify_prehash(&spki, prehash, sig)
         }
         other => Err(PkiError::Unsupported(format!("key algorithm {other}"))),
     }
