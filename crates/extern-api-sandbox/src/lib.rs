@@ -15,61 +15,44 @@
 //! // … point a client at sandbox.url(); the server stops when `sandbox` is dropped.
 //! # Ok(()) }
 //! ```
+//!
+//! # The house
+//!
+//! Rooms import only the rooms below them (no module imports one that imports it back):
+//!
+//! ```text
+//! router                      the routes: every room's handlers behind admission
+//!   ├─ api/                   one file per resource; reads and changes state, renders via views
+//!   └─ realty/                Kontur.Reestro (/realty/v1): handlers, robot, view
+//!        ├─ identity/         token endpoint, grants, admission, the account scope extractor
+//!        ├─ flows/            lifecycle (statuses from documents), robots, sealing for recipients
+//!        ├─ check/            what a draft's check finds (file, signatures, warrants)
+//!        └─ views/            how the API shows docflows, drafts' signatures, tasks
+//!             └─ state/       the store and its entities, clock, config, vocabulary, URNs
+//!                  └─ pki/    the CA, signatures (ECDSA, RSA, GOST), envelopes
+//!                       └─ formats/   wire types, report files, contracts, ZIP, PDF, forms
+//!                            └─ http/ errors in the vendor's shape, extractors, faults
+//! ```
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-mod account_extras;
-mod accounts;
-mod app;
-mod auth;
-mod builder_extras;
-mod builders;
+mod api;
 mod check;
-mod cloud;
-mod compression;
-mod contents;
-mod contracts;
-mod demands;
-mod docflow_extras;
-mod docflow_search;
-mod docflows;
-mod documents_requests;
-mod draft_extras;
-mod drafts;
-mod error;
-mod event_publishers;
-mod events;
-mod extract;
-mod faults;
-mod forms;
-#[cfg(test)]
-mod fuzz;
-mod handbooks;
-mod inventory_documents;
-mod lifecycle;
-mod logins;
-mod oidc;
-mod organization_extras;
-mod pdf;
-mod pfr_replies;
+mod flows;
+mod formats;
+mod http;
+mod identity;
 pub mod pki;
-mod print;
 mod realty;
-mod replies;
-pub mod report_file;
-mod reports_tables;
-mod robots;
-mod scope;
-mod sealing;
+mod router;
 mod state;
-mod tasks;
-mod test_tools;
 mod views;
-mod wire;
 
-pub use faults::{FaultConfig, FaultRule};
+pub use formats::report_file;
+
+pub use http::faults::{FaultConfig, FaultRule};
 pub use state::OTHER_LOGIN;
 pub use state::config::{RobotTimings, SandboxConfig};
 
@@ -109,7 +92,7 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         shared.set_base_url(format!("http://{addr}"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = app::router(shared.clone());
+        let router = router::router(shared.clone());
         let ticker = shared.clone();
         let robots = tokio::spawn(async move {
             let mut interval = tokio::time::interval(ROBOT_TICK);
@@ -118,9 +101,9 @@ impl Sandbox {
                 interval.tick().await;
                 let now = ticker.clock.now();
                 let mut store = ticker.lock();
-                robots::run_due(&ticker, &mut store, now);
+                flows::robots::run_due(&ticker, &mut store, now);
                 realty::run_due(&ticker, &mut store, now);
-                cloud::expire(&mut store, now);
+                api::cloud::expire(&mut store, now);
             }
         });
         tokio::spawn(async move {
@@ -171,7 +154,7 @@ impl Sandbox {
             .clock
             .advance(chrono::Duration::from_std(by).unwrap_or_default());
         let mut store = self.shared.lock();
-        robots::run_due(&self.shared, &mut store, now);
+        flows::robots::run_due(&self.shared, &mut store, now);
         realty::run_due(&self.shared, &mut store, now);
     }
 

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::formats::report_file::{self, HEAD_BYTES};
 use crate::pki::{Authority, PkiError};
-use crate::report_file::{self, HEAD_BYTES};
 use crate::state::Content;
 use crate::state::Draft;
 pub mod warrant;

@@ -35,8 +35,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::check::CheckError;
+use crate::formats::wire::DraftMeta;
 use crate::state::{Draft, Store};
-use crate::wire::DraftMeta;
 
 const SRC_WARRANT: &str = "additional-info/machine-readable-warrant-id";
 const PAPER_WARRANT: &str = "urn:document:fns534-report-warrant";
@@ -237,8 +237,8 @@ pub fn not_the_representative(certificate_inn: Option<&str>, representative: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::wire::{AdditionalInfo, Payer, Sender};
     use crate::state::vocabulary::DraftStatus;
-    use crate::wire::{AdditionalInfo, Payer, Sender};
 
     fn draft(representative: bool, payer: &str) -> Draft {
         Draft {

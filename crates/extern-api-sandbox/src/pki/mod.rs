@@ -5,6 +5,7 @@
 //! valid at the sandbox's clock.
 
 pub mod gost;
+pub mod sealing;
 
 use std::io::Read;
 use std::str::FromStr;

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::error::{RealtyError, RealtyResult};
-use super::model::Session;
 use crate::state::Shared;
+use crate::state::realty::Session;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,7 +53,7 @@ pub async fn login(
         ));
     }
     let user_id = Uuid::new_v5(&Uuid::NAMESPACE_OID, login.as_bytes());
-    let session_id = crate::oidc::random_token();
+    let session_id = crate::identity::oidc::random_token();
     let ttl = chrono::Duration::seconds(shared.config.token_ttl_secs as i64);
     store.realty.sessions.insert(
         session_id.clone(),

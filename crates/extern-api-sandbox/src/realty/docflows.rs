@@ -14,10 +14,10 @@ use uuid::Uuid;
 use super::cadastre::{is_cadastral_number, is_snils};
 use super::error::{RealtyError, RealtyResult};
 use super::extract::Path;
-use super::model::{RealtyDocflow, RealtyFile, Session, Signatory, Stage};
 use super::view::{push_news, render, xml_escape};
 use crate::state::Shared;
 use crate::state::Store;
+use crate::state::realty::{RealtyDocflow, RealtyFile, Session, Signatory, Stage};
 
 /// The docflow types (path slugs), with the spellings the vendor's pages also use.
 const TYPES: &[(&str, &str)] = &[

@@ -8,7 +8,6 @@ mod cadastre;
 mod docflows;
 mod error;
 mod extract;
-mod model;
 mod news;
 mod robot;
 mod view;
@@ -19,7 +18,6 @@ use axum::Router;
 use axum::middleware;
 use axum::routing::{get, post};
 
-pub use model::RealtyStore;
 pub use robot::run_due;
 
 use crate::state::Shared;
@@ -55,7 +53,7 @@ pub fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
 /// `POST /realty/v1/docflows/{x}` creates when `x` is a type slug and sends when it is an id.
 async fn create_or_send(
     state: axum::extract::State<Arc<Shared>>,
-    session: axum::Extension<model::Session>,
+    session: axum::Extension<crate::state::realty::Session>,
     extract::Path(slug): extract::Path<String>,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, error::RealtyError> {

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 
 use super::error::{RealtyError, RealtyResult};
 use super::extract::Query;
-use super::model::Session;
 use crate::state::Shared;
+use crate::state::realty::Session;
 
 /// Items per answer at most.
 const PAGE: usize = 100;

@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::cadastre::is_missing_object;
-use super::model::{Payment, RealtyDocflow, RealtyFile, RealtyStore, Stage};
 use super::view::{push_news, xml_escape};
 use crate::state::Shared;
 use crate::state::Store;
+use crate::state::realty::{Payment, RealtyDocflow, RealtyFile, RealtyStore, Stage};
 
 /// The state fee per participant, in roubles (a string on the wire, as `summ` is).
 const FEE: &str = "2000";
@@ -193,7 +193,7 @@ pub async fn pay(
     body: axum::body::Bytes,
 ) -> Result<axum::Json<Value>, super::error::RealtyError> {
     use super::error::RealtyError;
-    crate::test_tools::authorize(&shared, &headers)
+    crate::identity::auth::authorize(&shared, &headers)
         .map_err(|_| RealtyError::unauthorized("the test tools want X-Kontur-Apikey"))?;
     let req: Value = serde_json::from_slice(&body)
         .map_err(|e| RealtyError::validation("api", format!("the body is not JSON: {e}")))?;
@@ -250,10 +250,11 @@ fn results(
         at.format("%Y-%m-%d"),
     )
     .into_bytes();
-    let pdf = crate::pdf::one_page(&format!("EGRN {what} {number} {}", at.format("%Y-%m-%d")));
+    let pdf =
+        crate::formats::pdf::one_page(&format!("EGRN {what} {number} {}", at.format("%Y-%m-%d")));
     let mut made: Vec<(String, Vec<u8>)> = if d.docflow_type == "object_request" {
         // Built in memory from two small files: it cannot fail short of running out of memory.
-        let zip = crate::compression::archive(&[
+        let zip = crate::formats::compression::archive(&[
             (&format!("{what}.xml"), &xml),
             (&format!("{what}.pdf"), &pdf),
         ])

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::model::{RealtyDocflow, RealtyStore, Stage};
 use crate::state::Shared;
+use crate::state::realty::{RealtyDocflow, RealtyStore, Stage};
 
 pub fn docflow_path(id: Uuid) -> String {
     format!("/realty/v1/docflows/{id}")
@@ -75,7 +75,7 @@ pub fn render(shared: &Shared, d: &RealtyDocflow) -> Value {
 
 /// Records a state change in the news feed.
 pub fn push_news(shared: &Shared, realty: &mut RealtyStore, d: &RealtyDocflow, at: DateTime<Utc>) {
-    realty.news.push(super::model::NewsEntry {
+    realty.news.push(crate::state::realty::NewsEntry {
         date: at,
         docflow: render(shared, d),
         account_id: d.account_id,

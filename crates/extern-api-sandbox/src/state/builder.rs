@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::wire::DraftsBuilderMeta;
+use crate::formats::wire::DraftsBuilderMeta;
 
 #[derive(Debug, Clone)]
 pub struct BuilderFile {

@@ -41,7 +41,7 @@ pub enum Target {
         docflow: Uuid,
         reply: Uuid,
     },
-    /// A PFR reply: every one of its documents (see [`crate::pfr_replies`]).
+    /// A PFR reply: every one of its documents (see [`crate::api::pfr_replies`]).
     PfrReply {
         docflow: Uuid,
         reply: Uuid,

@@ -36,7 +36,7 @@ pub struct SandboxConfig {
     /// Latency added to every API request, in milliseconds (to rehearse timeouts and limits).
     pub latency_ms: u64,
     /// Faults injected into API requests (none by default).
-    pub faults: crate::faults::FaultConfig,
+    pub faults: crate::http::faults::FaultConfig,
     /// Answer in the older forms the vendor's material also shows: 202 for deferred task starts,
     /// 201 for added draft documents and signatures, gzip-compressed documents. The client must
     /// read both; tests run it against each.

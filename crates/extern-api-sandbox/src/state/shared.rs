@@ -28,7 +28,7 @@ pub struct Shared {
     /// in GOST mode.
     pub inspection: SandboxSigner,
     /// The fault dice.
-    pub faults: crate::faults::Faults,
+    pub faults: crate::http::faults::Faults,
     base_url: OnceLock<String>,
     store: Mutex<Store>,
     spool: tempfile::TempDir,
@@ -36,7 +36,7 @@ pub struct Shared {
     /// The zip variants listed for plain documents, made on first download: variant id → (the
     /// plain content, the entry's file name).
     zip_variants: Mutex<HashMap<Uuid, (Uuid, String)>>,
-    /// Docflow documents' edited or recognized `requisites` (see [`crate::docflow_extras`]): read
+    /// Docflow documents' edited or recognized `requisites` (see [`crate::api::docflow_extras`]): read
     /// while documents are rendered, when the store is already locked.
     pub(crate) document_requisites: Mutex<HashMap<Uuid, serde_json::Value>>,
     /// The inspection's encryption certificate (RSA: the sandbox's envelopes use RSA key
@@ -121,7 +121,7 @@ impl Shared {
             store.accounts.push(account);
         }
         Ok(Self {
-            faults: crate::faults::Faults::new(config.faults.clone()),
+            faults: crate::http::faults::Faults::new(config.faults.clone()),
             config,
             clock: Clock::default(),
             ca,
@@ -211,10 +211,9 @@ impl Shared {
             return false;
         };
         let account = source.account_id;
-        let Ok(zipped) = source
-            .bytes()
-            .and_then(|b| crate::compression::Compression::of(&self.config).pack(&name, &b))
-        else {
+        let Ok(zipped) = source.bytes().and_then(|b| {
+            crate::formats::compression::Compression::of(&self.config).pack(&name, &b)
+        }) else {
             return false;
         };
         let content = memory_content(store, account, &zipped);

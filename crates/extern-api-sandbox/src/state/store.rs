@@ -1,9 +1,9 @@
 //! What the sandbox stores, in memory: accounts, drafts, docflows, tasks, replies, events.
-//! Content bytes live in spooled files (see [`crate::contents`]); only their index is here.
+//! Content bytes live in spooled files (see [`crate::api::contents`]); only their index is here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::wire::DraftMeta;
+use crate::formats::wire::DraftMeta;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
@@ -258,7 +258,7 @@ pub struct Store {
     /// Docflows whose robot has a step due, by when it is due.
     pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,
     /// Kontur.Reestro (`/realty/v1/`).
-    pub realty: crate::realty::RealtyStore,
+    pub realty: crate::state::RealtyStore,
     /// Certificate logins waiting for their second step, by thumbprint.
     pub challenges: HashMap<String, crate::state::Challenge>,
     /// Partners whose JWTs log their users in.
@@ -277,11 +277,11 @@ pub struct Store {
     pub pfr_replies: HashMap<Uuid, crate::state::PfrReply>,
     /// Requests for the documents of incoming SEDO docflows, by id.
     pub documents_requests: HashMap<Uuid, crate::state::DocumentsRequest>,
-    /// Warrants registered for the accounts' organizations (see [`crate::account_extras`]).
+    /// Warrants registered for the accounts' organizations (see [`crate::api::account_extras`]).
     pub warrants: Vec<crate::state::Warrant>,
     /// Organizations' signer settings and Gosuslugi authorizations, by organization id.
     pub organization_settings: crate::state::Settings,
-    /// Users who shared their events with a service (see [`crate::event_publishers`]).
+    /// Users who shared their events with a service (see [`crate::api::event_publishers`]).
     pub event_publishers: Vec<crate::state::Publisher>,
 }
 

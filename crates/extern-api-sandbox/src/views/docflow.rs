@@ -55,7 +55,7 @@ pub fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> V
 /// The variants of a document, as send_report.rst shows them: zipped (and encrypted, for documents
 /// from the authorities), then plain — for those, once decrypted.
 fn contents(shared: &Shared, doc: &DocflowDocument) -> Vec<Value> {
-    let zip = crate::compression::Compression::of(&shared.config).name();
+    let zip = crate::formats::compression::Compression::of(&shared.config).name();
     let mut out = Vec::new();
     match &doc.sealed {
         Some(s) => out.push(json!({ "content-id": s.content_id, "encrypted": true, "compressed": true, "compression-type": zip })),

@@ -1,0 +1,442 @@
+//! Docflows: created when a draft is sent (with the operator's documents), rendered as the vendor
+//! does, and read document by document.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::flows::robots;
+use crate::formats::report_file::{self, HEAD_BYTES};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::Path;
+use crate::identity::scope::AccountScope;
+use crate::state::Shared;
+use crate::state::urns::{FNS_REPORT, STAT_REPORT};
+use crate::state::vocabulary::{DocflowStatus, SuccessState};
+use crate::state::{
+    Docflow, DocflowDocument, Draft, Origin, OwnSigner, Signature, SignatureBytes, Store,
+};
+use crate::views::{docflow_path, render_docflow, render_document, render_signature};
+
+/// Creates the docflow of a sent draft: the sender's documents plus the operator's description
+/// and signed date confirmation, then starts the recipient's robot.
+pub fn create_from_draft(
+    shared: &Shared,
+    store: &mut Store,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> ApiResult<Uuid> {
+    let recipient = draft.meta.recipient.clone().unwrap_or_default();
+    // A built draft knows its docflow type; its recipient is whichever code it carries.
+    let built = draft.docflow_type.and_then(|t| {
+        let cu = recipient
+            .ifns_code
+            .clone()
+            .or(recipient.registration_ifns_code.clone())
+            .or(recipient.sfr_code.clone())
+            .or(recipient.upfr_code.clone())?;
+        Some((t, cu))
+    });
+    let (doc_type, cu, prefix) = match (&recipient.ifns_code, &recipient.togs_code) {
+        _ if built.is_some() => {
+            let (t, cu) = built.expect("checked");
+            (t, cu, t.trim_start_matches("urn:docflow:"))
+        }
+        (Some(ifns), _) => (FNS_REPORT, ifns.clone(), "fns534-report"),
+        (None, Some(togs)) => (STAT_REPORT, togs.clone(), "stat-report"),
+        _ => {
+            return Err(ApiError::bad_request(
+                "unsupportedRecipient",
+                "the sandbox sends to FNS (ifns-code) and Rosstat (togs-code) only",
+            ));
+        }
+    };
+    let sender = draft
+        .meta
+        .sender
+        .clone()
+        .ok_or_else(|| ApiError::bad_request("invalidDraftMeta", "sender is required"))?;
+    let kpp = sender.kpp.clone().unwrap_or_default();
+    let organization_id = store
+        .organizations
+        .iter()
+        .find(|o| o.account_id == draft.account_id && o.inn == sender.inn)
+        .or_else(|| {
+            store
+                .organizations
+                .iter()
+                .find(|o| o.account_id == draft.account_id && o.is_main)
+        })
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let main = draft
+        .documents
+        .iter()
+        .find(|d| crate::check::is_main_document(d.doc_type.as_deref()));
+    let header = main
+        .and_then(|d| d.content_id)
+        .and_then(|c| store.contents.get(&c))
+        .and_then(|c| c.head(HEAD_BYTES).ok())
+        .map(|h| report_file::read_header(&h))
+        .unwrap_or_default();
+    let mut documents = Vec::new();
+    for doc in &draft.documents {
+        let content_id = doc
+            .content_id
+            .ok_or_else(|| ApiError::bad_request("invalidDocument", "a document has no content"))?;
+        let size = store
+            .contents
+            .get(&content_id)
+            .and_then(|c| c.total)
+            .unwrap_or(0);
+        // What the subscriber sends is kept encrypted for the recipient as well as plain.
+        let filename = doc.filename.clone().unwrap_or_default();
+        let plain = store.contents.get(&content_id).and_then(|c| c.bytes().ok());
+        let recipient = [shared.inspection_encryption_certificate().to_vec()];
+        let sealed = plain.and_then(|p| {
+            crate::flows::sealing::seal_to(
+                store,
+                draft.account_id,
+                &recipient,
+                &filename,
+                &p,
+                crate::formats::compression::Compression::of(&shared.config),
+            )
+        });
+        documents.push(DocflowDocument {
+            id: Uuid::new_v4(),
+            origin: Origin::Sender,
+            doc_type: doc
+                .doc_type
+                .clone()
+                .unwrap_or_else(|| format!("urn:document:{prefix}-attachment")),
+            filename: doc.filename.clone().unwrap_or_default(),
+            content_type: "application/xml",
+            content_id,
+            size,
+            signatures: doc.signatures.clone(),
+            replies_due: Vec::new(),
+            sealed,
+            decrypted: true,
+            sent: now,
+        });
+    }
+    let sender_code = format!("{}{}", sender.inn, kpp);
+    let form = header
+        .file_id
+        .as_deref()
+        .and_then(report_file::parse_file_id)
+        .map(|id| id.prefix.replace('_', ""))
+        .unwrap_or_else(|| "REPORT".into());
+    let operator_docs = [
+        (
+            format!("urn:document:{prefix}-description"),
+            "TR_DEKL.xml".to_string(),
+            None,
+        ),
+        (
+            format!("urn:document:{prefix}-date-confirmation"),
+            format!(
+                "PD_{form}_{sender_code}_{sender_code}_1BM_{}_{}.xml",
+                now.format("%Y%m%d"),
+                Uuid::new_v4()
+            ),
+            Some(format!("{prefix}-receipt")),
+        ),
+    ];
+    for (doc_type, filename, reply) in operator_docs {
+        let xml = operator_document(
+            &filename,
+            main.and_then(|m| m.filename.as_deref()).unwrap_or(""),
+            now,
+        );
+        let content_id = shared.put_content(store, draft.account_id, &xml);
+        let signatures = if reply.is_some() {
+            vec![Signature {
+                id: Uuid::new_v4(),
+                thumbprint: crate::pki::thumbprint(&shared.operator.certificate_der),
+                title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
+                bytes: SignatureBytes::deferred(OwnSigner::Operator, content_id),
+                signer_type: "provider-representative",
+            }]
+        } else {
+            Vec::new()
+        };
+        documents.push(DocflowDocument {
+            id: Uuid::new_v4(),
+            origin: Origin::Operator,
+            doc_type,
+            filename,
+            content_type: "application/xml",
+            content_id,
+            size: xml.len() as u64,
+            signatures,
+            replies_due: reply.into_iter().collect(),
+            sealed: None,
+            decrypted: true,
+            sent: now,
+        });
+    }
+    let (form_fullname, form_shortname) =
+        crate::formats::forms::names(header.knd.as_deref().unwrap_or(""));
+    let period = header
+        .period
+        .as_deref()
+        .zip(header.year.as_deref())
+        .and_then(|(code, year)| crate::formats::forms::period(code, year));
+    let mut description = json!({
+        "form-version": { "knd": header.knd, "version": header.form_version, "okud": header.rosstat_code,
+                          "form-fullname": form_fullname, "form-shortname": form_shortname },
+        "recipient": cu,
+        "final-recipient": cu,
+        "correction-number": header.correction.as_deref().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0),
+        "period-code": header.period,
+        "period-year": header.year,
+        "payer-inn": if kpp.is_empty() { sender.inn.clone() } else { format!("{}-{kpp}", sender.inn) },
+        "okpo": header.okpo,
+        "original-draft-id": draft.id,
+        "related-docflow-id": draft.meta.related_document.as_ref().and_then(|r| r.related_docflow_id),
+        "related-document-id": draft.meta.related_document.as_ref().and_then(|r| r.related_document_id),
+    });
+    if let Some((begin, end)) = period {
+        description["period-begin"] = json!(begin);
+        description["period-end"] = json!(end);
+    }
+    let docflow = Docflow {
+        id: Uuid::new_v4(),
+        account_id: draft.account_id,
+        organization_id,
+        doc_type: doc_type.into(),
+        status: DocflowStatus::Sent,
+        success_state: SuccessState::Neutral,
+        inn: sender.inn.clone(),
+        kpp,
+        cu: cu.clone(),
+        knd: header.knd.clone(),
+        okud: header.rosstat_code.clone(),
+        incoming: false,
+        description,
+        documents,
+        created: now,
+        updated: now,
+        robot: None,
+    };
+    let id = docflow.id;
+    store.push_event(&docflow, "report", now);
+    store.docflows.insert(id, docflow);
+    store.docflow_order.push(id);
+    let robot = robots::plan(doc_type, &cu, now, &shared.config.robots);
+    robots::schedule(store, id, robot);
+    Ok(id)
+}
+
+/// The operator's description and date confirmation: small windows-1251 XML files.
+fn operator_document(filename: &str, report: &str, at: DateTime<Utc>) -> Vec<u8> {
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
+         <Документ КНД=\"1166101\" ДатаДок=\"{}\"><СвПодтв ИмяОбмФайл=\"{report}\" ДатаОтпр=\"{}\" КодОпер=\"1BM\"/></Документ></Файл>\n",
+        filename.trim_end_matches(".xml"),
+        at.format("%d.%m.%Y"),
+        at.to_rfc3339(),
+    );
+    encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned()
+}
+
+pub(crate) fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
+    store
+        .docflows
+        .get(&id)
+        .filter(|d| d.account_id == account)
+        .ok_or_else(|| ApiError::not_found("docflow"))
+}
+
+pub(crate) fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
+    d.documents
+        .iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| ApiError::not_found("document"))
+}
+
+/// `GET /v1/{accountId}/docflows/{docflowId}`
+pub async fn get(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    Ok(Json(render_docflow(
+        &shared,
+        find(&store, account, id)?,
+        true,
+    )))
+}
+
+/// `GET …/docflows/{docflowId}/documents`
+pub async fn documents(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(Value::Array(
+        d.documents
+            .iter()
+            .map(|doc| render_document(&shared, d, doc))
+            .collect(),
+    )))
+}
+
+/// `GET …/documents/{documentId}`
+pub async fn document(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(render_document(&shared, d, find_document(d, doc)?)))
+}
+
+/// `GET …/documents/{documentId}/description`
+pub async fn description(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(
+        render_document(&shared, d, find_document(d, doc)?)["description"].clone(),
+    ))
+}
+
+/// `GET …/documents/{documentId}/signatures`
+pub async fn signatures(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    Ok(Json(
+        render_document(&shared, d, find_document(d, doc)?)["signatures"].clone(),
+    ))
+}
+
+fn find_signature(d: &Docflow, doc: Uuid, sig: Uuid) -> ApiResult<&Signature> {
+    find_document(d, doc)?
+        .signatures
+        .iter()
+        .find(|s| s.id == sig)
+        .ok_or_else(|| ApiError::not_found("signature"))
+}
+
+/// `GET …/signatures/{signatureId}`
+pub async fn signature(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    let d = find(&store, account, id)?;
+    let s = find_signature(d, doc, sig)?;
+    Ok(Json(render_signature(
+        &shared,
+        &format!("{}/documents/{doc}", docflow_path(account, id)),
+        s,
+    )))
+}
+
+/// `GET …/signatures/{signatureId}/content`: base64 in a JSON string.
+pub async fn signature_content(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    let store = shared.lock();
+    let s = find_signature(find(&store, account, id)?, doc, sig)?;
+    Ok(Json(json!(
+        base64::engine::general_purpose::STANDARD.encode(shared.signature_bytes(&store, &s.bytes))
+    )))
+}
+
+/// `PUT …/documents/{documentId}/decrypted-content` `{content-id}`: the subscriber stores what it
+/// decrypted (plain, or zipped as the encrypted variant holds it; gzip too); it must be the document.
+pub async fn save_decrypted(
+    State(shared): State<Arc<Shared>>,
+    _: AccountScope,
+    Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
+    crate::http::extract::JsonBody(req): crate::http::extract::JsonBody<
+        crate::formats::wire::DecryptedContentRequest,
+    >,
+) -> ApiResult<Json<Value>> {
+    let mut store = shared.lock();
+    let given = store
+        .contents
+        .get(&req.content_id)
+        .filter(|c| c.account_id == account && c.is_complete())
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "contentNotFound",
+                format!("content {} does not exist or is incomplete", req.content_id),
+            )
+        })?;
+    if given.total.unwrap_or(0) > 64 * 1024 * 1024 {
+        return Err(ApiError::bad_request(
+            "contentTooLarge",
+            "a decrypted document may be at most 64 MiB",
+        ));
+    }
+    let mut bytes = given.head(64 * 1024 * 1024).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            e.to_string(),
+        )
+    })?;
+    bytes = crate::formats::compression::unpack(&bytes, 64 * 1024 * 1024).map_err(|_| {
+        ApiError::bad_request(
+            "decryptedContentMismatch",
+            "the compressed content does not unpack",
+        )
+    })?;
+    let d = store
+        .docflows
+        .get(&id)
+        .filter(|d| d.account_id == account)
+        .ok_or_else(|| ApiError::not_found("docflow"))?;
+    let document = d
+        .documents
+        .iter()
+        .find(|x| x.id == doc)
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    let expected = store
+        .contents
+        .get(&document.content_id)
+        .and_then(|c| c.head(64 * 1024 * 1024).ok())
+        .unwrap_or_default();
+    if bytes != expected {
+        return Err(ApiError::bad_request(
+            "decryptedContentMismatch",
+            "the content is not this document's decrypted content",
+        ));
+    }
+    let content_id = document.content_id;
+    if let Some(x) = store
+        .docflows
+        .get_mut(&id)
+        .and_then(|d| d.documents.iter_mut().find(|x| x.id == doc))
+    {
+        x.decrypted = true;
+    }
+    Ok(Json(
+        json!({ "content-id": content_id, "links": [{ "rel": "decrypted-content", "href": shared.url(&format!("/v1/{account}/contents/{content_id}")) }] }),
+    ))
+}
