@@ -4,8 +4,8 @@
 //! verifies detached CMS signatures for real — over the exact bytes, chaining to this CA,
 //! valid at the sandbox's clock.
 
-pub mod gost;
-pub mod sealing;
+pub(crate) mod gost;
+pub(crate) mod sealing;
 
 use std::io::Read;
 use std::str::FromStr;
