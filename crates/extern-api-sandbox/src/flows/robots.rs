@@ -5,35 +5,17 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::flows::lifecycle;
+use crate::flows::{catalog, lifecycle};
 use crate::pki;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
-use crate::state::urns::{
-    BUSINESS_REGISTRATION_DOCFLOW, INVENTORY_DOCFLOW, LETTER_DOCFLOW, PFR_REPORT_DOCFLOW,
-};
-use crate::state::urns::{FNS_REPORT, STAT_REPORT};
 use crate::state::{DocflowDocument, Origin, OwnSigner, Signature, SignatureBytes, Store};
 use crate::state::{Robot, Step};
 
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
 /// only deliver (a real inspection takes days to answer).
 pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings) -> Robot {
-    let answers: &[Step] = match (docflow_type, cu) {
-        (FNS_REPORT, "0087") => &[Step::Receipt, Step::Accepted, Step::Processed],
-        (FNS_REPORT, "0088") => &[Step::Receipt, Step::Declined],
-        (FNS_REPORT, "0085") => &[Step::Receipt, Step::Accepted, Step::Precise],
-        (STAT_REPORT, "00-87") => &[Step::Receipt, Step::StatAccepted],
-        (STAT_REPORT, "00-88") => &[Step::Receipt, Step::StatDeclined],
-        (INVENTORY_DOCFLOW, "0088") => &[Step::Receipt, Step::Declined],
-        (INVENTORY_DOCFLOW, _) => &[Step::Receipt, Step::Accepted],
-        // Business registration: the receipt (расписка), then registration or refusal.
-        (BUSINESS_REGISTRATION_DOCFLOW, "0088") => &[Step::Receipt, Step::Declined],
-        (BUSINESS_REGISTRATION_DOCFLOW, _) => &[Step::Receipt, Step::Processed],
-        // PFR: the acknowledgement, then the protocol.
-        (PFR_REPORT_DOCFLOW, _) => &[Step::Receipt, Step::Processed],
-        _ => &[Step::Receipt],
-    };
+    let answers = catalog::steps(docflow_type, cu);
     let mut at = sent;
     let steps = answers
         .iter()
@@ -51,147 +33,6 @@ pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings)
         })
         .collect();
     Robot { steps }
-}
-
-struct Answer {
-    doc_type: &'static str,
-    prefix: &'static str,
-    knd: &'static str,
-    reply: Option<&'static str>,
-    transaction: &'static str,
-}
-
-fn answer(docflow_type: &str, step: Step) -> Answer {
-    let fns_receipt = Some("fns534-report-receipt");
-    let stat_receipt = Some("stat-report-receipt");
-    match (docflow_type, step) {
-        (STAT_REPORT, Step::Receipt) => Answer {
-            doc_type: "urn:document:stat-report-receipt",
-            prefix: "IZ",
-            knd: "",
-            reply: None,
-            transaction: "report-receipt",
-        },
-        (INVENTORY_DOCFLOW, Step::Receipt) => Answer {
-            doc_type: "urn:document:fns534-inventory-receipt",
-            prefix: "IZ",
-            knd: "1166002",
-            reply: None,
-            transaction: "receipt",
-        },
-        (INVENTORY_DOCFLOW, Step::Accepted) => Answer {
-            doc_type: "urn:document:fns534-inventory-acceptance-result-positive",
-            prefix: "KV",
-            knd: "1166007",
-            reply: Some("fns534-inventory-receipt"),
-            transaction: "acceptance-result-positive",
-        },
-        (INVENTORY_DOCFLOW, Step::Declined) => Answer {
-            doc_type: "urn:document:fns534-inventory-acceptance-result-negative",
-            prefix: "UO",
-            knd: "1166009",
-            reply: Some("fns534-inventory-receipt"),
-            transaction: "acceptance-result-negative",
-        },
-        (BUSINESS_REGISTRATION_DOCFLOW, Step::Receipt) => Answer {
-            doc_type: "urn:document:business-registration-receipt",
-            prefix: "RS",
-            knd: "1111061",
-            reply: None,
-            transaction: "receipt",
-        },
-        (BUSINESS_REGISTRATION_DOCFLOW, Step::Processed) => Answer {
-            doc_type: "urn:document:business-registration-registration-notice",
-            prefix: "RN",
-            knd: "1111062",
-            reply: None,
-            transaction: "registration-notice",
-        },
-        (BUSINESS_REGISTRATION_DOCFLOW, Step::Declined) => Answer {
-            doc_type: "urn:document:business-registration-decline-notice",
-            prefix: "RO",
-            knd: "1111063",
-            reply: None,
-            transaction: "decline-notice",
-        },
-        (PFR_REPORT_DOCFLOW, Step::Receipt) => Answer {
-            doc_type: "urn:document:pfr-report-acknowledgement",
-            prefix: "AK",
-            knd: "",
-            reply: None,
-            transaction: "acknowledgement",
-        },
-        (PFR_REPORT_DOCFLOW, Step::Processed) => Answer {
-            doc_type: "urn:document:pfr-report-protocol",
-            prefix: "PR",
-            knd: "",
-            reply: Some("pfr-report-protocol-receipt"),
-            transaction: "protocol",
-        },
-        (LETTER_DOCFLOW, Step::Receipt) => Answer {
-            doc_type: "urn:document:fns534-letter-receipt",
-            prefix: "IZ",
-            knd: "1166002",
-            reply: None,
-            transaction: "receipt",
-        },
-        (_, Step::Receipt) => Answer {
-            doc_type: "urn:document:fns534-report-receipt",
-            prefix: "IZ",
-            knd: "1166002",
-            reply: None,
-            transaction: "report-receipt",
-        },
-        (_, Step::Accepted) => Answer {
-            doc_type: "urn:document:fns534-report-acceptance-result-positive",
-            prefix: "KV",
-            knd: "1166007",
-            reply: fns_receipt,
-            transaction: "acceptance-result-positive",
-        },
-        (_, Step::Declined) => Answer {
-            doc_type: "urn:document:fns534-report-acceptance-result-negative",
-            prefix: "UO",
-            knd: "1166009",
-            reply: fns_receipt,
-            transaction: "acceptance-result-negative",
-        },
-        (_, Step::Processed) => Answer {
-            doc_type: "urn:document:fns534-report-processing-result-ok",
-            prefix: "IV",
-            knd: "1166010",
-            reply: fns_receipt,
-            transaction: "processing-result-ok",
-        },
-        (_, Step::Precise) => Answer {
-            doc_type: "urn:document:fns534-report-processing-result-precise",
-            prefix: "UU",
-            knd: "1166014",
-            reply: fns_receipt,
-            transaction: "processing-result-precise",
-        },
-        (_, Step::StatAccepted) => Answer {
-            doc_type: "urn:document:stat-report-protocol-v2-positive",
-            prefix: "PR",
-            knd: "",
-            reply: stat_receipt,
-            transaction: "protocol-v2-success",
-        },
-        (_, Step::StatDeclined) => Answer {
-            doc_type: "urn:document:stat-report-protocol-v2-negative",
-            prefix: "PR",
-            knd: "",
-            reply: stat_receipt,
-            transaction: "protocol-v2-fail",
-        },
-        (_, Step::DemandResultReceipt) => Answer {
-            doc_type: crate::state::urns::RESULT_RECEIPT,
-            prefix: "IZ",
-            knd: "1166002",
-            reply: None,
-            transaction: "receiption-result-cu",
-        },
-    }
 }
 
 /// Schedules a docflow's robot.
@@ -220,7 +61,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 break;
             }
             docflow.robot.as_mut().map(|r| r.steps.pop_front());
-            let a = answer(&docflow.doc_type, step);
+            let a = catalog::answer(&docflow.doc_type, step);
             let report_name = docflow
                 .documents
                 .first()
