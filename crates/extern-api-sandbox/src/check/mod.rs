@@ -1,6 +1,8 @@
 //! The draft check, as the vendor's protocol reports it: per-document errors (file name vs
 //! ИдФайл, encoding, sender and recipient in the file name, signatures) and common errors.
 
+pub mod warrant;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -11,7 +13,6 @@ use crate::formats::report_file::{self, HEAD_BYTES};
 use crate::pki::{Authority, PkiError};
 use crate::state::Content;
 use crate::state::Draft;
-pub mod warrant;
 
 use warrant::NamedWarrant;
 
