@@ -291,7 +291,7 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 .sealed
                 .as_ref()
                 .map(|s| s.content_id)
-                .and_then(|c| store.contents.get(&c))
+                .and_then(|c| shared.content(store, c))
                 .and_then(|c| c.head(usize::MAX).ok())
                 .unwrap_or_default();
             let plain = crate::pki::sealing::open(key, &sealed)

@@ -306,6 +306,31 @@ async fn spool(path: &std::path::Path, body: Body, limit: u64) -> Result<u64, Sp
     Ok(written)
 }
 
+/// The most the deprecated content getters return on the test site: "Максимальный размер
+/// возвращаемого контента 32 МБ для тестовой и 64 МБ для рабочей площадки"
+/// (docs/dc/методы API для ДО.rst, GET EncryptedDocumentContent / DecryptedDocumentContent).
+pub(crate) const MAX_DEPRECATED_CONTENT: u64 = 32 * 1024 * 1024;
+
+/// A content's bytes for the deprecated base64 getters: 404 when there is none, 400
+/// `contentTooLarge` over [`MAX_DEPRECATED_CONTENT`] (our assumption of the refusal).
+pub(crate) fn deprecated_bytes(
+    shared: &Shared,
+    store: &crate::state::Store,
+    id: Uuid,
+) -> ApiResult<Vec<u8>> {
+    let c = shared
+        .content(store, id)
+        .ok_or_else(|| ApiError::not_found("content"))?;
+    if c.total.unwrap_or(0) > MAX_DEPRECATED_CONTENT {
+        return Err(ApiError::bad_request(
+            "contentTooLarge",
+            "the content exceeds 32 MB: download it from the contents service",
+        ));
+    }
+    c.head(MAX_DEPRECATED_CONTENT as usize)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
 /// `GET /v1/{accountId}/contents/{contentId}`, whole (200) or one `Range` (206).
 pub async fn download(
     State(shared): State<Arc<Shared>>,
@@ -318,11 +343,10 @@ pub async fn download(
         if !store.contents.contains_key(&id) {
             shared.make_zip_variant(&mut store, id);
         }
-        store
-            .contents
-            .get(&id)
+        shared
+            .content(&store, id)
             .filter(|c| c.account_id == account_id)
-            .cloned()
+            .map(std::borrow::Cow::into_owned)
             .ok_or_else(|| ApiError::not_found("content"))?
     };
     if !content.is_complete() {

@@ -201,11 +201,13 @@ pub async fn generate(
                 &filename,
                 bytes,
                 crate::formats::compression::Compression::of(&shared.config),
+                None,
             )
         } else {
             None
         };
         documents.push(DocflowDocument {
+            made: crate::state::Made::Stored,
             id: Uuid::new_v4(),
             origin,
             doc_type: doc_type.into(),
@@ -289,6 +291,7 @@ pub async fn generate(
         })
         .collect();
     let docflow = Docflow {
+        seq: 0,
         id: Uuid::new_v4(),
         account_id: account.id,
         organization_id: org.id,
@@ -321,8 +324,7 @@ pub async fn generate(
     };
     let id = docflow.id;
     store.push_event(&docflow, "document", now);
-    store.docflows.insert(id, docflow);
-    store.docflow_order.push(id);
+    store.insert_docflow(docflow);
     Ok(Json(json!({ "docflow-id": id, "account-id": account.id })))
 }
 
@@ -400,7 +402,11 @@ pub async fn check(
         let contents: Vec<_> = d
             .documents
             .iter()
-            .map(|doc| store.contents.get(&doc.content_id).cloned())
+            .map(|doc| {
+                shared
+                    .content(&store, doc.content_id)
+                    .map(std::borrow::Cow::into_owned)
+            })
             .collect();
         (d, contents)
     };
@@ -579,8 +585,10 @@ pub async fn generate_letter(
         &format!("{file_id}.xml"),
         &body,
         crate::formats::compression::Compression::of(&shared.config),
+        None,
     );
     let letter = DocflowDocument {
+        made: crate::state::Made::Stored,
         id: Uuid::new_v4(),
         origin: Origin::Authority,
         doc_type: "urn:document:fns534-cu-letter".into(),
@@ -601,6 +609,7 @@ pub async fn generate_letter(
         sent: now,
     };
     let docflow = Docflow {
+        seq: 0,
         id: Uuid::new_v4(),
         account_id: account.id,
         organization_id: org.id,
@@ -621,7 +630,6 @@ pub async fn generate_letter(
     };
     let id = docflow.id;
     store.push_event(&docflow, "document", now);
-    store.docflows.insert(id, docflow);
-    store.docflow_order.push(id);
+    store.insert_docflow(docflow);
     Ok(Json(json!({ "docflow-id": id, "account-id": account.id })))
 }

@@ -28,13 +28,10 @@ use crate::state::Shared;
 use crate::state::Target;
 use crate::state::urns::DEMAND_ATTACHMENT;
 use crate::state::{Docflow, DocflowDocument, Store};
+use crate::api::contents::{MAX_DEPRECATED_CONTENT, deprecated_bytes};
 use crate::views::{render_docflow, render_document, requisites, supports_recognition};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-/// The deprecated getters answer at most this much ("Максимальный размер возвращаемого контента
-/// 32 МБ для тестовой … площадки").
-const MAX_DEPRECATED_CONTENT: u64 = 32 * 1024 * 1024;
 
 /// Comment colours (DemandAttachmentRequisites.cs, `CommentColor`).
 const COLORS: &[&str] = &["none", "red", "violet", "gray", "yellow", "green", "blue"];
@@ -539,20 +536,6 @@ async fn patch_document(
 }
 
 /// The bytes of a stored content, for the deprecated getters (capped as the vendor caps them).
-fn content_bytes(store: &Store, content: Uuid) -> ApiResult<Vec<u8>> {
-    let c = store
-        .contents
-        .get(&content)
-        .ok_or_else(|| ApiError::not_found("content"))?;
-    if c.total.unwrap_or(0) > MAX_DEPRECATED_CONTENT {
-        return Err(ApiError::bad_request(
-            "contentTooLarge",
-            "the content exceeds 32 MB: download it from the contents service",
-        ));
-    }
-    c.head(MAX_DEPRECATED_CONTENT as usize)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
-}
 
 /// The decrypted content as the document's description announces it: `compressed`, so zipped
 /// (as the vendor's Java SDK reads it: PfrReportDssTestScenarioIT unzips what
@@ -579,7 +562,7 @@ async fn decrypted_content(
             "the document has no decrypted content yet: decrypt it first",
         ));
     }
-    let plain = content_bytes(&store, document.content_id)?;
+    let plain = deprecated_bytes(&shared, &store, document.content_id)?;
     Ok(Json(json!(B64.encode(packed(&shared, document, &plain)?))))
 }
 
@@ -600,7 +583,7 @@ async fn encrypted_content(
         )
     })?;
     Ok(Json(json!(
-        B64.encode(content_bytes(&store, sealed.content_id)?)
+        B64.encode(deprecated_bytes(&shared, &store, sealed.content_id)?)
     )))
 }
 
@@ -639,7 +622,7 @@ async fn decrypt_confirm(
     )?;
     let store = shared.lock();
     let doc = find_document(find_docflow(&store, account, docflow)?, document)?;
-    let plain = content_bytes(&store, doc.content_id)?;
+    let plain = deprecated_bytes(&shared, &store, doc.content_id)?;
     let bytes = if unzip {
         plain
     } else {
@@ -741,9 +724,8 @@ async fn recognize(
             ),
         ));
     }
-    let content = store
-        .contents
-        .get(&req.content_id)
+    let content = shared
+        .content(&store, req.content_id)
         .filter(|c| c.account_id == account && c.is_complete())
         .ok_or_else(|| {
             ApiError::bad_request(

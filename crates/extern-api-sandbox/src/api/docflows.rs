@@ -7,6 +7,10 @@ use axum::Json;
 use axum::extract::State;
 use base64::Engine;
 use chrono::{DateTime, Utc};
+
+use crate::formats::own_documents::operator_document;
+use crate::state::Made;
+use crate::state::derived::{self, Variant};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -84,6 +88,7 @@ pub fn create_from_draft(
         .and_then(|c| c.head(HEAD_BYTES).ok())
         .map(|h| report_file::read_header(&h))
         .unwrap_or_default();
+    let seq = store.next_docflow_seq();
     let mut documents = Vec::new();
     for doc in &draft.documents {
         let content_id = doc
@@ -106,9 +111,11 @@ pub fn create_from_draft(
                 &filename,
                 &p,
                 crate::formats::compression::Compression::of(&shared.config),
+                Some(derived::content_id(seq, documents.len(), Variant::Sealed)),
             )
         });
         documents.push(DocflowDocument {
+            made: crate::state::Made::Stored,
             id: Uuid::new_v4(),
             origin: Origin::Sender,
             doc_type: doc
@@ -149,13 +156,20 @@ pub fn create_from_draft(
             Some(format!("{prefix}-receipt")),
         ),
     ];
+    let report = documents
+        .iter()
+        .zip(&draft.documents)
+        .position(|(_, d)| crate::check::is_main_document(d.doc_type.as_deref()))
+        .map(|i| i as u16);
     for (doc_type, filename, reply) in operator_docs {
-        let xml = operator_document(
+        // Made again on each read (see `Made`): only its size is worked out now.
+        let size = operator_document(
             &filename,
             main.and_then(|m| m.filename.as_deref()).unwrap_or(""),
             now,
-        );
-        let content_id = shared.put_content(store, draft.account_id, &xml);
+        )
+        .len() as u64;
+        let content_id = derived::content_id(seq, documents.len(), Variant::Plain);
         let signatures = if reply.is_some() {
             vec![Signature {
                 id: Uuid::new_v4(),
@@ -168,13 +182,14 @@ pub fn create_from_draft(
             Vec::new()
         };
         documents.push(DocflowDocument {
+            made: Made::Operator { report },
             id: Uuid::new_v4(),
             origin: Origin::Operator,
             doc_type,
             filename,
             content_type: "application/xml",
             content_id,
-            size: xml.len() as u64,
+            size,
             signatures,
             replies_due: reply.into_iter().collect(),
             sealed: None,
@@ -208,6 +223,7 @@ pub fn create_from_draft(
         description["period-end"] = json!(end);
     }
     let docflow = Docflow {
+        seq: 0,
         id: Uuid::new_v4(),
         account_id: draft.account_id,
         organization_id,
@@ -228,23 +244,10 @@ pub fn create_from_draft(
     };
     let id = docflow.id;
     store.push_event(&docflow, "report", now);
-    store.docflows.insert(id, docflow);
-    store.docflow_order.push(id);
+    store.insert_docflow(docflow);
     let robot = robots::plan(doc_type, &cu, now, &shared.config.robots);
     robots::schedule(store, id, robot);
     Ok(id)
-}
-
-/// The operator's description and date confirmation: small windows-1251 XML files.
-fn operator_document(filename: &str, report: &str, at: DateTime<Utc>) -> Vec<u8> {
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
-         <Документ КНД=\"1166101\" ДатаДок=\"{}\"><СвПодтв ИмяОбмФайл=\"{report}\" ДатаОтпр=\"{}\" КодОпер=\"1BM\"/></Документ></Файл>\n",
-        filename.trim_end_matches(".xml"),
-        at.format("%d.%m.%Y"),
-        at.to_rfc3339(),
-    );
-    encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned()
 }
 
 pub(crate) fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
@@ -377,11 +380,10 @@ pub async fn save_decrypted(
     >,
 ) -> ApiResult<Json<Value>> {
     let mut store = shared.lock();
-    let given = store
-        .contents
-        .get(&req.content_id)
+    let given = shared
+        .content(&store, req.content_id)
         .filter(|c| c.account_id == account && c.is_complete())
-        .cloned()
+        .map(std::borrow::Cow::into_owned)
         .ok_or_else(|| {
             ApiError::bad_request(
                 "contentNotFound",
@@ -417,10 +419,8 @@ pub async fn save_decrypted(
         .iter()
         .find(|x| x.id == doc)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    let expected = store
-        .contents
-        .get(&document.content_id)
-        .and_then(|c| c.head(64 * 1024 * 1024).ok())
+    let expected = shared
+        .document_bytes(&store, d, document)
         .unwrap_or_default();
     if bytes != expected {
         return Err(ApiError::bad_request(

@@ -385,6 +385,7 @@ async fn send(
     let content_id = shared.put_content(store, account, xml.as_bytes());
     docflow.documents.reserve_exact(1);
     docflow.documents.push(DocflowDocument {
+        made: crate::state::Made::Stored,
         id: Uuid::new_v4(),
         origin: Origin::Authority,
         doc_type: format!("urn:document:{doc_type}"),
@@ -530,6 +531,7 @@ pub async fn generate_docflow(
         .ok_or_else(|| ApiError::not_found("organization"))?;
     let registration = req.registration_number.unwrap_or_else(|| org.inn.clone());
     let docflow = Docflow {
+        seq: 0,
         id: Uuid::new_v4(),
         account_id: account.id,
         organization_id: org.id,
@@ -553,7 +555,6 @@ pub async fn generate_docflow(
     };
     let id = docflow.id;
     store.push_event(&docflow, "document", now);
-    store.docflows.insert(id, docflow);
-    store.docflow_order.push(id);
+    store.insert_docflow(docflow);
     Ok(Json(json!({ "docflow-id": id, "account-id": account.id })))
 }

@@ -38,14 +38,10 @@ use crate::identity::scope::AccountScope;
 use crate::state::Shared;
 use crate::state::Target;
 use crate::state::urns::INVENTORY_DOCFLOW;
+use crate::api::contents::deprecated_bytes;
 use crate::state::{DocflowDocument, Store};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
-
-/// The most the deprecated content getters return on the test site: "Максимальный размер
-/// возвращаемого контента 32 МБ для тестовой и 64 МБ для рабочей площадки"
-/// (docs/dc/методы API для ДО.rst, GET EncryptedDocumentContent / DecryptedDocumentContent).
-const MAX_DEPRECATED_CONTENT: u64 = 32 * 1024 * 1024;
 
 /// account, related (demand) docflow, related document (its attachment), inventory, document.
 type DocumentIds = (Uuid, Uuid, Uuid, Uuid, Uuid);
@@ -159,19 +155,9 @@ fn find_document(
 }
 
 /// A stored content as the deprecated getters answer it: a base64 JSON string, at most
-/// [`MAX_DEPRECATED_CONTENT`] (over it, 400 `contentTooLarge`: our assumption of the refusal).
-fn capped_base64(store: &Store, content: Uuid) -> ApiResult<Json<Value>> {
-    let c = store
-        .contents
-        .get(&content)
-        .ok_or_else(|| ApiError::not_found("content"))?;
-    if c.total.unwrap_or(0) > MAX_DEPRECATED_CONTENT {
-        return Err(ApiError::bad_request(
-            "contentTooLarge",
-            "the content is over 32 MB: download it from the contents service",
-        ));
-    }
-    let bytes = c.head(MAX_DEPRECATED_CONTENT as usize).map_err(internal)?;
+/// 32 MB (see [`deprecated_bytes`]).
+fn capped_base64(shared: &Shared, store: &Store, content: Uuid) -> ApiResult<Json<Value>> {
+    let bytes = deprecated_bytes(shared, store, content)?;
     Ok(Json(json!(B64.encode(bytes))))
 }
 
@@ -190,7 +176,7 @@ pub(crate) fn decrypted_content(
     if !doc.decrypted {
         return Err(ApiError::not_found("decrypted content"));
     }
-    capped_base64(&store, doc.content_id)
+    capped_base64(shared, &store, doc.content_id)
 }
 
 /// `GET …/documents/{documentId}/encrypted-content` (deprecated) of any docflow: the encrypted
@@ -209,7 +195,7 @@ pub(crate) fn encrypted_content(
         .as_ref()
         .map(|s| s.content_id)
         .ok_or_else(|| ApiError::not_found("encrypted content"))?;
-    capped_base64(&store, sealed)
+    capped_base64(shared, &store, sealed)
 }
 
 /// `unzip` of `decrypt-content-confirm` (skbkontur/extern-java-sdk DocflowsApi
@@ -253,12 +239,7 @@ pub(crate) fn decrypt_confirm_content(
     )?;
     let store = shared.lock();
     let doc = find_document(&store, account, docflow, document)?;
-    let plain = store
-        .contents
-        .get(&doc.content_id)
-        .ok_or_else(|| ApiError::not_found("content"))?
-        .head(MAX_DEPRECATED_CONTENT as usize)
-        .map_err(internal)?;
+    let plain = deprecated_bytes(shared, &store, doc.content_id)?;
     let bytes = if unzip {
         plain
     } else {

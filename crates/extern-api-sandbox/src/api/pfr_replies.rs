@@ -422,6 +422,7 @@ async fn send(
     for (filename, content, signature, cert, info) in signed {
         let content_id = shared.put_content(store, account, &content);
         docflow.documents.push(DocflowDocument {
+            made: crate::state::Made::Stored,
             id: Uuid::new_v4(),
             origin: Origin::Sender,
             doc_type: format!("urn:document:{}", reply.doc_type),

@@ -53,9 +53,8 @@ pub async fn docflow_document(
         .map(|d| (d.filename.clone(), d.doc_type.clone(), d.content_id))
         .ok_or_else(|| ApiError::not_found("document"))?;
     let printed = body.content_id.unwrap_or(own);
-    if !store
-        .contents
-        .get(&printed)
+    if !shared
+        .content(&store, printed)
         .is_some_and(|c| c.account_id == account && c.is_complete())
     {
         return Err(ApiError::bad_request(

@@ -331,6 +331,7 @@ pub async fn send(
     // Docflows gain documents one at a time: grow by one, not double (memory of many held).
     docflow.documents.reserve_exact(1);
     docflow.documents.push(DocflowDocument {
+        made: crate::state::Made::Stored,
         id: Uuid::new_v4(),
         origin: Origin::Sender,
         doc_type: format!("urn:document:{}", reply.doc_type),

@@ -9,7 +9,9 @@ use crate::flows::{catalog, lifecycle};
 use crate::pki;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
-use crate::state::{DocflowDocument, Origin, OwnSigner, Signature, SignatureBytes, Store};
+use crate::formats::own_documents::robot_document;
+use crate::state::derived::{self, Variant};
+use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Signature, SignatureBytes, Store};
 use crate::state::{Robot, Step};
 
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
@@ -75,8 +77,10 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 due.format("%Y%m%d"),
                 Uuid::new_v4().simple()
             );
+            // Made again on each read (see `Made`): only its size and envelope are worked out now.
+            let index = docflow.documents.len();
+            let content_id = derived::content_id(docflow.seq, index, Variant::Plain);
             let xml = robot_document(&filename, a.knd, &report_name, &docflow.cu, due);
-            let content_id = shared.put_content(store, docflow.account_id, &xml);
             let sealed = crate::flows::sealing::seal(
                 store,
                 docflow.account_id,
@@ -84,10 +88,12 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 &filename,
                 &xml,
                 crate::formats::compression::Compression::of(&shared.config),
+                Some(derived::content_id(docflow.seq, index, Variant::Sealed)),
             );
             // Docflows gain documents one at a time: grow by one, not double (memory of many held).
             docflow.documents.reserve_exact(1);
             docflow.documents.push(DocflowDocument {
+                made: Made::Robot { knd: a.knd },
                 id: Uuid::new_v4(),
                 origin: Origin::Authority,
                 doc_type: a.doc_type.into(),
@@ -115,14 +121,3 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
     }
 }
 
-/// A small windows-1251 XML answer naming the report it answers.
-fn robot_document(file_id: &str, knd: &str, answers: &str, cu: &str, at: DateTime<Utc>) -> Vec<u8> {
-    let stem = file_id.trim_end_matches(".xml");
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{stem}\" ВерсПрог=\"extern-api-sandbox\" ВерсФорм=\"5.01\">\
-         <Документ КНД=\"{knd}\" ДатаДок=\"{}\" КодНО=\"{cu}\"><СвКвит ИмяОбмФайл=\"{answers}\" ДатаПрин=\"{}\"/></Документ></Файл>\n",
-        at.format("%d.%m.%Y"),
-        at.format("%d.%m.%Y"),
-    );
-    encoding_rs::WINDOWS_1251.encode(&xml).0.into_owned()
-}

@@ -3,7 +3,7 @@
 
 use der::Decode;
 
-use crate::pki::sealing::{OID_RSA, envelope, receives_gost};
+use crate::pki::sealing::{OID_RSA, envelope, envelope_seeded, receives_gost};
 use crate::state::{Sealed, Store};
 
 /// The certificates of the organization with this INN (issued signers and cloud certificates)
@@ -36,7 +36,7 @@ fn can_receive(der: &[u8]) -> bool {
     })
 }
 
-/// Zip (one entry, `name`), then encrypt for the organization; stores the result as a content.
+/// Zip (one entry, `name`), then encrypt for the organization (see [`seal_to`]).
 pub fn seal(
     store: &mut Store,
     account: uuid::Uuid,
@@ -44,14 +44,18 @@ pub fn seal(
     name: &str,
     plain: &[u8],
     compression: crate::formats::compression::Compression,
+    derived: Option<uuid::Uuid>,
 ) -> Option<Sealed> {
     let recipients = recipients(store, inn);
-    seal_to(store, account, &recipients, name, plain, compression)
+    seal_to(store, account, &recipients, name, plain, compression, derived)
 }
 
 /// Zip (one entry, `name`), then encrypt for `recipients` (DER certificates; those that can
-/// receive it are used: see [`envelope`]); stores the result as a content. `None` when no
-/// recipient can receive it (or it could not be made: logged).
+/// receive it are used: see [`envelope`]). With a `derived` id (a document the sandbox makes
+/// again on read, see [`crate::state::Made`]) and an envelope that can be made again the same
+/// (RSA recipients), only its size is kept: it is made again on each read under that id.
+/// Otherwise the result is stored as a content. `None` when no recipient can receive it (or it
+/// could not be made: logged).
 pub fn seal_to(
     store: &mut Store,
     account: uuid::Uuid,
@@ -59,11 +63,22 @@ pub fn seal_to(
     name: &str,
     plain: &[u8],
     compression: crate::formats::compression::Compression,
+    derived: Option<uuid::Uuid>,
 ) -> Option<Sealed> {
     if recipients.is_empty() {
         return None;
     }
     let zipped = compression.pack(name, plain).ok()?;
+    if let Some(id) = derived {
+        let seed = crate::state::derived::seed(store, id);
+        if let Ok(Some((sealed, serials))) = envelope_seeded(recipients, &zipped, seed) {
+            return Some(Sealed {
+                content_id: id,
+                serials,
+                size: sealed.len() as u64,
+            });
+        }
+    }
     let (sealed, serials) = envelope(recipients, &zipped)
         .inspect_err(|e| tracing::warn!("{name} is stored plain: cannot encrypt it: {e}"))
         .ok()??;

@@ -47,8 +47,11 @@ impl Compression {
 /// A ZIP archive holding `bytes` as the single entry `name`.
 pub fn zip(name: &str, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // A fixed time: the same bytes make the same archive (derived contents are made again on
+    // each read, and a client may read one in ranges).
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
     archive
         .start_file(name, options)
         .map_err(std::io::Error::other)?;

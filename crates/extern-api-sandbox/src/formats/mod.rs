@@ -4,6 +4,7 @@
 pub mod compression;
 pub mod contracts;
 pub mod forms;
+pub mod own_documents;
 pub mod pdf;
 pub mod report_file;
 pub mod wire;

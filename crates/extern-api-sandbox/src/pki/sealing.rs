@@ -37,40 +37,80 @@ pub type Enveloped = (Vec<u8>, Vec<String>);
 /// RSA ones, and GOST ones with the feature `gost` (see the module's documentation); `None` when
 /// none of them can (ECDSA certificates cannot with key transport).
 pub fn envelope(recipients: &[Vec<u8>], data: &[u8]) -> Result<Option<Enveloped>, String> {
-    use rsa::pkcs1::DecodeRsaPublicKey;
-    let mut rsa_recipients = Vec::new();
-    // In the order given, RSA and GOST: they go to OpenSSL when a GOST one is among them.
-    let mut all: Vec<&[u8]> = Vec::new();
-    let mut gost = false;
-    let mut serials = Vec::new();
-    for der in recipients {
-        let cert = x509_cert::Certificate::from_der(der).map_err(|e| e.to_string())?;
-        let spki = &cert.tbs_certificate.subject_public_key_info;
-        let oid = spki.algorithm.oid.to_string();
-        if oid == OID_RSA {
-            let key = rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes())
-                .map_err(|e| e.to_string())?;
-            let rid =
-                RecipientIdentifier::IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber {
-                    issuer: cert.tbs_certificate.issuer.clone(),
-                    serial_number: cert.tbs_certificate.serial_number.clone(),
-                });
-            rsa_recipients.push((rid, key));
-        } else if receives_gost(&oid) {
-            gost = true;
-        } else {
-            continue;
-        }
-        all.push(der);
-        serials.push(serial_hex(&cert));
+    let parsed = Recipients::parse(recipients)?;
+    if parsed.gost {
+        return gost_envelope(&parsed.all, data).map(|sealed| Some((sealed, parsed.serials)));
     }
-    if gost {
-        return gost_envelope(&all, data).map(|sealed| Some((sealed, serials)));
-    }
-    if rsa_recipients.is_empty() {
+    if parsed.rsa.is_empty() {
         return Ok(None);
     }
-    rsa_envelope(rsa_recipients, data).map(|sealed| Some((sealed, serials)))
+    rsa_envelope(parsed.rsa, data, |_| rand_core::OsRng).map(|sealed| Some((sealed, parsed.serials)))
+}
+
+/// The same envelope every time for the same `seed`: RSA recipients only (OpenSSL draws its own
+/// randomness for GOST ones, so then `None`, as when no recipient can receive one). Derived
+/// contents are made again on each read, and a client may read one in ranges.
+pub fn envelope_seeded(
+    recipients: &[Vec<u8>],
+    data: &[u8],
+    seed: [u8; 32],
+) -> Result<Option<Enveloped>, String> {
+    use rand_core::SeedableRng;
+    let parsed = Recipients::parse(recipients)?;
+    if parsed.gost || parsed.rsa.is_empty() {
+        return Ok(None);
+    }
+    // One stream for the content key and IV (index 0), one per recipient's padding after it.
+    let stream = |i: usize| {
+        let mut rng = rand_chacha::ChaCha20Rng::from_seed(seed);
+        rng.set_stream(i as u64);
+        rng
+    };
+    rsa_envelope(parsed.rsa, data, stream).map(|sealed| Some((sealed, parsed.serials)))
+}
+
+/// The recipients of an envelope, sorted by how they receive it.
+struct Recipients<'a> {
+    rsa: Vec<(RecipientIdentifier, rsa::RsaPublicKey)>,
+    /// Every recipient that can receive one, in the order given: RSA and GOST alike go to
+    /// OpenSSL when a GOST one is among them.
+    all: Vec<&'a [u8]>,
+    gost: bool,
+    serials: Vec<String>,
+}
+
+impl<'a> Recipients<'a> {
+    fn parse(recipients: &'a [Vec<u8>]) -> Result<Self, String> {
+        use rsa::pkcs1::DecodeRsaPublicKey;
+        let mut out = Recipients {
+            rsa: Vec::new(),
+            all: Vec::new(),
+            gost: false,
+            serials: Vec::new(),
+        };
+        for der in recipients {
+            let cert = x509_cert::Certificate::from_der(der).map_err(|e| e.to_string())?;
+            let spki = &cert.tbs_certificate.subject_public_key_info;
+            let oid = spki.algorithm.oid.to_string();
+            if oid == OID_RSA {
+                let key = rsa::RsaPublicKey::from_pkcs1_der(spki.subject_public_key.raw_bytes())
+                    .map_err(|e| e.to_string())?;
+                let rid =
+                    RecipientIdentifier::IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber {
+                        issuer: cert.tbs_certificate.issuer.clone(),
+                        serial_number: cert.tbs_certificate.serial_number.clone(),
+                    });
+                out.rsa.push((rid, key));
+            } else if receives_gost(&oid) {
+                out.gost = true;
+            } else {
+                continue;
+            }
+            out.all.push(der);
+            out.serials.push(serial_hex(&cert));
+        }
+        Ok(out)
+    }
 }
 
 /// The serial number of a certificate, as `encrypted-certificates` lists it: hex, upper case.
@@ -101,13 +141,15 @@ fn gost_envelope(_: &[&[u8]], _: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// RSA key transport, AES-256-CBC (RustCrypto): a DER `ContentInfo`.
-fn rsa_envelope(
+/// `rng(0)` draws the content key, `rng(i)` recipient `i`'s padding.
+fn rsa_envelope<R: rand_core::CryptoRngCore>(
     recipients: Vec<(RecipientIdentifier, rsa::RsaPublicKey)>,
     data: &[u8],
+    rng: impl Fn(usize) -> R,
 ) -> Result<Vec<u8>, String> {
-    let mut rng = rand_core::OsRng;
+    let mut content_rng = rng(0);
     // The recipients' random sources must outlive the builder that borrows them.
-    let mut rngs: Vec<rand_core::OsRng> = recipients.iter().map(|_| rand_core::OsRng).collect();
+    let mut rngs: Vec<R> = (1..=recipients.len()).map(&rng).collect();
     let mut builder =
         EnvelopedDataBuilder::new(None, data, ContentEncryptionAlgorithm::Aes256Cbc, None)
             .map_err(|e| e.to_string())?;
@@ -119,7 +161,7 @@ fn rsa_envelope(
             .map_err(|e| e.to_string())?;
     }
     let enveloped = builder
-        .build_with_rng(&mut rng)
+        .build_with_rng(&mut content_rng)
         .map_err(|e| e.to_string())?;
     let content = der::Any::encode_from(&enveloped).map_err(|e| e.to_string())?;
     let info = cms::content_info::ContentInfo {

@@ -26,6 +26,19 @@ pub struct Content {
 }
 
 impl Content {
+    /// A complete content held in memory (the sandbox's own documents).
+    pub fn from_bytes(account_id: Uuid, bytes: Vec<u8>) -> Self {
+        let parts = match bytes.len() as u64 {
+            0 => Vec::new(),
+            n => vec![(0, n - 1, PartData::Memory(bytes.into()))],
+        };
+        Self {
+            account_id,
+            total: Some(parts.last().map_or(0, |p| p.1 + 1)),
+            parts,
+        }
+    }
+
     /// Complete when the total is known and the parts cover `0..total` without gaps.
     pub fn is_complete(&self) -> bool {
         let Some(total) = self.total else {

@@ -12,7 +12,7 @@ use crate::state::clock::Clock;
 use crate::state::config::SandboxConfig;
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
 use crate::state::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
-use crate::state::{Content, PartData};
+use crate::state::Content;
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
 pub const OTHER_LOGIN: &str = "other@sandbox.local";
@@ -84,6 +84,7 @@ impl Shared {
             }
         }
         let mut store = Store::default();
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut store.seed);
         store
             .passwords
             .insert(config.login.clone(), config.password.clone());
@@ -116,8 +117,7 @@ impl Shared {
                 is_main: true,
             });
             let subscription = sedo_subscription(account.id, organization, inn, kpp);
-            store.docflow_order.push(subscription.id);
-            store.docflows.insert(subscription.id, subscription);
+            store.insert_docflow(subscription);
             store.accounts.push(account);
         }
         Ok(Self {
@@ -187,6 +187,10 @@ impl Shared {
 
     /// The id of the zip variant of a plain document content, listed without being made.
     pub fn zip_variant(&self, content_id: Uuid, filename: &str) -> Uuid {
+        use crate::state::derived::{self, Variant};
+        if let Some((seq, doc, Variant::Plain)) = derived::parse(content_id) {
+            return derived::content_id(seq, doc, Variant::Zipped);
+        }
         let id = Uuid::new_v5(&content_id, b"zip");
         self.zip_variants
             .lock()
@@ -238,10 +242,9 @@ impl Shared {
                         OwnSigner::Operator => &self.operator,
                         OwnSigner::Inspection => &self.inspection,
                     };
-                    // The sandbox's own documents are small and in memory.
-                    let content = store
-                        .contents
-                        .get(&d.content_id)
+                    // The sandbox's own documents are small: in memory, or made now.
+                    let content = self
+                        .content(store, d.content_id)
                         .and_then(|c| c.bytes().ok())
                         .unwrap_or_default();
                     signer.sign_detached(&content).into()
@@ -278,6 +281,7 @@ fn gost_unavailable(e: PkiError) -> std::io::Error {
 fn sedo_subscription(account: Uuid, organization: Uuid, inn: &str, kpp: &str) -> Docflow {
     let now = chrono::Utc::now();
     Docflow {
+        seq: 0,
         id: Uuid::new_v4(),
         account_id: account,
         organization_id: organization,
@@ -301,21 +305,8 @@ fn sedo_subscription(account: Uuid, organization: Uuid, inn: &str, kpp: &str) ->
 /// Stores small bytes the sandbox produced as a content: in memory, not a file each.
 pub fn memory_content(store: &mut Store, account_id: Uuid, bytes: &[u8]) -> Uuid {
     let id = Uuid::new_v4();
-    let parts = match bytes.len() as u64 {
-        0 => Vec::new(),
-        n => vec![(
-            0,
-            n - 1,
-            PartData::Memory(bytes::Bytes::copy_from_slice(bytes)),
-        )],
-    };
-    store.contents.insert(
-        id,
-        Content {
-            account_id,
-            total: Some(bytes.len() as u64),
-            parts,
-        },
-    );
+    store
+        .contents
+        .insert(id, Content::from_bytes(account_id, bytes.to_vec()));
     id
 }

@@ -169,10 +169,25 @@ pub enum Origin {
     Authority,
 }
 
+/// How a docflow document's bytes are kept. The sandbox's own small documents are made again on
+/// each read from what the docflow records (their content ids are [`crate::state::derived`]
+/// ids): most are never read, and a million docflows must fit in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// Stored as a content (uploaded, or made once and kept).
+    Stored,
+    /// The operator's description or date confirmation of the docflow's document `report` (none
+    /// when the docflow has no main document).
+    Operator { report: Option<u16> },
+    /// A robot's answer (form `knd`) to the docflow's first document.
+    Robot { knd: &'static str },
+}
+
 #[derive(Debug, Clone)]
 pub struct DocflowDocument {
     pub id: Uuid,
     pub origin: Origin,
+    pub made: Made,
     pub doc_type: String,
     pub filename: String,
     pub content_type: &'static str,
@@ -192,6 +207,8 @@ pub struct DocflowDocument {
 #[derive(Debug, Clone)]
 pub struct Docflow {
     pub id: Uuid,
+    /// Its place in creation order ([`Store::docflow_order`]): names it in derived content ids.
+    pub seq: u32,
     pub account_id: Uuid,
     pub organization_id: Uuid,
     pub doc_type: String,
@@ -255,6 +272,8 @@ pub struct Store {
     pub docflow_order: Vec<Uuid>,
     pub replies: HashMap<Uuid, Reply>,
     pub events: Vec<Event>,
+    /// Seeds the sandbox's randomness where it must repeat itself (derived envelopes).
+    pub seed: [u8; 32],
     /// Docflows whose robot has a step due, by when it is due.
     pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,
     /// Kontur.Reestro (`/realty/v1/`).
@@ -286,6 +305,26 @@ pub struct Store {
 }
 
 impl Store {
+    /// The sequence number the next docflow created gets (see [`Docflow::seq`]).
+    pub fn next_docflow_seq(&self) -> u32 {
+        self.docflow_order.len() as u32
+    }
+
+    /// Keeps a new docflow, numbered in creation order.
+    pub fn insert_docflow(&mut self, mut docflow: Docflow) -> Uuid {
+        let id = docflow.id;
+        docflow.seq = self.next_docflow_seq();
+        self.docflow_order.push(id);
+        self.docflows.insert(id, docflow);
+        id
+    }
+
+    /// The docflow with sequence number `seq`.
+    pub fn docflow_by_seq(&self, seq: u32) -> Option<&Docflow> {
+        let id = self.docflow_order.get(seq as usize)?;
+        self.docflows.get(id)
+    }
+
     pub fn account(&self, id: Uuid) -> Option<&Account> {
         self.accounts.iter().find(|a| a.id == id)
     }
