@@ -25,7 +25,7 @@ use crate::state::vocabulary::{DocflowStatus, SuccessState};
 use crate::state::{
     Docflow, DocflowDocument, Draft, Origin, OwnSigner, Signature, SignatureBytes, Store,
 };
-use crate::views::{docflow_path, render_docflow, render_document, render_signature};
+use crate::views::{docflow_path, render_document, render_signature};
 
 /// Creates the docflow of a sent draft: the sender's documents plus the operator's description
 /// and signed date confirmation, then starts the recipient's robot.
@@ -270,13 +270,20 @@ pub async fn get(
     State(shared): State<Arc<Shared>>,
     _: AccountScope,
     Path((account, id)): Path<(Uuid, Uuid)>,
-) -> ApiResult<Json<Value>> {
-    let store = shared.lock();
-    Ok(Json(render_docflow(
-        &shared,
-        find(&store, account, id)?,
-        true,
-    )))
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let body = {
+        let store = shared.lock();
+        crate::views::docflow_json(&shared, find(&store, account, id)?)
+    };
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// `GET …/docflows/{docflowId}/documents`

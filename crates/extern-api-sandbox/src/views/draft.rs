@@ -1,6 +1,7 @@
 //! Drafts' paths and their documents' signatures.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::state::{Shared, Signature};
@@ -13,24 +14,49 @@ pub fn draft_path(account: Uuid, draft: Uuid) -> String {
 /// a draft's signature links itself, its document and its draft; a docflow's links itself (whose
 /// `href` is the content, as the vendor writes it) and its docflow.
 pub fn render_signature(shared: &Shared, base: &str, sig: &Signature) -> Value {
-    let href = shared.url(&format!("{base}/signatures/{}", sig.id));
-    let content = format!("{href}/content");
-    let parent = shared.url(base.rsplit_once("/documents/").map_or(base, |(p, _)| p));
-    let links = if base.contains("/docflows/") {
-        json!([{ "rel": "self", "href": content }, { "rel": "docflow", "href": parent }])
-    } else {
-        json!([
-            { "rel": "self", "href": href },
-            { "rel": "document", "href": shared.url(base) },
-            { "rel": "draft", "href": parent },
-        ])
-    };
-    json!({
-        "id": sig.id,
-        "title": sig.title,
-        "signature-certificate-thumbprint": sig.thumbprint,
-        "content-link": { "rel": "content", "href": content },
-        "links": links,
-        "signer-type": sig.signer_type,
-    })
+    serde_json::to_value(SignatureView::new(shared, base, sig)).expect("a signature serializes")
+}
+
+/// A signature as [`render_signature`] shows it, serialized straight from its fields.
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) struct SignatureView<'a> {
+    id: Uuid,
+    title: &'a str,
+    signature_certificate_thumbprint: &'a str,
+    content_link: SignatureLink<'static>,
+    links: Vec<SignatureLink<'static>>,
+    signer_type: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct SignatureLink<'a> {
+    rel: &'a str,
+    href: String,
+}
+
+impl<'a> SignatureView<'a> {
+    pub(super) fn new(shared: &Shared, base: &str, sig: &'a Signature) -> Self {
+        let href = shared.url(&format!("{base}/signatures/{}", sig.id));
+        let content = format!("{href}/content");
+        let parent = shared.url(base.rsplit_once("/documents/").map_or(base, |(p, _)| p));
+        let link = |rel, href| SignatureLink { rel, href };
+        let links = if base.contains("/docflows/") {
+            vec![link("self", content.clone()), link("docflow", parent)]
+        } else {
+            vec![
+                link("self", href),
+                link("document", shared.url(base)),
+                link("draft", parent),
+            ]
+        };
+        Self {
+            id: sig.id,
+            title: &sig.title,
+            signature_certificate_thumbprint: &sig.thumbprint,
+            content_link: link("content", content),
+            links,
+            signer_type: sig.signer_type,
+        }
+    }
 }
