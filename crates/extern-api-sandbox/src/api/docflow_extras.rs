@@ -21,6 +21,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::api::cloud;
+use crate::api::contents::{MAX_DEPRECATED_CONTENT, deprecated_bytes};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonBody, Path};
 use crate::identity::scope::AccountScope;
@@ -28,7 +29,6 @@ use crate::state::Shared;
 use crate::state::Target;
 use crate::state::urns::DEMAND_ATTACHMENT;
 use crate::state::{Docflow, DocflowDocument, Store};
-use crate::api::contents::{MAX_DEPRECATED_CONTENT, deprecated_bytes};
 use crate::views::{render_docflow, render_document, requisites, supports_recognition};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -535,8 +535,6 @@ async fn patch_document(
     Ok(Json(render_document(&shared, d, document)))
 }
 
-/// The bytes of a stored content, for the deprecated getters (capped as the vendor caps them).
-
 /// The decrypted content as the document's description announces it: `compressed`, so zipped
 /// (as the vendor's Java SDK reads it: PfrReportDssTestScenarioIT unzips what
 /// `getDecryptedContent` answers when `description.compressed` is true).
@@ -582,9 +580,11 @@ async fn encrypted_content(
             "the document has no encrypted content",
         )
     })?;
-    Ok(Json(json!(
-        B64.encode(deprecated_bytes(&shared, &store, sealed.content_id)?)
-    )))
+    Ok(Json(json!(B64.encode(deprecated_bytes(
+        &shared,
+        &store,
+        sealed.content_id
+    )?))))
 }
 
 /// `POST …/documents/{documentId}/decrypt-content-confirm?requestId=&code=&unzip=` (the Java

@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::api::cloud;
+use crate::api::contents::deprecated_bytes;
 use crate::api::docflows;
 use crate::api::print;
 use crate::api::replies;
@@ -38,7 +39,6 @@ use crate::identity::scope::AccountScope;
 use crate::state::Shared;
 use crate::state::Target;
 use crate::state::urns::INVENTORY_DOCFLOW;
-use crate::api::contents::deprecated_bytes;
 use crate::state::{DocflowDocument, Store};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::flows::{catalog, lifecycle};
+use crate::formats::own_documents::robot_document;
 use crate::pki;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
-use crate::formats::own_documents::robot_document;
 use crate::state::derived::{self, Variant};
 use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Signature, SignatureBytes, Store};
 use crate::state::{Robot, Step};
@@ -120,4 +120,3 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
         store.docflows.insert(id, docflow);
     }
 }
-

@@ -47,7 +47,15 @@ pub fn seal(
     derived: Option<uuid::Uuid>,
 ) -> Option<Sealed> {
     let recipients = recipients(store, inn);
-    seal_to(store, account, &recipients, name, plain, compression, derived)
+    seal_to(
+        store,
+        account,
+        &recipients,
+        name,
+        plain,
+        compression,
+        derived,
+    )
 }
 
 /// Zip (one entry, `name`), then encrypt for `recipients` (DER certificates; those that can

@@ -44,7 +44,8 @@ pub fn envelope(recipients: &[Vec<u8>], data: &[u8]) -> Result<Option<Enveloped>
     if parsed.rsa.is_empty() {
         return Ok(None);
     }
-    rsa_envelope(parsed.rsa, data, |_| rand_core::OsRng).map(|sealed| Some((sealed, parsed.serials)))
+    rsa_envelope(parsed.rsa, data, |_| rand_core::OsRng)
+        .map(|sealed| Some((sealed, parsed.serials)))
 }
 
 /// The same envelope every time for the same `seed`: RSA recipients only (OpenSSL draws its own

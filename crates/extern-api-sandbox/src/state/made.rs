@@ -41,7 +41,12 @@ impl Shared {
     }
 
     /// The plain bytes of a docflow document, stored or made.
-    pub fn document_bytes(&self, store: &Store, d: &Docflow, doc: &DocflowDocument) -> Option<Vec<u8>> {
+    pub fn document_bytes(
+        &self,
+        store: &Store,
+        d: &Docflow,
+        doc: &DocflowDocument,
+    ) -> Option<Vec<u8>> {
         match doc.made {
             Made::Stored => store.contents.get(&doc.content_id)?.bytes().ok(),
             _ => made_bytes(d, doc),
@@ -85,7 +90,13 @@ fn made_bytes(d: &Docflow, doc: &DocflowDocument) -> Option<Vec<u8>> {
         }
         Made::Robot { knd } => {
             let report = d.documents.first()?;
-            Some(robot_document(&doc.filename, knd, &report.filename, &d.cu, doc.sent))
+            Some(robot_document(
+                &doc.filename,
+                knd,
+                &report.filename,
+                &d.cu,
+                doc.sent,
+            ))
         }
     }
 }

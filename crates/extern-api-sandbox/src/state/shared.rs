@@ -8,11 +8,11 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use uuid::Uuid;
 
 use crate::pki::{Authority, PkiError, SandboxSigner, Subject};
+use crate::state::Content;
 use crate::state::clock::Clock;
 use crate::state::config::SandboxConfig;
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
 use crate::state::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
-use crate::state::Content;
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
 pub const OTHER_LOGIN: &str = "other@sandbox.local";

@@ -117,7 +117,11 @@ pub fn render_document(shared: &Shared, d: &Docflow, doc: &DocflowDocument) -> V
     serde_json::to_value(document_view(shared, d, doc)).expect("a document serializes")
 }
 
-fn document_view<'a>(shared: &Shared, d: &'a Docflow, doc: &'a DocflowDocument) -> DocumentView<'a> {
+fn document_view<'a>(
+    shared: &Shared,
+    d: &'a Docflow,
+    doc: &'a DocflowDocument,
+) -> DocumentView<'a> {
     let base = format!("{}/documents/{}", docflow_path(d.account_id, d.id), doc.id);
     let mut links = vec![
         Link::to(shared, "self", &base),
@@ -126,9 +130,25 @@ fn document_view<'a>(shared: &Shared, d: &'a Docflow, doc: &'a DocflowDocument) 
     for reply in &doc.replies_due {
         links.push(Link::reply(shared, &base, reply));
     }
-    let decrypted = || Link::to(shared, "decrypted-content", &format!("{base}/decrypted-content"));
-    let encrypted = || Link::to(shared, "encrypted-content", &format!("{base}/encrypted-content"));
-    links.push(Link::to(shared, "related-docflow", &format!("{base}/related")));
+    let decrypted = || {
+        Link::to(
+            shared,
+            "decrypted-content",
+            &format!("{base}/decrypted-content"),
+        )
+    };
+    let encrypted = || {
+        Link::to(
+            shared,
+            "encrypted-content",
+            &format!("{base}/encrypted-content"),
+        )
+    };
+    links.push(Link::to(
+        shared,
+        "related-docflow",
+        &format!("{base}/related"),
+    ));
     links.push(decrypted());
     let content = ContentView {
         decrypted: decrypted(),
@@ -221,7 +241,11 @@ fn docflow_view<'a>(shared: &Shared, d: &'a Docflow, with_documents: bool) -> Do
     ];
     for doc in &d.documents {
         for reply in &doc.replies_due {
-            links.push(Link::reply(shared, &format!("{base}/documents/{}", doc.id), reply));
+            links.push(Link::reply(
+                shared,
+                &format!("{base}/documents/{}", doc.id),
+                reply,
+            ));
         }
     }
     DocflowView {

@@ -6,7 +6,8 @@ mod draft;
 mod task;
 
 pub use docflow::{
-    docflow_json, docflow_path, pfr_reply_path, render_docflow, render_document, requisites, supports_recognition,
+    docflow_json, docflow_path, pfr_reply_path, render_docflow, render_document, requisites,
+    supports_recognition,
 };
 pub use draft::{draft_path, render_signature};
 pub use task::{busy, render_task};
