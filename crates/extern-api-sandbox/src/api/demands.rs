@@ -304,7 +304,7 @@ pub async fn generate(
         knd: Some("1184002".into()),
         okud: None,
         incoming: true,
-        description: json!({
+        description: crate::state::Description::new(&json!({
             "attachments-count": knds.len(),
             "form-versions": knds.iter().map(|k| json!({ "knd": k })).collect::<Vec<_>>(),
             "payer-inn": format!("{}-{}", org.inn, org.kpp),
@@ -316,7 +316,7 @@ pub async fn generate(
             "replies-status": if knds.iter().any(|k| INVENTORY_KNDS.contains(&k.as_str())) { "not-sent" } else { "not-required" },
             "demand-number": demand_number,
             "attachments-requisites": requisites,
-        }),
+        })),
         documents,
         created: now,
         updated: now,
@@ -343,15 +343,23 @@ pub fn after_reply(
             if let Some(d) = docflow.documents.iter_mut().find(|d| d.id == answered) {
                 d.replies_due = vec![ACCEPT.into(), DECLINE.into()];
             }
-            docflow.description["receipt-status"] = json!("accepted");
-            docflow.description["receipt-date"] = json!(crate::state::clock::wire_time(now));
+            docflow.description.edit(|m| {
+                m.insert("receipt-status".into(), json!("accepted"));
+                m.insert(
+                    "receipt-date".into(),
+                    json!(crate::state::clock::wire_time(now)),
+                );
+            });
             "receipt-abonent"
         }
         ACCEPT | DECLINE => {
-            docflow.description["replies-status"] = json!(if reply_type == ACCEPT {
+            let status = if reply_type == ACCEPT {
                 "accepted"
             } else {
                 "declined"
+            };
+            docflow.description.edit(|m| {
+                m.insert("replies-status".into(), json!(status));
             });
             let at = now + Duration::milliseconds(shared.config.robots.acceptance_ms as i64);
             let robot = crate::state::Robot {
@@ -622,7 +630,9 @@ pub async fn generate_letter(
         knd: Some("1166102".into()),
         okud: None,
         incoming: true,
-        description: json!({ "cu": cu, "subject": subject, "recipient-inn": org.inn }),
+        description: crate::state::Description::new(
+            &json!({ "cu": cu, "subject": subject, "recipient-inn": org.inn }),
+        ),
         documents: vec![letter],
         created: now,
         updated: now,

@@ -491,7 +491,7 @@ async fn patch_docflow(
     let now = shared.clock.now();
     let mut store = shared.lock();
     let d = find_docflow(&store, account, id)?;
-    let before = d.description["requisites"].clone();
+    let before = d.description.get("requisites").unwrap_or(Value::Null);
     let after = patched(&before, ops)?;
     let doc_type = d.doc_type.clone();
     let requisites = validate(&before, after, &|k, v| docflow_requisite(&doc_type, k, v))?;
@@ -499,11 +499,9 @@ async fn patch_docflow(
         .docflows
         .get_mut(&id)
         .ok_or_else(|| ApiError::not_found("docflow"))?;
-    if !d.description.is_object() {
-        d.description = json!({});
-    }
-    if d.description["requisites"] != requisites {
-        d.description["requisites"] = requisites;
+    if d.description.edit(|m| {
+        m.insert("requisites".into(), requisites);
+    }) {
         d.updated = now;
     }
     Ok(Json(render_docflow(&shared, d, true)))

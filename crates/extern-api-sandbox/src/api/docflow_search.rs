@@ -206,23 +206,19 @@ fn matches(f: &Filter, d: &Docflow) -> bool {
         && f.okud.as_ref().is_none_or(|k| d.okud.as_ref() == Some(k))
         && f.okpo
             .as_ref()
-            .is_none_or(|k| d.description.get("okpo").and_then(Value::as_str) == Some(k))
+            .is_none_or(|k| d.description.str("okpo").as_ref() == Some(k))
         && f.cu.as_ref().is_none_or(|c| *c == d.cu)
-        && f.demand_number.as_ref().is_none_or(|n| {
-            d.description.get("demand-number").and_then(Value::as_str) == Some(n.as_str())
-        })
-        && f.form_name.as_ref().is_none_or(|n| {
-            d.description
-                .to_string()
-                .to_lowercase()
-                .contains(n.as_str())
-        })
+        && f.demand_number
+            .as_ref()
+            .is_none_or(|n| d.description.str("demand-number").as_ref() == Some(n))
+        && f.form_name
+            .as_ref()
+            .is_none_or(|n| d.description.text().to_lowercase().contains(n.as_str()))
         && f.period.is_none_or(|(from, to)| {
             use chrono::Datelike;
             let year = d
                 .description
-                .get("period-year")
-                .and_then(Value::as_str)
+                .str("period-year")
                 .and_then(|y| y.parse::<i32>().ok());
             year.is_some_and(|y| y >= from.year() && y <= to.year())
         })
@@ -277,14 +273,8 @@ pub(crate) fn related<'a>(
         .filter(move |d| {
             d.account_id == account
                 && only.is_none_or(|t| d.doc_type == t)
-                && d.description
-                    .get("related-docflow-id")
-                    .and_then(Value::as_str)
-                    == Some(df.as_str())
-                && d.description
-                    .get("related-document-id")
-                    .and_then(Value::as_str)
-                    == Some(doc.as_str())
+                && d.description.str("related-docflow-id").as_ref() == Some(&df)
+                && d.description.str("related-document-id").as_ref() == Some(&doc)
         })
 }
 

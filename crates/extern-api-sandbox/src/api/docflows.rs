@@ -236,7 +236,7 @@ pub fn create_from_draft(
         knd: header.knd.clone(),
         okud: header.rosstat_code.clone(),
         incoming: false,
-        description,
+        description: crate::state::Description::new(&description),
         documents,
         created: now,
         updated: now,

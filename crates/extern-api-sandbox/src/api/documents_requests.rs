@@ -235,10 +235,10 @@ async fn generate(
             ),
         ));
     }
-    let registration = docflow.description["registration-number"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let registration = docflow
+        .description
+        .str("registration-number")
+        .unwrap_or_default();
     let body = format!(
         "<S:Body wsu:Id=\"body\"><getDocumentsRequest xmlns=\"urn:sandbox:sedo\"><docflowId>{docflow_id}</docflowId>\
          <regNumber>{registration}</regNumber>{}<requestDate>{}</requestDate></getDocumentsRequest></S:Body>",
@@ -376,8 +376,9 @@ async fn send(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sedoMessage xmlns=\"urn:sandbox:sedo\" type=\"{doc_type}\">\
          <messageId>{message_id}</messageId><docflowId>{docflow_id}</docflowId><regNumber>{}</regNumber>\
          <insurerInn>{}</insurerInn><date>{}</date></sedoMessage>\n",
-        docflow.description["registration-number"]
-            .as_str()
+        docflow
+            .description
+            .str("registration-number")
             .unwrap_or_default(),
         docflow.inn,
         now.to_rfc3339(),
@@ -544,10 +545,10 @@ pub async fn generate_docflow(
         knd: None,
         okud: None,
         incoming: true,
-        description: json!({
+        description: crate::state::Description::new(&json!({
             "registration-number": registration,
             "registration-number-sfr": registration,
-        }),
+        })),
         documents: Vec::new(),
         created: now,
         updated: now,

@@ -113,8 +113,7 @@ struct Subscription {
 fn subscription_number(store: &Store, d: &Docflow, doc_content: Uuid) -> Option<(String, bool)> {
     let draft = d
         .description
-        .get("original-draft-id")
-        .and_then(Value::as_str)
+        .str("original-draft-id")
         .and_then(|s| s.parse::<Uuid>().ok())
         .and_then(|id| store.drafts.get(&id))
         .and_then(|draft| draft.meta.payer.as_ref());

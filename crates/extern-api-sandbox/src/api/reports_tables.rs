@@ -337,10 +337,9 @@ fn organizations(
 fn reported_period_end(d: &Docflow, form: &Form) -> Option<NaiveDate> {
     if let Some(end) = d
         .description
-        .get("period-end")
-        .and_then(Value::as_str)
-        .and_then(|s| s.get(..10))
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .str("period-end")
+        .and_then(|s| s.get(..10).map(str::to_string))
+        .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
     {
         return Some(end);
     }
@@ -605,7 +604,7 @@ async fn report_docflows(
                 "form": info,
                 "recipient": (!d.cu.is_empty()).then_some(d.cu.as_str()),
                 "send-date": crate::state::clock::wire_time(d.created),
-                "correction-number": d.description.get("correction-number").and_then(Value::as_i64),
+                "correction-number": d.description.get("correction-number").and_then(|n| n.as_i64()),
                 "report-status": docflow_status(d),
             })
         })

@@ -294,7 +294,7 @@ fn sedo_subscription(account: Uuid, organization: Uuid, inn: &str, kpp: &str) ->
         knd: None,
         okud: None,
         incoming: false,
-        description: serde_json::json!({}),
+        description: crate::state::Description::new(&serde_json::json!({})),
         documents: Vec::new(),
         created: now,
         updated: now,

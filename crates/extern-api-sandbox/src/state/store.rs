@@ -221,7 +221,7 @@ pub struct Docflow {
     pub knd: Option<String>,
     pub okud: Option<String>,
     pub incoming: bool,
-    pub description: Value,
+    pub description: crate::state::Description,
     pub documents: Vec<DocflowDocument>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,

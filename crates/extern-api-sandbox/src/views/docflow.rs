@@ -53,7 +53,7 @@ struct DocflowView<'a> {
     doc_type: &'a str,
     status: String,
     success_state: String,
-    description: &'a Value,
+    description: &'a crate::state::Description,
     links: Vec<Link<'a>>,
     send_date: String,
     last_change_date: String,
@@ -295,9 +295,9 @@ fn initial_requisites(d: &Docflow, doc: &DocflowDocument) -> Value {
         .filter(|x| x.doc_type == DEMAND_ATTACHMENT)
         .position(|x| x.id == doc.id);
     let mut v = index
-        .and_then(|i| d.description["attachments-requisites"].get(i))
+        .zip(d.description.get("attachments-requisites"))
+        .and_then(|(i, all)| all.get(i).cloned())
         .filter(|v| v.is_object())
-        .cloned()
         .unwrap_or_else(|| json!({}));
     if let Value::Object(m) = &mut v {
         m.entry("demand-inn-list").or_insert_with(|| json!([]));
