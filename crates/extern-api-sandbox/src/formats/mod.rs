@@ -7,4 +7,5 @@ pub mod forms;
 pub mod own_documents;
 pub mod pdf;
 pub mod report_file;
+pub mod serial;
 pub mod wire;

@@ -5,6 +5,7 @@
 //! valid at the sandbox's clock.
 
 pub(crate) mod gost;
+pub(crate) mod keys;
 pub(crate) mod sealing;
 
 use std::io::Read;
@@ -114,7 +115,7 @@ enum SignerKey {
 }
 
 /// What the sandbox knows of a certificate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertInfo {
     pub inn: Option<String>,
     pub common_name: String,

@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::pki::SandboxSigner;
 
 /// How the holder confirms an operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConfirmType {
     #[serde(rename = "sms")]
     Sms,
@@ -18,7 +18,9 @@ pub enum ConfirmType {
 }
 
 /// A certificate whose key lives in the sandbox.
+#[derive(Serialize, Deserialize)]
 pub struct CloudCertificate {
+    #[serde(with = "arc_signer")]
     pub signer: Arc<SandboxSigner>,
     pub thumbprint: String,
     pub confirm: ConfirmType,
@@ -34,7 +36,7 @@ impl std::fmt::Debug for CloudCertificate {
 }
 
 /// What an operation signs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     Draft(Uuid),
     Reply {
@@ -54,7 +56,7 @@ pub enum Target {
 }
 
 /// A signing waiting for its confirmation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Operation {
     pub request_id: String,
     pub account_id: Uuid,
@@ -65,4 +67,21 @@ pub struct Operation {
     pub expires: DateTime<Utc>,
     /// The myDSS task, when confirmed in the app.
     pub task: Option<Uuid>,
+}
+
+/// A cloud certificate's signer as a data directory keeps it (shared by `Arc` while running).
+mod arc_signer {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::pki::SandboxSigner;
+
+    pub fn serialize<S: Serializer>(signer: &Arc<SandboxSigner>, s: S) -> Result<S::Ok, S::Error> {
+        signer.as_ref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<SandboxSigner>, D::Error> {
+        SandboxSigner::deserialize(d).map(Arc::new)
+    }
 }

@@ -7,16 +7,16 @@ use std::path::PathBuf;
 use uuid::Uuid;
 
 /// Where the bytes of one part are.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum PartData {
     /// Uploaded parts: spooled to a file as they stream in.
     File(PathBuf),
     /// The sandbox's own small documents (receipts, notices): kept in memory.
-    Memory(bytes::Bytes),
+    Memory(#[serde(with = "crate::formats::serial::base64")] bytes::Bytes),
 }
 
 /// One stored content: its declared total and the parts received so far.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Content {
     pub account_id: Uuid,
     pub total: Option<u64>,
@@ -87,7 +87,7 @@ impl Content {
 }
 
 /// An encrypted variant of a document: its content and whom it is encrypted for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sealed {
     pub content_id: uuid::Uuid,
     /// Serial numbers (hex) of the recipients' certificates.

@@ -3,7 +3,7 @@
 //! a million docflows are held at once. It is written whole when rendered and read a key at a
 //! time by searches; the few edits (requisites, a demand's receipt) parse and write it again.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -62,6 +62,13 @@ impl Description {
 impl Serialize for Description {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(s)
+    }
+}
+
+/// Read back from a data directory: the JSON text as it was written.
+impl<'de> Deserialize<'de> for Description {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(d).map(Self)
     }
 }
 

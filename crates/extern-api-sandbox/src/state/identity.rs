@@ -5,23 +5,25 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// A certificate login waiting for its second step.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Challenge {
+    #[serde(with = "crate::formats::serial::base64")]
     pub random: Vec<u8>,
     pub login: String,
     pub expires: DateTime<Utc>,
 }
 
 /// A partner allowed to log its users in with JWTs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Partner {
+    #[serde(with = "crate::formats::serial::rsa_public_key")]
     pub key: rsa::RsaPublicKey,
     pub service_user_id: String,
     pub login: String,
 }
 
 /// A device-flow login.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DeviceLogin {
     pub user_code: String,
     pub expires: DateTime<Utc>,
@@ -30,7 +32,7 @@ pub struct DeviceLogin {
 }
 
 /// A user who shares their events with a subscriber (an integrator's service, its client id).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Publisher {
     pub id: Uuid,
     pub login: String,

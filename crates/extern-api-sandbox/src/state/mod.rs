@@ -17,6 +17,7 @@ mod robot;
 mod sedo;
 mod shared;
 mod store;
+mod tracked;
 pub mod urns;
 pub mod vocabulary;
 mod warrant;

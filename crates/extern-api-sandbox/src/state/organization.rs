@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// What the sandbox keeps of an organization besides [`Organization`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationSettings {
     /// The last `update-signer` body. Nothing renders it yet: `GET …/organizations/{orgId}`
     /// shows no control units in the sandbox.
@@ -19,7 +19,7 @@ pub struct OrganizationSettings {
 
 /// An employee's Gosuslugi authorization: the API key, and until when its signature lets the
 /// service refresh the token.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GosuslugiAuthorization {
     pub uid: String,
     pub expires: DateTime<Utc>,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct RealtyStore {
     /// `sessionId` → the session.
     pub sessions: HashMap<String, Session>,
@@ -20,7 +20,7 @@ pub struct RealtyStore {
     pub paid: BTreeSet<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub user_id: Uuid,
     pub account_id: Uuid,
@@ -29,7 +29,7 @@ pub struct Session {
 }
 
 /// Where a docflow stands; the robot moves it on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stage {
     /// Registration: waiting for every participant's signature.
     AwaitingSignatures,
@@ -45,7 +45,7 @@ pub enum Stage {
     Failed,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RealtyFile {
     pub id: Uuid,
     /// `statement`, `egrn:extract_info:xml`, …
@@ -56,7 +56,7 @@ pub struct RealtyFile {
 }
 
 /// A participant who must sign, and the statement they sign.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Signatory {
     pub person: Value,
     /// "Surname Name Patronymic", compared with the signer certificate's name.
@@ -64,13 +64,13 @@ pub struct Signatory {
     pub statement: Uuid,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Payment {
     pub uin: String,
     pub summ: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RealtyDocflow {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -106,7 +106,7 @@ impl RealtyDocflow {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NewsEntry {
     pub date: DateTime<Utc>,
     /// The docflow as it was at that moment.

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 
 /// One answer of an authority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     Receipt,
     Accepted,
@@ -19,7 +19,7 @@ pub enum Step {
 }
 
 /// The answers still to come for one docflow.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Robot {
     pub steps: VecDeque<(DateTime<Utc>, Step)>,
 }

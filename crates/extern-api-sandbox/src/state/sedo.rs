@@ -7,7 +7,7 @@ use uuid::Uuid;
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// A generated PFR reply and its documents.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PfrReply {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -18,6 +18,7 @@ pub struct PfrReply {
     pub doc_type: String,
     /// The certificate the reply was generated for: its documents are encrypted for it and it
     /// must sign them.
+    #[serde(with = "crate::formats::serial::base64")]
     pub certificate: Vec<u8>,
     pub documents: Vec<PfrReplyDocument>,
     pub created: DateTime<Utc>,
@@ -25,17 +26,19 @@ pub struct PfrReply {
 }
 
 /// A generated documents request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocumentsRequest {
     pub id: Uuid,
     pub account_id: Uuid,
     pub docflow_id: Uuid,
     /// The certificate it is generated for: the raw signature is checked against its key.
+    #[serde(with = "crate::formats::serial::base64")]
     pub certificate: Vec<u8>,
     /// The SOAP body (`wsu:Id="body"`) the signature covers.
     pub body: String,
     /// `ds:SignedInfo`, which is the data to sign.
     pub signed_info: String,
+    #[serde(with = "crate::formats::serial::base64_opt")]
     pub signature: Option<Vec<u8>>,
     pub created: DateTime<Utc>,
     pub sent: bool,
@@ -64,14 +67,17 @@ impl DocumentsRequest {
 }
 
 /// One document of a PFR reply.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PfrReplyDocument {
     pub id: Uuid,
     pub filename: String,
     /// CMS EnvelopedData of the generated document for the reply's certificate.
+    #[serde(with = "crate::formats::serial::base64_opt")]
     pub encrypted: Option<Vec<u8>>,
     /// What the subscriber stored as the decrypted document (the service does not compare it with
     /// what it generated: PfrReportCloudTestScenarioIT stores random bytes and sends).
+    #[serde(with = "crate::formats::serial::base64_opt")]
     pub decrypted: Option<Vec<u8>>,
+    #[serde(with = "crate::formats::serial::base64_opt")]
     pub signature: Option<Vec<u8>>,
 }

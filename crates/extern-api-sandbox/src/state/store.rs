@@ -5,15 +5,19 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::formats::wire::DraftMeta;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::formats::serial::{Interned, base64, base64_opt, interned, interned_opt};
 use uuid::Uuid;
 
 use crate::pki::CertInfo;
 use crate::state::Content;
 use crate::state::Robot;
+use crate::state::tracked::Tracked;
 use crate::state::vocabulary::{DocflowStatus, DraftStatus, SuccessState, TaskState};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
     pub id: Uuid,
     pub inn: String,
@@ -23,7 +27,7 @@ pub struct Account {
     pub users: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Organization {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -34,7 +38,7 @@ pub struct Organization {
 }
 
 /// An issued access or refresh token.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Token {
     pub login: String,
     pub client_id: String,
@@ -42,26 +46,28 @@ pub struct Token {
 }
 
 /// A certificate the sandbox issued as an organization's signer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SignerCertificate {
+    #[serde(with = "base64")]
     pub der: Vec<u8>,
     pub info: CertInfo,
     pub kpp: Option<String>,
 }
 
 /// A detached signature attached to a document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Signature {
     pub id: Uuid,
     /// Shared on clone: a draft's signatures move into its docflow without a copy.
     pub bytes: SignatureBytes,
     pub thumbprint: String,
     pub title: String,
-    pub signer_type: &'static str,
+    #[serde(with = "interned")]
+    pub signer_type: Interned,
 }
 
 /// Which of the sandbox's own signers made a signature.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub enum OwnSigner {
     Operator,
     Inspection,
@@ -70,7 +76,8 @@ pub enum OwnSigner {
 /// A signature's bytes. The sandbox's own signatures of the documents its operator and robots
 /// generate are made on first read from the signed content and then kept: most are never read,
 /// and signing is the dearest step of holding many docflows (time and memory alike).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "SignatureRecord", into = "SignatureRecord")]
 pub enum SignatureBytes {
     Stored(bytes::Bytes),
     Deferred(std::sync::Arc<DeferredSignature>),
@@ -105,6 +112,35 @@ impl SignatureBytes {
     }
 }
 
+/// How a signature's bytes are written to a data directory: a deferred signature as what makes
+/// it (it is made again when read).
+#[derive(Serialize, Deserialize)]
+enum SignatureRecord {
+    Stored(#[serde(with = "base64")] bytes::Bytes),
+    Deferred { by: OwnSigner, content_id: Uuid },
+}
+
+impl From<SignatureBytes> for SignatureRecord {
+    fn from(b: SignatureBytes) -> Self {
+        match b {
+            SignatureBytes::Stored(b) => Self::Stored(b),
+            SignatureBytes::Deferred(d) => Self::Deferred {
+                by: d.by,
+                content_id: d.content_id,
+            },
+        }
+    }
+}
+
+impl From<SignatureRecord> for SignatureBytes {
+    fn from(r: SignatureRecord) -> Self {
+        match r {
+            SignatureRecord::Stored(b) => Self::Stored(b),
+            SignatureRecord::Deferred { by, content_id } => Self::deferred(by, content_id),
+        }
+    }
+}
+
 impl From<Vec<u8>> for SignatureBytes {
     fn from(v: Vec<u8>) -> Self {
         Self::Stored(v.into())
@@ -117,7 +153,7 @@ impl From<bytes::Bytes> for SignatureBytes {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DraftDocument {
     pub id: Uuid,
     pub content_id: Option<Uuid>,
@@ -130,7 +166,7 @@ pub struct DraftDocument {
     pub signatures: Vec<Signature>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Draft {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -141,25 +177,28 @@ pub struct Draft {
     /// The check/prepare/send task running on the draft: it locks the draft (409).
     pub busy_task: Option<Uuid>,
     /// The docflow type a built draft creates (inventory, letter); others follow the recipient.
-    pub docflow_type: Option<&'static str>,
+    #[serde(with = "interned_opt")]
+    pub docflow_type: Option<Interned>,
 }
 
 /// A long operation and where it belongs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Task {
     pub id: Uuid,
     pub account_id: Uuid,
     pub owner: Uuid,
-    pub kind: &'static str,
+    #[serde(with = "interned")]
+    pub kind: Interned,
     pub state: TaskState,
     pub result: Option<Value>,
     pub error: Option<Value>,
     /// Cloud operations: `AwaitingForConfirmation`, `Completed`, `CanceledByUser`, `Timeout`…
-    pub progress: Option<&'static str>,
+    #[serde(with = "interned_opt")]
+    pub progress: Option<Interned>,
 }
 
 /// Who produced a docflow document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
     /// The subscriber: the report and its attachments, and the replies they send.
     Sender,
@@ -172,7 +211,7 @@ pub enum Origin {
 /// How a docflow document's bytes are kept. The sandbox's own small documents are made again on
 /// each read from what the docflow records (their content ids are [`crate::state::derived`]
 /// ids): most are never read, and a million docflows must fit in memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Made {
     /// Stored as a content (uploaded, or made once and kept).
     Stored,
@@ -180,17 +219,21 @@ pub enum Made {
     /// when the docflow has no main document).
     Operator { report: Option<u16> },
     /// A robot's answer (form `knd`) to the docflow's first document.
-    Robot { knd: &'static str },
+    Robot {
+        #[serde(with = "interned")]
+        knd: Interned,
+    },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocflowDocument {
     pub id: Uuid,
     pub origin: Origin,
     pub made: Made,
     pub doc_type: String,
     pub filename: String,
-    pub content_type: &'static str,
+    #[serde(with = "interned")]
+    pub content_type: Interned,
     pub content_id: Uuid,
     pub size: u64,
     pub signatures: Vec<Signature>,
@@ -204,7 +247,7 @@ pub struct DocflowDocument {
     pub sent: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Docflow {
     pub id: Uuid,
     /// Its place in creation order ([`Store::docflow_order`]): names it in derived content ids.
@@ -229,7 +272,7 @@ pub struct Docflow {
 }
 
 /// A reply (receipt, notice) generated for a docflow document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reply {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -237,21 +280,25 @@ pub struct Reply {
     pub document_id: Uuid,
     pub doc_type: String,
     pub filename: String,
+    #[serde(with = "base64")]
     pub content: Vec<u8>,
+    #[serde(with = "base64")]
     pub certificate: Vec<u8>,
+    #[serde(with = "base64_opt")]
     pub signature: Option<Vec<u8>>,
     pub sent: bool,
 }
 
 /// One docflow state change in the events feed. Compact: the docflow's type, INN and KPP are
 /// read from the docflow when the feed is rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub seq: u64,
     pub account_id: Uuid,
     pub docflow_id: Uuid,
     /// `urn:transaction:` + this.
-    pub new_state: &'static str,
+    #[serde(with = "interned")]
+    pub new_state: Interned,
     pub at: DateTime<Utc>,
 }
 
@@ -261,16 +308,16 @@ pub struct Store {
     pub accounts: Vec<Account>,
     pub organizations: Vec<Organization>,
     pub passwords: HashMap<String, String>,
-    pub access_tokens: HashMap<String, Token>,
-    pub refresh_tokens: HashMap<String, Token>,
+    pub access_tokens: Tracked<String, Token>,
+    pub refresh_tokens: Tracked<String, Token>,
     pub signers: Vec<SignerCertificate>,
-    pub contents: HashMap<Uuid, Content>,
-    pub drafts: HashMap<Uuid, Draft>,
-    pub tasks: HashMap<Uuid, Task>,
-    pub docflows: HashMap<Uuid, Docflow>,
+    pub contents: Tracked<Uuid, Content>,
+    pub drafts: Tracked<Uuid, Draft>,
+    pub tasks: Tracked<Uuid, Task>,
+    pub docflows: Tracked<Uuid, Docflow>,
     /// Docflow ids in creation order (search pages are stable).
     pub docflow_order: Vec<Uuid>,
-    pub replies: HashMap<Uuid, Reply>,
+    pub replies: Tracked<Uuid, Reply>,
     pub events: Vec<Event>,
     /// Seeds the sandbox's randomness where it must repeat itself (derived envelopes).
     pub seed: [u8; 32],

@@ -32,6 +32,17 @@ macro_rules! vocabulary {
                 s.serialize_str(self.as_str())
             }
         }
+
+        /// Read back from a data directory (the vendor's spelling).
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                match text.as_ref() {
+                    $($wire => Ok(Self::$variant),)+
+                    other => Err(serde::de::Error::unknown_variant(other, &[$($wire),+])),
+                }
+            }
+        }
     };
 }
 

@@ -10,7 +10,7 @@ use super::{Organization, Store};
 /// `Warrant` (Models/Warrants/Warrant.cs): the issuer (`issuer.issuer-organization`) is the
 /// organization, the sender (`sender.sender-individual` or `sender.sender-organization`) the
 /// representative it trusts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Warrant {
     /// The machine-readable warrant's id.
     pub id: Uuid,
