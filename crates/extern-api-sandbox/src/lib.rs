@@ -88,6 +88,8 @@ impl Sandbox {
     pub async fn bind(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Self> {
         // The keys first: GOST mode without GOST fails before anything listens.
         let shared = Arc::new(state::Shared::new(config.clone())?);
+        state::persist::Saver::start(Arc::downgrade(&shared));
+        api::tasks::resume(&shared);
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         shared.set_base_url(format!("http://{addr}"));
@@ -100,10 +102,15 @@ impl Sandbox {
             loop {
                 interval.tick().await;
                 let now = ticker.clock.now();
-                let mut store = ticker.lock();
-                flows::robots::run_due(&ticker, &mut store, now);
-                realty::run_due(&ticker, &mut store, now);
-                api::cloud::expire(&mut store, now);
+                // Quietly: most ticks find nothing due, and a counted change would make the
+                // next answer wait for a data directory's save.
+                let mut store = ticker.lock_quietly();
+                if anything_due(&store, now) {
+                    ticker.count_change();
+                    flows::robots::run_due(&ticker, &mut store, now);
+                    realty::run_due(&ticker, &mut store, now);
+                    api::cloud::expire(&mut store, now);
+                }
             }
         });
         tokio::spawn(async move {
@@ -186,10 +193,21 @@ impl Sandbox {
     }
 }
 
+/// Whether a robot's step, a Reestro step or a cloud operation's expiry falls due at `now`.
+fn anything_due(store: &state::Store, now: chrono::DateTime<chrono::Utc>) -> bool {
+    store.robot_queue.first().is_some_and(|(at, _)| *at <= now)
+        || store.realty.queue.first().is_some_and(|(at, _)| *at <= now)
+        || store.cloud_operations.values().any(|o| o.expires <= now)
+}
+
 impl Drop for Sandbox {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        // What changed since the last save, before the process may end.
+        if let Some(saver) = &self.shared.saver {
+            saver.save(&self.shared);
         }
     }
 }

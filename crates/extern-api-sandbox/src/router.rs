@@ -31,6 +31,19 @@ use crate::state::Shared;
 
 /// Puts an `X-Kontur-Trace-Id` on every response and makes it visible to error bodies. A handler
 /// that panics answers 500 in the vendor's error shape, logged, instead of dropping the connection.
+/// With a data directory, no answer leaves before the state it shows is written (its own
+/// changes, and the robots' it reads): what a client has seen survives the sandbox's being
+/// killed. Without changes since the last save, nothing waits.
+async fn saved(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    shared.saved().await;
+    response
+}
+
 async fn trace(request: Request, next: Next) -> Response {
     use futures::FutureExt;
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -330,6 +343,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         // Contents parts stream to disk under their own limit; other bodies stay small.
         .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(middleware::from_fn_with_state(shared.clone(), saved))
         .layer(middleware::from_fn(trace))
         .with_state(shared)
 }

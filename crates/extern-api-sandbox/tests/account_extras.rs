@@ -20,7 +20,7 @@ async fn main_org(api: &Api) -> String {
 
 /// The other seeded user: their token and their account.
 async fn other_user(api: &Api) -> (String, String) {
-    let token = login(&api.http, &api.sandbox, extern_api_sandbox::OTHER_LOGIN).await;
+    let token = login(&api.http, api.sandbox(), extern_api_sandbox::OTHER_LOGIN).await;
     let r = api
         .http
         .get(api.url("/v1"))

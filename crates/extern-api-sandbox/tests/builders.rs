@@ -196,7 +196,7 @@ async fn a_demand_answered_with_an_inventory_end_to_end() {
                 link["href"]
                     .as_str()
                     .unwrap()
-                    .trim_start_matches(api.sandbox.url().as_str()),
+                    .trim_start_matches(api.sandbox().url().as_str()),
             )
             .await
             .body;
@@ -345,7 +345,7 @@ async fn letters_need_a_region_and_are_delivered() {
                 link["href"]
                     .as_str()
                     .unwrap()
-                    .trim_start_matches(api.sandbox.url().as_str()),
+                    .trim_start_matches(api.sandbox().url().as_str()),
             )
             .await
             .body;
@@ -457,7 +457,7 @@ async fn build_and_send(
                 link["href"]
                     .as_str()
                     .unwrap()
-                    .trim_start_matches(api.sandbox.url().as_str()),
+                    .trim_start_matches(api.sandbox().url().as_str()),
             )
             .await
             .body;

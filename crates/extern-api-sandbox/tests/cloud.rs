@@ -223,7 +223,7 @@ async fn mydss_denial_and_timeout() {
         .send(Method::POST, &format!("{path}/cloud-sign"), None)
         .await
         .body;
-    api.sandbox
+    api.sandbox()
         .advance_clock(std::time::Duration::from_secs(301));
     let timed_out = api
         .get(&format!(

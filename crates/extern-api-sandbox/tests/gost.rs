@@ -760,7 +760,7 @@ async fn a_certificate_login_with_a_gost_key() {
         async move {
             answer(
                 api.http
-                    .post(api.sandbox.token_url())
+                    .post(api.sandbox().token_url())
                     .form(&[
                         ("grant_type", "certificate"),
                         ("client_id", "sandbox"),

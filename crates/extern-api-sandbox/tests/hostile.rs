@@ -41,7 +41,7 @@ async fn certificate_names_with_leading_hash_or_spaces_are_issued() {
         let r = api
             .http
             .post(api.url("/test-tools/v1/generate-certificate"))
-            .header("X-Kontur-Apikey", &api.sandbox.config().api_key)
+            .header("X-Kontur-Apikey", &api.sandbox().config().api_key)
             .json(&json!({ "inn": "6676130154", "kpp": "667601001", "fio": fio, "algorithm": "ecdsa" }))
             .send()
             .await
@@ -58,7 +58,7 @@ async fn the_clock_saturates_and_logins_still_work() {
         let r = api
             .http
             .post(api.url("/test-tools/v1/advance-clock"))
-            .header("X-Kontur-Apikey", &api.sandbox.config().api_key)
+            .header("X-Kontur-Apikey", &api.sandbox().config().api_key)
             .json(&json!({ "seconds": ten_years }))
             .send()
             .await
@@ -66,6 +66,6 @@ async fn the_clock_saturates_and_logins_still_work() {
         assert_eq!(r.status(), 200);
     }
     // Twelve centuries asked, a thousand years given; the token endpoint still answers.
-    let token = login(&api.http, &api.sandbox, "user@sandbox.local").await;
+    let token = login(&api.http, api.sandbox(), "user@sandbox.local").await;
     assert!(!token.is_empty());
 }

@@ -141,7 +141,7 @@ async fn tokens_expire_on_the_sandbox_clock() {
     };
     let api = Api::start_with(config).await;
     assert_eq!(api.get("/v1").await.status, 200);
-    api.sandbox.advance_clock(Duration::from_secs(61));
+    api.sandbox().advance_clock(Duration::from_secs(61));
     let a = api.get("/v1").await;
     assert_eq!(a.status, 401);
     assert_eq!(a.body["id"], "urn:error:externapi:unauthorized");
@@ -205,7 +205,7 @@ async fn legacy_api_key_and_auth_sid() {
 #[tokio::test]
 async fn other_and_unknown_accounts_are_forbidden_and_empty_ids_bad() {
     let api = Api::start().await;
-    let other_token = login(&api.http, &api.sandbox, OTHER_LOGIN).await;
+    let other_token = login(&api.http, api.sandbox(), OTHER_LOGIN).await;
     let r = api
         .http
         .get(api.url("/v1"))

@@ -134,7 +134,7 @@ async fn send_inventory(api: &Api, signer: &Signer) -> (Inventory, Value) {
     for link in listed["documents"].as_array().unwrap() {
         let href = link["href"].as_str().unwrap();
         let doc = api
-            .get(href.trim_start_matches(api.sandbox.url().as_str()))
+            .get(href.trim_start_matches(api.sandbox().url().as_str()))
             .await
             .body;
         if doc["signatures"].as_array().unwrap().is_empty() {

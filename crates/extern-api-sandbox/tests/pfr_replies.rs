@@ -93,7 +93,7 @@ async fn pfr_docflow(api: &Api, signer: &Signer) -> Value {
                 link["href"]
                     .as_str()
                     .unwrap()
-                    .trim_start_matches(api.sandbox.url().as_str()),
+                    .trim_start_matches(api.sandbox().url().as_str()),
             )
             .await
             .body;

@@ -222,7 +222,7 @@ async fn answering_kv_before_iv_passes_through_response_processed() {
         state(&processed),
         ("response-processed".into(), "neutral".into())
     );
-    api.sandbox
+    api.sandbox()
         .advance_clock(std::time::Duration::from_secs(3_601));
     let df = api.get(&api.acc(&format!("/docflows/{id}"))).await.body;
     assert_eq!(state(&df), ("response-arrived".into(), "successful".into()));

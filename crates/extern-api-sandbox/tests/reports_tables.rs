@@ -19,7 +19,7 @@ async fn main_org(api: &Api) -> String {
 
 /// The other seeded user's account: foreign to the main user.
 async fn foreign_account(api: &Api) -> String {
-    let token = login(&api.http, &api.sandbox, extern_api_sandbox::OTHER_LOGIN).await;
+    let token = login(&api.http, api.sandbox(), extern_api_sandbox::OTHER_LOGIN).await;
     let r = api
         .http
         .get(api.url("/v1"))

@@ -241,7 +241,7 @@ async fn an_expired_or_not_yet_valid_warrant_is_refused() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     // The access token has expired on the way (it lives a day): log in again.
-    w.api.token = login(&w.api.http, &w.api.sandbox, "user@sandbox.local").await;
+    w.api.token = login(&w.api.http, w.api.sandbox(), "user@sandbox.local").await;
     let api = &w.api;
     refused(
         api,
@@ -269,7 +269,7 @@ async fn a_warrant_of_another_organization_is_refused() {
     let api = &w.api;
     // Another client of the sandbox registers a warrant for its own organization, trusting our
     // representative; it is no warrant of our payer.
-    let token = login(&api.http, &api.sandbox, extern_api_sandbox::OTHER_LOGIN).await;
+    let token = login(&api.http, api.sandbox(), extern_api_sandbox::OTHER_LOGIN).await;
     let get = |path: String| {
         let req = api.http.get(api.url(&path)).bearer_auth(&token);
         async move { answer(req.send().await.unwrap()).await }

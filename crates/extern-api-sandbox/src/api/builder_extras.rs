@@ -33,7 +33,7 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 
 /// The task type of a documents preparation. Our name: the vendor's material names none (the
 /// C# SDK reads the task as `ApiTaskResult<DraftsBuilderPrepareDocumentsResult>` only).
-const PREPARE_TASK: &str = "urn:task-type:draftsBuilderDocumentsPrepare";
+pub(crate) const PREPARE_TASK: &str = "urn:task-type:draftsBuilderDocumentsPrepare";
 
 pub fn routes() -> Router<Arc<Shared>> {
     let b = "/v1/{account}/drafts/builders/{builder}";
@@ -166,28 +166,31 @@ pub async fn prepare_documents(
         store.tasks.insert(task.id, task.clone());
         task
     };
-    let runner = shared.clone();
-    let task_id = task.id;
-    tokio::spawn(
-        crate::http::error::TRACE_ID.scope(current_trace_id(), async move {
-            tokio::time::sleep(runner.config.task_delay()).await;
-            let mut store = runner.lock();
-            let outcome = store.builders.get(&id).map(|b| problems(&store, b));
-            if let Some(t) = store.tasks.get_mut(&task_id) {
-                match outcome {
-                    Some(errors) => {
-                        t.state = TaskState::Succeed;
-                        t.result = Some(json!({ "error-drafts-builder-documents": errors }));
-                    }
-                    None => {
-                        t.state = TaskState::Failed;
-                        t.error = Some(ApiError::not_found("drafts builder").body());
-                    }
-                }
-            }
-        }),
-    );
+    tokio::spawn(crate::http::error::TRACE_ID.scope(
+        current_trace_id(),
+        prepare_task(shared.clone(), id, task.id),
+    ));
     Ok((StatusCode::ACCEPTED, Json(crate::views::render_task(&task))).into_response())
+}
+
+/// The prepare task: waits the configured time, then lists the builder's problems (also
+/// resumed by a restarted sandbox, see [`crate::api::tasks::resume`]).
+pub(crate) async fn prepare_task(shared: Arc<Shared>, id: Uuid, task: Uuid) {
+    tokio::time::sleep(shared.config.task_delay()).await;
+    let mut store = shared.lock();
+    let outcome = store.builders.get(&id).map(|b| problems(&store, b));
+    if let Some(t) = store.tasks.get_mut(&task) {
+        match outcome {
+            Some(errors) => {
+                t.state = TaskState::Succeed;
+                t.result = Some(json!({ "error-drafts-builder-documents": errors }));
+            }
+            None => {
+                t.state = TaskState::Failed;
+                t.error = Some(ApiError::not_found("drafts builder").body());
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -634,8 +634,7 @@ pub async fn build(
             id: Uuid::new_v4(),
             account_id: account,
             owner: id,
-            // The Java SDK's TaskType: `urn:task-type:draftBuilderBuild`.
-            kind: "urn:task-type:draftBuilderBuild",
+            kind: BUILD_TASK,
             state: TaskState::Running,
             result: None,
             error: None,
@@ -644,30 +643,37 @@ pub async fn build(
         store.tasks.insert(task.id, task.clone());
         task
     };
-    let runner = shared.clone();
-    tokio::spawn(
-        crate::http::error::TRACE_ID.scope(current_trace_id(), async move {
-            tokio::time::sleep(runner.config.task_delay()).await;
-            let mut store = runner.lock();
-            let outcome = run_build(&mut store, account, id, runner.clock.now());
-            if let Some(b) = store.builders.get_mut(&id) {
-                b.status = if outcome.is_ok() { "finished" } else { "new" };
-            }
-            if let Some(t) = store.tasks.get_mut(&task.id) {
-                match outcome {
-                    Ok(result) => {
-                        t.state = TaskState::Succeed;
-                        t.result = Some(result);
-                    }
-                    Err(e) => {
-                        t.state = TaskState::Failed;
-                        t.error = Some(e.body());
-                    }
-                }
-            }
-        }),
-    );
+    tokio::spawn(crate::http::error::TRACE_ID.scope(
+        current_trace_id(),
+        build_task(shared.clone(), account, id, task.id),
+    ));
     Ok((StatusCode::ACCEPTED, Json(crate::views::render_task(&task))).into_response())
+}
+
+/// The Java SDK's TaskType: `urn:task-type:draftBuilderBuild`.
+pub(crate) const BUILD_TASK: &str = "urn:task-type:draftBuilderBuild";
+
+/// The build task: waits the configured time, then builds the drafts (also resumed by a
+/// restarted sandbox, see [`crate::api::tasks::resume`]).
+pub(crate) async fn build_task(shared: Arc<Shared>, account: Uuid, id: Uuid, task: Uuid) {
+    tokio::time::sleep(shared.config.task_delay()).await;
+    let mut store = shared.lock();
+    let outcome = run_build(&mut store, account, id, shared.clock.now());
+    if let Some(b) = store.builders.get_mut(&id) {
+        b.status = if outcome.is_ok() { "finished" } else { "new" };
+    }
+    if let Some(t) = store.tasks.get_mut(&task) {
+        match outcome {
+            Ok(result) => {
+                t.state = TaskState::Succeed;
+                t.result = Some(result);
+            }
+            Err(e) => {
+                t.state = TaskState::Failed;
+                t.error = Some(e.body());
+            }
+        }
+    }
 }
 
 /// `GET …/builders/{id}/tasks/{taskId}`

@@ -102,6 +102,44 @@ async fn start(
     Ok((status, Json(render_task(&task))).into_response())
 }
 
+/// Takes up the tasks a stopped sandbox left running (a data directory's, see
+/// `state::persist`): they run again from their start, as if just begun.
+pub fn resume(shared: &Arc<Shared>) {
+    let running: Vec<Task> = shared
+        .lock()
+        .tasks
+        .values()
+        .filter(|t| t.state == TaskState::Running)
+        .cloned()
+        .collect();
+    for task in running {
+        let draft_op = [Operation::Check, Operation::Prepare, Operation::Send]
+            .into_iter()
+            .find(|op| op.task_type() == task.kind);
+        let shared = shared.clone();
+        match (draft_op, task.kind) {
+            (Some(op), _) => {
+                tokio::spawn(run(shared, task.id, task.owner, op));
+            }
+            (None, crate::api::builders::BUILD_TASK) => {
+                tokio::spawn(crate::api::builders::build_task(
+                    shared,
+                    task.account_id,
+                    task.owner,
+                    task.id,
+                ));
+            }
+            (None, crate::api::builder_extras::PREPARE_TASK) => {
+                tokio::spawn(crate::api::builder_extras::prepare_task(
+                    shared, task.owner, task.id,
+                ));
+            }
+            // Cloud operations wait for their confirmation, which is kept.
+            _ => {}
+        }
+    }
+}
+
 /// The task itself: wait the configured time, check off the async workers, then record the result.
 async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) {
     tokio::time::sleep(shared.config.task_delay()).await;

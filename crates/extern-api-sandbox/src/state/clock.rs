@@ -24,6 +24,18 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A clock already advanced by `offset` (a restarted sandbox's).
+    pub fn with_offset(offset: Duration) -> Self {
+        Self {
+            offset: Mutex::new(offset.clamp(Duration::zero(), MAX_OFFSET)),
+        }
+    }
+
+    /// How far the clock has been advanced.
+    pub fn offset(&self) -> Duration {
+        *self.offset.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The sandbox's current time.
     pub fn now(&self) -> DateTime<Utc> {
         let offset = *self.offset.lock().unwrap_or_else(|p| p.into_inner());

@@ -52,6 +52,10 @@ pub struct SandboxConfig {
     /// (Debian package libengine-gost-openssl): otherwise the sandbox does not start
     /// (`Sandbox::start` answers an error naming both). The feature alone changes no default.
     pub gost: bool,
+    /// Keep the state in this directory (SQLite and contents' files) and continue from it when
+    /// started again: `data-dir = "…"` in the TOML file, `--data-dir DIR` on the command line.
+    /// None (the default): in memory, gone when the sandbox stops.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// When the test robots answer, each step counted from the previous one.
@@ -107,6 +111,7 @@ impl Default for SandboxConfig {
             faults: Default::default(),
             older_forms: false,
             gost: false,
+            data_dir: None,
         }
     }
 }

@@ -12,6 +12,7 @@ mod description;
 mod identity;
 mod made;
 mod organization;
+pub mod persist;
 pub mod realty;
 mod robot;
 mod sedo;

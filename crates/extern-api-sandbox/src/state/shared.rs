@@ -11,6 +11,7 @@ use crate::pki::{Authority, PkiError, SandboxSigner, Subject};
 use crate::state::Content;
 use crate::state::clock::Clock;
 use crate::state::config::SandboxConfig;
+use crate::state::persist::{Extras, Kept, Saver};
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
 use crate::state::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
 
@@ -31,7 +32,14 @@ pub struct Shared {
     pub faults: crate::http::faults::Faults,
     base_url: OnceLock<String>,
     store: Mutex<Store>,
-    spool: tempfile::TempDir,
+    /// Where contents' parts are spooled: a temporary directory (removed when dropped), or the
+    /// data directory's `contents/`.
+    _spool: Option<tempfile::TempDir>,
+    spool_dir: PathBuf,
+    /// The data directory, when the sandbox keeps its state (`--data-dir`).
+    pub(crate) saver: Option<Saver>,
+    /// See [`Shared::changes`].
+    changes: std::sync::atomic::AtomicU64,
     pub(crate) in_flight: Mutex<HashMap<String, usize>>,
     /// The zip variants listed for plain documents, made on first download: variant id → (the
     /// plain content, the entry's file name).
@@ -49,94 +57,99 @@ impl Shared {
     /// [`std::io::ErrorKind::Unsupported`] (naming the cargo feature `gost` and the package
     /// libengine-gost-openssl) when this build or machine has no GOST.
     pub fn new(config: SandboxConfig) -> std::io::Result<Self> {
-        let ca = Authority::new();
-        let operator = own_signer(
-            &ca,
-            config.gost,
-            &Subject {
-                inn: "6663003127".into(),
-                fio: "Оператор ЭДО".into(),
-                organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
-                ..Subject::default()
-            },
-        )
-        .map_err(gost_unavailable)?;
-        let inspection = own_signer(
-            &ca,
-            config.gost,
-            &Subject {
-                inn: "7707329152".into(),
-                fio: "Тестовая инспекция".into(),
-                organization: Some("ФНС России (тестовая)".into()),
-                ..Subject::default()
-            },
-        )
-        .map_err(gost_unavailable)?;
-        if config.gost {
-            // OpenSSL signs with the GOST keys and the sandbox reads what it made, now rather
-            // than at the first receipt.
-            let now = chrono::Utc::now();
-            for signer in [&operator, &inspection] {
-                signer
-                    .try_sign_detached(b"<probe/>")
-                    .and_then(|sig| ca.verify_detached(&sig, b"<probe/>".as_slice(), now))
-                    .map_err(gost_unavailable)?;
+        let (saver, kept) = match &config.data_dir {
+            Some(dir) if config.gost => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    format!(
+                        "a data directory ({}) keeps no GOST keys: run GOST mode without one",
+                        dir.display()
+                    ),
+                ));
             }
+            Some(dir) => {
+                let (saver, kept) = Saver::open(dir)?;
+                (Some(saver), kept)
+            }
+            None => (None, None),
+        };
+        let kept = match kept {
+            Some(kept) => kept,
+            None => fresh(&config)?,
+        };
+        let Kept {
+            mut store,
+            ca,
+            operator,
+            inspection,
+            inspection_encryption,
+            extras,
+        } = kept;
+        if saver.is_some() {
+            store.track();
         }
-        let mut store = Store::default();
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut store.seed);
-        store
-            .passwords
-            .insert(config.login.clone(), config.password.clone());
-        store
-            .passwords
-            .insert(OTHER_LOGIN.into(), config.password.clone());
-        for (login, inn, kpp, name) in [
-            (
-                config.login.as_str(),
-                config.inn.as_str(),
-                config.kpp.as_str(),
-                config.organization_name.as_str(),
-            ),
-            (OTHER_LOGIN, "7701234560", "770101001", "Другая организация"),
-        ] {
-            let account = Account {
-                id: Uuid::new_v4(),
-                inn: inn.into(),
-                kpp: kpp.into(),
-                name: name.into(),
-                users: vec![login.into()],
-            };
-            let organization = Uuid::new_v4();
-            store.organizations.push(Organization {
-                id: organization,
-                account_id: account.id,
-                inn: inn.into(),
-                kpp: kpp.into(),
-                name: name.into(),
-                is_main: true,
-            });
-            let subscription = sedo_subscription(account.id, organization, inn, kpp);
-            store.insert_docflow(subscription);
-            store.accounts.push(account);
-        }
+        let (spool, spool_dir) = match &saver {
+            Some(saver) => (None, saver.contents_dir().to_path_buf()),
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("extern-api-sandbox-")
+                    .tempdir()?;
+                let dir = temp.path().to_path_buf();
+                (Some(temp), dir)
+            }
+        };
         Ok(Self {
             faults: crate::http::faults::Faults::new(config.faults.clone()),
             config,
-            clock: Clock::default(),
+            clock: Clock::with_offset(chrono::Duration::milliseconds(extras.clock_offset_ms)),
             ca,
             operator,
             inspection,
             base_url: OnceLock::new(),
             store: Mutex::new(store),
-            spool: tempfile::Builder::new()
-                .prefix("extern-api-sandbox-")
-                .tempdir()?,
+            _spool: spool,
+            spool_dir,
+            saver,
+            changes: Default::default(),
             in_flight: Mutex::new(HashMap::new()),
-            zip_variants: Mutex::new(HashMap::new()),
-            document_requisites: Mutex::new(HashMap::new()),
-            inspection_encryption: OnceLock::new(),
+            zip_variants: Mutex::new(extras.zip_variants),
+            document_requisites: Mutex::new(extras.document_requisites),
+            inspection_encryption: inspection_encryption
+                .map(OnceLock::from)
+                .unwrap_or_default(),
         })
+    }
+
+    /// What lives beside the store, as a data directory keeps it.
+    pub(crate) fn extras(&self) -> Extras {
+        Extras {
+            clock_offset_ms: self.clock.offset().num_milliseconds(),
+            zip_variants: self
+                .zip_variants
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            document_requisites: self
+                .document_requisites
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        }
+    }
+
+    /// The inspection's encryption key, once made.
+    pub(crate) fn inspection_encryption(&self) -> Option<&SandboxSigner> {
+        self.inspection_encryption.get()
+    }
+
+    /// Returns once what changed so far is in the data directory (at once without one, or when
+    /// nothing changed since the last save).
+    pub async fn saved(&self) {
+        if let Some(saver) = &self.saver
+            && saver.saved_changes() < self.changes()
+        {
+            saver.saved().await;
+        }
     }
 
     /// A key and certificate the sandbox signs with itself (its test tools' reports): ECDSA, or
@@ -145,9 +158,32 @@ impl Shared {
         own_signer(&self.ca, self.config.gost, subject)
     }
 
-    /// The store; never held across an `.await`.
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
+    /// The store; never held across an `.await`. Changing it through the guard counts as a
+    /// change ([`Shared::changes`]).
+    pub fn lock(&self) -> StoreGuard<'_> {
+        StoreGuard {
+            store: self.lock_quietly(),
+            changes: &self.changes,
+            counted: false,
+        }
+    }
+
+    /// The store, changes not counted: for the data directory's own saves, and the robots' tick
+    /// that changes only what falls due (and counts it then).
+    pub(crate) fn lock_quietly(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How many times the store has been opened for change: a data directory compares it with
+    /// what it saved, so that no one is answered from state a kill would lose.
+    pub fn changes(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts a change made through [`Shared::lock_quietly`].
+    pub(crate) fn count_change(&self) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub(crate) fn set_base_url(&self, url: String) {
@@ -164,7 +200,7 @@ impl Shared {
 
     /// A new file name in the spool directory.
     pub fn spool_path(&self) -> PathBuf {
-        self.spool.path().join(Uuid::new_v4().to_string())
+        self.spool_dir.join(Uuid::new_v4().to_string())
     }
 
     /// Stores bytes the sandbox produced itself (operator and robot documents, replies) as a
@@ -252,6 +288,119 @@ impl Shared {
                 .clone(),
         }
     }
+}
+
+/// The store's lock, counting a change the first time it is used to change the store.
+pub struct StoreGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    changes: &'a std::sync::atomic::AtomicU64,
+    counted: bool,
+}
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        if !self.counted {
+            self.counted = true;
+            self.changes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        &mut self.store
+    }
+}
+
+/// A new sandbox's keys and store: the CA, the operator and the inspection, the seeded accounts.
+fn fresh(config: &SandboxConfig) -> std::io::Result<Kept> {
+    let ca = Authority::new();
+    let operator = own_signer(
+        &ca,
+        config.gost,
+        &Subject {
+            inn: "6663003127".into(),
+            fio: "Оператор ЭДО".into(),
+            organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
+            ..Subject::default()
+        },
+    )
+    .map_err(gost_unavailable)?;
+    let inspection = own_signer(
+        &ca,
+        config.gost,
+        &Subject {
+            inn: "7707329152".into(),
+            fio: "Тестовая инспекция".into(),
+            organization: Some("ФНС России (тестовая)".into()),
+            ..Subject::default()
+        },
+    )
+    .map_err(gost_unavailable)?;
+    if config.gost {
+        // OpenSSL signs with the GOST keys and the sandbox reads what it made, now rather
+        // than at the first receipt.
+        let now = chrono::Utc::now();
+        for signer in [&operator, &inspection] {
+            signer
+                .try_sign_detached(b"<probe/>")
+                .and_then(|sig| ca.verify_detached(&sig, b"<probe/>".as_slice(), now))
+                .map_err(gost_unavailable)?;
+        }
+    }
+    let mut store = Store::default();
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut store.seed);
+    // Noted from the start: a new data directory writes the seeded accounts too.
+    if config.data_dir.is_some() {
+        store.track();
+    }
+    store
+        .passwords
+        .insert(config.login.clone(), config.password.clone());
+    store
+        .passwords
+        .insert(OTHER_LOGIN.into(), config.password.clone());
+    for (login, inn, kpp, name) in [
+        (
+            config.login.as_str(),
+            config.inn.as_str(),
+            config.kpp.as_str(),
+            config.organization_name.as_str(),
+        ),
+        (OTHER_LOGIN, "7701234560", "770101001", "Другая организация"),
+    ] {
+        let account = Account {
+            id: Uuid::new_v4(),
+            inn: inn.into(),
+            kpp: kpp.into(),
+            name: name.into(),
+            users: vec![login.into()],
+        };
+        let organization = Uuid::new_v4();
+        store.organizations.push(Organization {
+            id: organization,
+            account_id: account.id,
+            inn: inn.into(),
+            kpp: kpp.into(),
+            name: name.into(),
+            is_main: true,
+        });
+        let subscription = sedo_subscription(account.id, organization, inn, kpp);
+        store.insert_docflow(subscription);
+        store.accounts.push(account);
+    }
+    Ok(Kept {
+        store,
+        ca,
+        operator,
+        inspection,
+        inspection_encryption: None,
+        extras: Extras::default(),
+    })
 }
 
 /// The sandbox's own signer for `subject`: ECDSA by the CA, or GOST by the GOST test CA (`gost`).

@@ -302,26 +302,37 @@ pub struct Event {
     pub at: DateTime<Utc>,
 }
 
-/// Everything, behind one lock.
-#[derive(Debug, Default)]
+/// Everything, behind one lock. Serialized, it is the small rest a data directory keeps in one
+/// row (`state::persist`): the maps that grow with use are kept a row per record.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Store {
     pub accounts: Vec<Account>,
     pub organizations: Vec<Organization>,
     pub passwords: HashMap<String, String>,
+    #[serde(skip)]
     pub access_tokens: Tracked<String, Token>,
+    #[serde(skip)]
     pub refresh_tokens: Tracked<String, Token>,
     pub signers: Vec<SignerCertificate>,
+    #[serde(skip)]
     pub contents: Tracked<Uuid, Content>,
+    #[serde(skip)]
     pub drafts: Tracked<Uuid, Draft>,
+    #[serde(skip)]
     pub tasks: Tracked<Uuid, Task>,
+    #[serde(skip)]
     pub docflows: Tracked<Uuid, Docflow>,
     /// Docflow ids in creation order (search pages are stable).
+    #[serde(skip)]
     pub docflow_order: Vec<Uuid>,
+    #[serde(skip)]
     pub replies: Tracked<Uuid, Reply>,
+    #[serde(skip)]
     pub events: Vec<Event>,
     /// Seeds the sandbox's randomness where it must repeat itself (derived envelopes).
     pub seed: [u8; 32],
     /// Docflows whose robot has a step due, by when it is due.
+    #[serde(skip)]
     pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,
     /// Kontur.Reestro (`/realty/v1/`).
     pub realty: crate::state::RealtyStore,
@@ -352,6 +363,17 @@ pub struct Store {
 }
 
 impl Store {
+    /// Starts noting which records change (for a data directory, `state::persist`).
+    pub fn track(&mut self) {
+        self.contents.track();
+        self.drafts.track();
+        self.tasks.track();
+        self.docflows.track();
+        self.replies.track();
+        self.access_tokens.track();
+        self.refresh_tokens.track();
+    }
+
     /// The sequence number the next docflow created gets (see [`Docflow::seq`]).
     pub fn next_docflow_seq(&self) -> u32 {
         self.docflow_order.len() as u32

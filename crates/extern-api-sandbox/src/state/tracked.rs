@@ -33,10 +33,10 @@ impl<K: Hash + Eq + Clone, V> Tracked<K, V> {
     }
 
     fn note(&mut self, key: &K) {
-        if let Some(changed) = &mut self.changed {
-            if !changed.contains(key) {
-                changed.insert(key.clone());
-            }
+        if let Some(changed) = &mut self.changed
+            && !changed.contains(key)
+        {
+            changed.insert(key.clone());
         }
     }
 
@@ -79,25 +79,6 @@ impl<K: Hash + Eq + Clone, V> Tracked<K, V> {
         self.map.entry(key)
     }
 
-    /// Every value, to change: all are noted.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
-        if let Some(changed) = &mut self.changed {
-            changed.extend(self.map.keys().cloned());
-        }
-        self.map.values_mut()
-    }
-
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        let changed = &mut self.changed;
-        self.map.retain(|k, v| {
-            let kept = keep(k, v);
-            if !kept && let Some(changed) = changed {
-                changed.insert(k.clone());
-            }
-            kept
-        });
-    }
-
     /// Fills the map as a data directory kept it, noting nothing.
     pub fn load(&mut self, entries: impl IntoIterator<Item = (K, V)>) {
         self.map.extend(entries);
@@ -129,10 +110,7 @@ mod tests {
         changed.sort();
         assert_eq!(changed, [1, 2]);
         map.remove(&2);
-        map.retain(|k, _| *k != 1);
-        let mut changed = map.take_changed();
-        changed.sort();
-        assert_eq!(changed, [1, 2]);
-        assert!(map.is_empty());
+        assert_eq!(map.take_changed(), [2]);
+        assert_eq!(map.len(), 1);
     }
 }

@@ -116,7 +116,10 @@ impl Signer {
 
 /// A sandbox and a logged-in HTTP client.
 pub struct Api {
-    pub sandbox: Sandbox,
+    /// The in-process sandbox; none when the API is another process's ([`Api::connect`]).
+    sandbox: Option<Sandbox>,
+    /// The API's base URL.
+    pub base: String,
     pub http: reqwest::Client,
     pub token: String,
     pub account: String,
@@ -136,10 +139,23 @@ impl Api {
 
     pub async fn start_with(config: SandboxConfig) -> Self {
         let sandbox = Sandbox::start(config).await.unwrap();
+        let mut api = Self::connect(&sandbox.url()).await;
+        api.sandbox = Some(sandbox);
+        api
+    }
+
+    /// The API at `base` (a sandbox process), logged in as the seeded user.
+    pub async fn connect(base: &str) -> Self {
         let http = reqwest::Client::new();
-        let token = login(&http, &sandbox, "user@sandbox.local").await;
+        let token = login_at(
+            &http,
+            &format!("{base}/connect/token"),
+            "user@sandbox.local",
+        )
+        .await;
         let mut api = Self {
-            sandbox,
+            sandbox: None,
+            base: base.to_string(),
             http,
             token,
             account: String::new(),
@@ -152,8 +168,13 @@ impl Api {
         api
     }
 
+    /// The in-process sandbox (of [`Api::start`]).
+    pub fn sandbox(&self) -> &Sandbox {
+        self.sandbox.as_ref().expect("an in-process sandbox")
+    }
+
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.sandbox.url())
+        format!("{}{path}", self.base)
     }
 
     /// `/v1/{account}` + `rest`.
@@ -366,8 +387,12 @@ impl Api {
 }
 
 pub async fn login(http: &reqwest::Client, sandbox: &Sandbox, user: &str) -> String {
+    login_at(http, &sandbox.token_url(), user).await
+}
+
+pub async fn login_at(http: &reqwest::Client, token_url: &str, user: &str) -> String {
     let r = http
-        .post(sandbox.token_url())
+        .post(token_url)
         .form(&[
             ("grant_type", "password"),
             ("username", user),
