@@ -28,7 +28,8 @@
 //!        ├─ flows/            lifecycle (statuses from documents), robots, sealing for recipients
 //!        ├─ check/            what a draft's check finds (file, signatures, warrants)
 //!        └─ views/            how the API shows docflows, drafts' signatures, tasks
-//!             └─ state/       the store and its entities, clock, config, vocabulary, URNs
+//!             └─ state/       the store and its entities, clock, config, vocabulary, URNs;
+//!                             the data directory (persist, tracked maps)
 //!                  └─ pki/    the CA, signatures (ECDSA, RSA, GOST), envelopes
 //!                       └─ formats/   wire types, report files, contracts, ZIP, PDF, forms
 //!                            └─ http/ errors in the vendor's shape, extractors, faults
