@@ -126,6 +126,7 @@ fn store_requisites(shared: &Shared, doc: Uuid, v: Value) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(doc, v);
+    shared.count_change();
 }
 
 // ---- JSON Patch

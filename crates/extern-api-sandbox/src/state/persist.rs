@@ -52,15 +52,6 @@ struct Keys<S> {
     inspection_encryption: Option<S>,
 }
 
-/// What lives beside the store in [`Shared`], as kept.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
-pub struct Extras {
-    /// The clock's advance, in milliseconds.
-    pub clock_offset_ms: i64,
-    pub zip_variants: HashMap<Uuid, (Uuid, String)>,
-    pub document_requisites: HashMap<Uuid, serde_json::Value>,
-}
-
 /// What a data directory held when opened.
 pub struct Kept {
     pub store: Store,
@@ -68,7 +59,10 @@ pub struct Kept {
     pub operator: SandboxSigner,
     pub inspection: SandboxSigner,
     pub inspection_encryption: Option<SandboxSigner>,
-    pub extras: Extras,
+    /// How far the clock had been advanced, in milliseconds.
+    pub clock_offset_ms: i64,
+    pub zip_variants: Tracked<Uuid, (Uuid, String)>,
+    pub document_requisites: Tracked<Uuid, serde_json::Value>,
 }
 
 /// An open data directory: the database, and who waits for what to be written.
@@ -91,6 +85,8 @@ struct Writer {
     saved_events: usize,
     /// The meta rows as last written, to skip unchanged ones.
     meta: HashMap<&'static str, Vec<u8>>,
+    /// Whether it has saved once (the first save writes whatever there is).
+    started: bool,
 }
 
 /// One save's rows, taken under the store's lock and written after it is released.
@@ -117,6 +113,7 @@ impl Saver {
                 conn,
                 saved_events: kept.as_ref().map_or(0, |k| k.store.events.len()),
                 meta: HashMap::new(),
+                started: false,
             }),
             requested: AtomicU64::new(0),
             done: tokio::sync::watch::Sender::new(0),
@@ -136,12 +133,18 @@ impl Saver {
     /// Starts the thread that writes changes as they are asked for, and every [`SAVE_EVERY`]; it
     /// ends with the sandbox.
     pub fn start(shared: Weak<Shared>) {
-        let Some(wakes) = shared
-            .upgrade()
-            .and_then(|s| s.saver.as_ref()?.wakes.lock().ok()?.take())
-        else {
+        let Some(strong) = shared.upgrade() else {
             return;
         };
+        let Some(saver) = &strong.saver else {
+            return;
+        };
+        // A new directory gets its keys and seeded accounts before the first request.
+        saver.save(&strong);
+        let Some(wakes) = saver.wakes.lock().ok().and_then(|mut w| w.take()) else {
+            return;
+        };
+        drop(strong);
         std::thread::Builder::new()
             .name("sandbox-data-dir".into())
             .spawn(move || {
@@ -178,15 +181,44 @@ impl Saver {
     pub fn save(&self, shared: &Shared) {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let ticket = self.requested.load(Ordering::SeqCst);
+        if writer.started && shared.changes() == self.saved_changes() {
+            // Nothing changed since the last save.
+            self.answer(ticket);
+            return;
+        }
+        writer.started = true;
         let (mut batch, changes) = {
             let mut store = shared.lock_quietly();
-            (writer.take(&mut store), shared.changes())
+            let mut batch = writer.take(&mut store);
+            // Beside the store, locked after it as everywhere.
+            changed(
+                &mut batch,
+                "zip_variants",
+                &mut shared
+                    .zip_variants
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()),
+            );
+            changed(
+                &mut batch,
+                "document_requisites",
+                &mut shared
+                    .document_requisites
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()),
+            );
+            (batch, shared.changes())
         };
         writer.take_meta(shared, &mut batch);
         match writer.write(batch) {
             Ok(()) => self.saved_changes.store(changes, Ordering::SeqCst),
             Err(e) => tracing::error!(error = %e, "the data directory could not be written"),
         }
+        self.answer(ticket);
+    }
+
+    /// Lets the requests up to `ticket` go.
+    fn answer(&self, ticket: u64) {
         self.done.send_if_modified(|d| {
             let newer = ticket > *d;
             if newer {
@@ -243,8 +275,9 @@ impl Writer {
             }
             Err(e) => tracing::error!(error = %e, "the CA's key could not be written"),
         }
-        if let Some(bytes) = body("extras", &shared.extras()) {
-            self.changed_meta(batch, "extras", bytes);
+        let clock = shared.clock.offset().num_milliseconds();
+        if let Some(bytes) = body("clock", &clock) {
+            self.changed_meta(batch, "clock", bytes);
         }
     }
 
@@ -321,10 +354,16 @@ fn load(conn: &Connection, contents: &Path) -> std::io::Result<Option<Kept>> {
     };
     let mut store: Store = parse("store", &store)?;
     let keys: Keys<SandboxSigner> = parse("keys", &keys)?;
-    let extras: Extras = match meta("extras")? {
-        Some(b) => parse("extras", &b)?,
-        None => Extras::default(),
+    let clock_offset_ms: i64 = match meta("clock")? {
+        Some(b) => parse("clock", &b)?,
+        None => 0,
     };
+    let mut zip_variants = Tracked::default();
+    fill(conn, "zip_variants", &mut zip_variants, |s| s.parse().ok())?;
+    let mut document_requisites = Tracked::default();
+    fill(conn, "document_requisites", &mut document_requisites, |s| {
+        s.parse().ok()
+    })?;
     fill(conn, "contents", &mut store.contents, |s| s.parse().ok())?;
     fill(conn, "drafts", &mut store.drafts, |s| s.parse().ok())?;
     fill(conn, "tasks", &mut store.tasks, |s| s.parse().ok())?;
@@ -375,7 +414,9 @@ fn load(conn: &Connection, contents: &Path) -> std::io::Result<Option<Kept>> {
         operator: keys.operator,
         inspection: keys.inspection,
         inspection_encryption: keys.inspection_encryption,
-        extras,
+        clock_offset_ms,
+        zip_variants,
+        document_requisites,
     }))
 }
 

@@ -11,7 +11,8 @@ use crate::pki::{Authority, PkiError, SandboxSigner, Subject};
 use crate::state::Content;
 use crate::state::clock::Clock;
 use crate::state::config::SandboxConfig;
-use crate::state::persist::{Extras, Kept, Saver};
+use crate::state::persist::{Kept, Saver};
+use crate::state::tracked::Tracked;
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
 use crate::state::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
 
@@ -43,10 +44,10 @@ pub struct Shared {
     pub(crate) in_flight: Mutex<HashMap<String, usize>>,
     /// The zip variants listed for plain documents, made on first download: variant id → (the
     /// plain content, the entry's file name).
-    zip_variants: Mutex<HashMap<Uuid, (Uuid, String)>>,
+    pub(crate) zip_variants: Mutex<Tracked<Uuid, (Uuid, String)>>,
     /// Docflow documents' edited or recognized `requisites` (see [`crate::api::docflow_extras`]): read
     /// while documents are rendered, when the store is already locked.
-    pub(crate) document_requisites: Mutex<HashMap<Uuid, serde_json::Value>>,
+    pub(crate) document_requisites: Mutex<Tracked<Uuid, serde_json::Value>>,
     /// The inspection's encryption certificate (RSA: the sandbox's envelopes use RSA key
     /// transport), made when the first report is sent.
     inspection_encryption: OnceLock<SandboxSigner>,
@@ -83,10 +84,14 @@ impl Shared {
             operator,
             inspection,
             inspection_encryption,
-            extras,
+            clock_offset_ms,
+            mut zip_variants,
+            mut document_requisites,
         } = kept;
         if saver.is_some() {
             store.track();
+            zip_variants.track();
+            document_requisites.track();
         }
         let (spool, spool_dir) = match &saver {
             Some(saver) => (None, saver.contents_dir().to_path_buf()),
@@ -101,7 +106,7 @@ impl Shared {
         Ok(Self {
             faults: crate::http::faults::Faults::new(config.faults.clone()),
             config,
-            clock: Clock::with_offset(chrono::Duration::milliseconds(extras.clock_offset_ms)),
+            clock: Clock::with_offset(chrono::Duration::milliseconds(clock_offset_ms)),
             ca,
             operator,
             inspection,
@@ -112,29 +117,12 @@ impl Shared {
             saver,
             changes: Default::default(),
             in_flight: Mutex::new(HashMap::new()),
-            zip_variants: Mutex::new(extras.zip_variants),
-            document_requisites: Mutex::new(extras.document_requisites),
+            zip_variants: Mutex::new(zip_variants),
+            document_requisites: Mutex::new(document_requisites),
             inspection_encryption: inspection_encryption
                 .map(OnceLock::from)
                 .unwrap_or_default(),
         })
-    }
-
-    /// What lives beside the store, as a data directory keeps it.
-    pub(crate) fn extras(&self) -> Extras {
-        Extras {
-            clock_offset_ms: self.clock.offset().num_milliseconds(),
-            zip_variants: self
-                .zip_variants
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone(),
-            document_requisites: self
-                .document_requisites
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone(),
-        }
     }
 
     /// The inspection's encryption key, once made.
@@ -211,6 +199,7 @@ impl Shared {
         &self
             .inspection_encryption
             .get_or_init(|| {
+                self.count_change();
                 self.ca.rsa_signer(&Subject {
                     inn: "7707329152".into(),
                     fio: "Тестовая инспекция".into(),
@@ -228,11 +217,11 @@ impl Shared {
             return derived::content_id(seq, doc, Variant::Zipped);
         }
         let id = Uuid::new_v5(&content_id, b"zip");
-        self.zip_variants
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(id)
-            .or_insert_with(|| (content_id, filename.to_string()));
+        let mut variants = self.zip_variants.lock().unwrap_or_else(|e| e.into_inner());
+        if !variants.contains_key(&id) {
+            variants.insert(id, (content_id, filename.to_string()));
+            self.count_change();
+        }
         id
     }
 
@@ -399,7 +388,9 @@ fn fresh(config: &SandboxConfig) -> std::io::Result<Kept> {
         operator,
         inspection,
         inspection_encryption: None,
-        extras: Extras::default(),
+        clock_offset_ms: 0,
+        zip_variants: Tracked::default(),
+        document_requisites: Tracked::default(),
     })
 }
 
