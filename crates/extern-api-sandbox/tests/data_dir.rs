@@ -1,6 +1,7 @@
-//! `--data-dir`: the sandbox process is killed (SIGKILL) in the middle of a report's flow — once
+//! `--data-dir`. A stopped sandbox started again on its directory answers every GET as before
+//! and goes on. The sandbox process killed (SIGKILL) in the middle of a report's flow — once
 //! while its send task runs, once while the robots' answers are still due — and started again on
-//! the same directory; the flow goes on to its end. The same token works, the events keep their
+//! the same directory takes the flow to its end: the same token works, the events keep their
 //! ids, the certificate issued before still signs, and the report's content is still there.
 
 mod support;
@@ -176,4 +177,90 @@ async fn a_killed_sandbox_continues_from_its_data_directory() {
     assert_eq!(a.bytes, report);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// The GET answers a client would compare: accounts, the docflow list and each docflow (a
+/// finished report, a demand), the events, certificates, the draft.
+async fn views(api: &Api, draft: &str) -> Vec<(String, Value)> {
+    let mut paths = vec![
+        "/v1".to_string(),
+        api.acc("/docflows"),
+        "/v1/events?fromId=0&take=1000".to_string(),
+        api.acc("/certificates"),
+        api.acc(&format!("/drafts/{draft}")),
+    ];
+    let list = api.get(&api.acc("/docflows")).await.body;
+    for d in list["docflows-page-item"].as_array().unwrap() {
+        paths.push(api.acc(&format!("/docflows/{}", d["id"].as_str().unwrap())));
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        let a = api.get(&path).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        out.push((path, a.body));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_restarted_sandbox_answers_as_before_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = extern_api_sandbox::SandboxConfig {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..extern_api_sandbox::SandboxConfig::for_tests()
+    };
+    let mut api = Api::start_with(config.clone()).await;
+    let signer = api.signer(INN, KPP).await;
+    let report = api.send_report("0087", &signer).await;
+    let answered = api
+        .wait_docflow(&report, |d| state(d).0 == "response-arrived")
+        .await;
+    api.answer_replies(&answered, &signer).await;
+    let demand = api.post("/test-tools/v1/generate-demand", json!({})).await;
+    assert_eq!(demand.status, 200, "{}", demand.body);
+    let cloud = api
+        .post(
+            "/test-tools/v1/generate-cloud-certificate",
+            json!({ "inn": INN, "kpp": KPP, "confirm-type": "sms" }),
+        )
+        .await;
+    assert_eq!(cloud.status, 200, "{}", cloud.body);
+    let draft = api.draft(json!({ "ifns-code": "0087" })).await;
+    let before = views(&api, &draft).await;
+
+    // Stopped (not killed) and started again on the same address and directory.
+    let addr = api.sandbox().addr();
+    drop(api.take_sandbox());
+    let mut sandbox = None;
+    for _ in 0..100 {
+        match extern_api_sandbox::Sandbox::bind(config.clone(), addr).await {
+            Ok(s) => {
+                sandbox = Some(s);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    api.set_sandbox(sandbox.expect("the address is free again"));
+    api.http = reqwest::Client::new();
+
+    let after = views(&api, &draft).await;
+    for ((path, a), (_, b)) in before.iter().zip(&after) {
+        assert_eq!(a, b, "{path} answers differently after the restart");
+    }
+    // And it goes on: the signer issued before the restart sends another report to its end.
+    let second = api.send_report("0087", &signer).await;
+    let answered = api
+        .wait_docflow(&second, |d| state(d).0 == "response-arrived")
+        .await;
+    assert_eq!(api.answer_replies(&answered, &signer).await, 3);
+    let events = api.get("/v1/events?fromId=0&take=1000").await.body;
+    let seqs: Vec<&str> = events["api-events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    let before_events = &before[2].1["api-events"];
+    assert!(seqs.len() > before_events.as_array().unwrap().len());
 }

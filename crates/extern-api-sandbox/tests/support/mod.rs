@@ -168,6 +168,16 @@ impl Api {
         api
     }
 
+    /// Takes the in-process sandbox out (to stop it).
+    pub fn take_sandbox(&mut self) -> Option<Sandbox> {
+        self.sandbox.take()
+    }
+
+    /// Puts an in-process sandbox in (one started again).
+    pub fn set_sandbox(&mut self, sandbox: Sandbox) {
+        self.sandbox = Some(sandbox);
+    }
+
     /// The in-process sandbox (of [`Api::start`]).
     pub fn sandbox(&self) -> &Sandbox {
         self.sandbox.as_ref().expect("an in-process sandbox")
