@@ -934,8 +934,8 @@ fn built_draft(
                 Signature {
                     id: Uuid::new_v4(),
                     bytes: s.clone().into(),
-                    thumbprint,
-                    title,
+                    thumbprint: thumbprint.into(),
+                    title: title.into(),
                     signer_type: "organization-representative",
                 }
             })

@@ -250,12 +250,12 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
                 let sig = Signature {
                     id: Uuid::new_v4(),
                     bytes: signer.sign_detached(&bytes).into(),
-                    thumbprint: op.thumbprint.clone(),
-                    title: info.title(),
+                    thumbprint: op.thumbprint.clone().into(),
+                    title: info.title().into(),
                     signer_type: "organization-representative",
                 };
                 if let Some(d) = draft.documents.iter_mut().find(|d| d.id == doc) {
-                    d.signatures.retain(|s| s.thumbprint != op.thumbprint);
+                    d.signatures.retain(|s| *s.thumbprint != *op.thumbprint);
                     d.signatures.push(sig);
                     signed.push(json!({ "rel": "document", "href": shared.url(&format!("{}/documents/{doc}", crate::views::draft_path(op.account_id, id))) }));
                 }

@@ -18,11 +18,10 @@ use uuid::Uuid;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{JsonBody, Path};
 use crate::identity::scope::AccountScope;
-use crate::pki;
 use crate::state::Shared;
 use crate::state::urns::{ACCEPT, CU_LETTER, CU_LETTER_RECEIPT, DECLINE, FNS_DEMAND, RECEIPT};
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
-use crate::state::{Docflow, DocflowDocument, Origin, Signature, Store};
+use crate::state::{Docflow, DocflowDocument, Origin, OwnSigner, Signature, Store};
 
 /// Codes a decline may give, and what `check-demand` reports.
 pub const WRONG_ADDRESSEE: &str = "0400100005";
@@ -137,12 +136,11 @@ pub async fn generate(
     let receipt_deadline = working_days_after(now, 6);
 
     let mut documents = Vec::new();
-    let sign = |bytes: &[u8]| Signature {
-        id: Uuid::new_v4(),
-        bytes: shared.inspection.sign_detached(bytes).into(),
-        thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
-        title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
-        signer_type: "cu-representative",
+    let sign = |bytes: &[u8]| {
+        shared.own_signature(
+            OwnSigner::Inspection,
+            shared.inspection.sign_detached(bytes).into(),
+        )
     };
     let mut attachment_names = Vec::new();
     let mut attachments = Vec::new();
@@ -185,7 +183,7 @@ pub async fn generate(
             .collect::<String>()
     ));
     let mut push = |store: &mut Store,
-                    doc_type: &str,
+                    doc_type: &'static str,
                     filename: String,
                     bytes: &[u8],
                     signature: Option<Signature>,
@@ -216,7 +214,7 @@ pub async fn generate(
             content_id,
             size: bytes.len() as u64,
             signatures: signature.into_iter().collect(),
-            replies_due: replies,
+            replies_due: replies.into_iter().map(Into::into).collect(),
             decrypted: sealed.is_none(),
             sealed,
             sent: now,
@@ -264,13 +262,10 @@ pub async fn generate(
         "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<Файл ИдФайл=\"{}\"><Документ КНД=\"1166101\" ДатаДок=\"{day}\"/></Файл>\n",
         pd_name.trim_end_matches(".xml")
     ));
-    let pd_sig = Signature {
-        id: Uuid::new_v4(),
-        bytes: shared.operator.sign_detached(&pd).into(),
-        thumbprint: pki::thumbprint(&shared.operator.certificate_der),
-        title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
-        signer_type: "provider-representative",
-    };
+    let pd_sig = shared.own_signature(
+        OwnSigner::Operator,
+        shared.operator.sign_detached(&pd).into(),
+    );
     push(
         store,
         "urn:document:fns534-demand-date-confirmation",
@@ -604,13 +599,10 @@ pub async fn generate_letter(
         content_type: "application/xml",
         content_id,
         size: body.len() as u64,
-        signatures: vec![Signature {
-            id: Uuid::new_v4(),
-            bytes: shared.inspection.sign_detached(&body).into(),
-            thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
-            title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
-            signer_type: "cu-representative",
-        }],
+        signatures: vec![shared.own_signature(
+            OwnSigner::Inspection,
+            shared.inspection.sign_detached(&body).into(),
+        )],
         replies_due: vec![CU_LETTER_RECEIPT.into()],
         decrypted: sealed.is_none(),
         sealed,

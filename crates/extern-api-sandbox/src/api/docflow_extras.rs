@@ -471,6 +471,7 @@ fn find_docflow(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
     store
         .docflows
         .get(&id)
+        .map(Box::as_ref)
         .filter(|d| d.account_id == account)
         .ok_or_else(|| ApiError::not_found("docflow"))
 }

@@ -189,7 +189,7 @@ fn matches(f: &Filter, d: &Docflow) -> bool {
     (if f.types.is_empty() {
         !hidden_by_default(&d.doc_type)
     } else {
-        f.types.contains(&d.doc_type)
+        f.types.iter().any(|t| *t == d.doc_type)
     }) && (f.success_states.is_empty()
         || f.success_states
             .iter()
@@ -269,7 +269,7 @@ pub(crate) fn related<'a>(
     store
         .docflow_order
         .iter()
-        .filter_map(|id| store.docflows.get(id))
+        .filter_map(|id| store.docflows.get(id).map(Box::as_ref))
         .filter(move |d| {
             d.account_id == account
                 && only.is_none_or(|t| d.doc_type == t)

@@ -121,7 +121,8 @@ pub fn create_from_draft(
             doc_type: doc
                 .doc_type
                 .clone()
-                .unwrap_or_else(|| format!("urn:document:{prefix}-attachment")),
+                .unwrap_or_else(|| format!("urn:document:{prefix}-attachment"))
+                .into(),
             filename: doc.filename.clone().unwrap_or_default(),
             content_type: "application/xml",
             content_id,
@@ -171,13 +172,13 @@ pub fn create_from_draft(
         .len() as u64;
         let content_id = derived::content_id(seq, documents.len(), Variant::Plain);
         let signatures = if reply.is_some() {
-            vec![Signature {
-                id: Uuid::new_v4(),
-                thumbprint: crate::pki::thumbprint(&shared.operator.certificate_der),
-                title: "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)".into(),
-                bytes: SignatureBytes::deferred(OwnSigner::Operator, content_id),
-                signer_type: "provider-representative",
-            }]
+            vec![shared.own_signature(
+                OwnSigner::Operator,
+                SignatureBytes::Own {
+                    by: OwnSigner::Operator,
+                    content_id,
+                },
+            )]
         } else {
             Vec::new()
         };
@@ -185,13 +186,13 @@ pub fn create_from_draft(
             made: Made::Operator { report },
             id: Uuid::new_v4(),
             origin: Origin::Operator,
-            doc_type,
+            doc_type: doc_type.into(),
             filename,
             content_type: "application/xml",
             content_id,
             size,
             signatures,
-            replies_due: reply.into_iter().collect(),
+            replies_due: reply.into_iter().map(Into::into).collect(),
             sealed: None,
             decrypted: true,
             sent: now,
@@ -254,6 +255,7 @@ pub(crate) fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow
     store
         .docflows
         .get(&id)
+        .map(Box::as_ref)
         .filter(|d| d.account_id == account)
         .ok_or_else(|| ApiError::not_found("docflow"))
 }

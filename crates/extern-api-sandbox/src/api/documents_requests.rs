@@ -389,13 +389,13 @@ async fn send(
         made: crate::state::Made::Stored,
         id: Uuid::new_v4(),
         origin: Origin::Authority,
-        doc_type: format!("urn:document:{doc_type}"),
+        doc_type: format!("urn:document:{doc_type}").into(),
         filename: format!("{message_id}.xml"),
         content_type: "application/xml",
         content_id,
         size: xml.len() as u64,
         signatures: Vec::new(),
-        replies_due: vec![read_mark.to_string()],
+        replies_due: vec![read_mark.into()],
         sealed: None,
         decrypted: true,
         sent: now,
@@ -407,7 +407,7 @@ async fn send(
         r.sent = true;
     }
     let body = render_docflow(&shared, &docflow, true);
-    store.docflows.insert(docflow_id, docflow);
+    store.docflows.insert(docflow_id, Box::new(docflow));
     Ok(Json(body))
 }
 
@@ -536,7 +536,7 @@ pub async fn generate_docflow(
         id: Uuid::new_v4(),
         account_id: account.id,
         organization_id: org.id,
-        doc_type,
+        doc_type: doc_type.into(),
         status: DocflowStatus::Received,
         success_state: SuccessState::Neutral,
         inn: org.inn.clone(),

@@ -513,8 +513,8 @@ pub(crate) fn parse_signature(b64: &str) -> ApiResult<Signature> {
     Ok(Signature {
         id: Uuid::new_v4(),
         bytes: bytes.into(),
-        thumbprint,
-        title,
+        thumbprint: thumbprint.into(),
+        title: title.into(),
         signer_type: "organization-representative",
     })
 }

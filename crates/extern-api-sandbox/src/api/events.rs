@@ -76,24 +76,23 @@ pub async fn list(
     let start = (from as usize).min(store.events.len());
     let page: Vec<ApiEvent> = store.events[start..]
         .iter()
-        .filter(|e| accounts.contains(&e.account_id))
+        .zip(start as u64 + 1..)
+        .filter_map(|(e, seq)| Some((e, seq, store.docflow_by_seq(e.docflow)?)))
+        .filter(|(_, _, d)| accounts.contains(&d.account_id))
         .take(take)
-        .map(|e| {
-            let docflow = store.docflows.get(&e.docflow_id);
-            ApiEvent {
-                id: event_id(e.seq),
-                inn: docflow.map(|d| d.inn.as_str()),
-                kpp: docflow.map(|d| d.kpp.as_str()),
-                docflow_type: docflow.map(|d| d.doc_type.as_str()),
-                docflow_link: Link {
-                    rel: "docflow",
-                    href: shared.url(&docflow_path(e.account_id, e.docflow_id)),
-                },
-                new_state: format!("urn:transaction:{}", e.new_state),
-                event_date_time: crate::state::clock::wire_time(e.at),
-                docflow_id: e.docflow_id,
-                account_id: e.account_id,
-            }
+        .map(|(e, seq, docflow)| ApiEvent {
+            id: event_id(seq),
+            inn: Some(docflow.inn.as_str()),
+            kpp: Some(docflow.kpp.as_str()),
+            docflow_type: Some(docflow.doc_type.as_ref()),
+            docflow_link: Link {
+                rel: "docflow",
+                href: shared.url(&docflow_path(docflow.account_id, docflow.id)),
+            },
+            new_state: format!("urn:transaction:{}", e.new_state),
+            event_date_time: crate::state::clock::wire_time(e.at),
+            docflow_id: docflow.id,
+            account_id: docflow.account_id,
         })
         .collect();
     let next = page.last().map_or(from_id.clone(), |e| e.id.clone());

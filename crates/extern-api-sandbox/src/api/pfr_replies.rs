@@ -410,7 +410,7 @@ async fn send(
         .iter_mut()
         .find(|d| d.id == doc)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    if !answered.replies_due.contains(&reply.doc_type) {
+    if !answered.replies_due.iter().any(|r| *r == reply.doc_type) {
         return Err(ApiError::bad_request(
             "replyNotAvailable",
             "this reply is no longer due",
@@ -425,7 +425,7 @@ async fn send(
             made: crate::state::Made::Stored,
             id: Uuid::new_v4(),
             origin: Origin::Sender,
-            doc_type: format!("urn:document:{}", reply.doc_type),
+            doc_type: format!("urn:document:{}", reply.doc_type).into(),
             filename,
             content_type: "application/xml",
             content_id,
@@ -433,8 +433,8 @@ async fn send(
             signatures: vec![Signature {
                 id: Uuid::new_v4(),
                 bytes: signature.into(),
-                thumbprint: pki::thumbprint(&cert),
-                title: info.title(),
+                thumbprint: pki::thumbprint(&cert).into(),
+                title: info.title().into(),
                 signer_type: "organization-representative",
             }],
             replies_due: Vec::new(),

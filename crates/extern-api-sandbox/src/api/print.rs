@@ -50,7 +50,7 @@ pub async fn docflow_document(
         .documents
         .iter()
         .find(|d| d.id == document)
-        .map(|d| (d.filename.clone(), d.doc_type.clone(), d.content_id))
+        .map(|d| (d.filename.clone(), d.doc_type.to_string(), d.content_id))
         .ok_or_else(|| ApiError::not_found("document"))?;
     let printed = body.content_id.unwrap_or(own);
     if !shared

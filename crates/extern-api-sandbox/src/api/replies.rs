@@ -317,7 +317,7 @@ pub async fn send(
         .iter_mut()
         .find(|d| d.id == doc)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    if !answered.replies_due.contains(&reply.doc_type) {
+    if !answered.replies_due.iter().any(|r| *r == reply.doc_type) {
         return Err(ApiError::bad_request(
             "replyNotAvailable",
             "this reply is no longer due",
@@ -334,7 +334,7 @@ pub async fn send(
         made: crate::state::Made::Stored,
         id: Uuid::new_v4(),
         origin: Origin::Sender,
-        doc_type: format!("urn:document:{}", reply.doc_type),
+        doc_type: format!("urn:document:{}", reply.doc_type).into(),
         filename: reply.filename.clone(),
         content_type: "application/xml",
         content_id,
@@ -342,8 +342,8 @@ pub async fn send(
         signatures: vec![Signature {
             id: Uuid::new_v4(),
             bytes: signature.into(),
-            thumbprint: pki::thumbprint(&cert),
-            title: info.title(),
+            thumbprint: pki::thumbprint(&cert).into(),
+            title: info.title().into(),
             signer_type: "organization-representative",
         }],
         replies_due: Vec::new(),

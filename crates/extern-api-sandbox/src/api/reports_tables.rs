@@ -357,7 +357,7 @@ fn reports<'a>(store: &'a Store, org: Uuid, form: &Form, end: NaiveDate) -> Vec<
     store
         .docflow_order
         .iter()
-        .filter_map(|id| store.docflows.get(id))
+        .filter_map(|id| store.docflows.get(id).map(Box::as_ref))
         .filter(|d| {
             d.organization_id == org
                 && !d.incoming

@@ -279,8 +279,8 @@ pub async fn generate_docflows(
         signatures: vec![crate::state::Signature {
             id: uuid::Uuid::new_v4(),
             bytes: signature.into(),
-            thumbprint,
-            title: format!("{} (Генератор Отчётов)", org.name),
+            thumbprint: thumbprint.into(),
+            title: format!("{} (Генератор Отчётов)", org.name).into(),
             signer_type: "organization-representative",
         }],
     };

@@ -19,7 +19,7 @@ pub fn recompute(d: &mut Docflow) -> bool {
             .iter()
             .any(|x| x.origin == Origin::Authority && x.doc_type == t && !x.replies_due.is_empty())
     };
-    let (status, success) = match d.doc_type.as_str() {
+    let (status, success) = match d.doc_type.as_ref() {
         FNS_REPORT => {
             let p = "urn:document:fns534-report-";
             let (kv, uo, iv, uu) = (

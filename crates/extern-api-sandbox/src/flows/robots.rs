@@ -7,11 +7,10 @@ use uuid::Uuid;
 
 use crate::flows::{catalog, lifecycle};
 use crate::formats::own_documents::robot_document;
-use crate::pki;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
 use crate::state::derived::{self, Variant};
-use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Signature, SignatureBytes, Store};
+use crate::state::{DocflowDocument, Made, Origin, OwnSigner, SignatureBytes, Store};
 use crate::state::{Robot, Step};
 
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
@@ -101,14 +100,14 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 content_type: "application/xml",
                 content_id,
                 size: xml.len() as u64,
-                signatures: vec![Signature {
-                    id: Uuid::new_v4(),
-                    thumbprint: pki::thumbprint(&shared.inspection.certificate_der),
-                    title: "ФНС России (тестовая) (Тестовая инспекция)".into(),
-                    bytes: SignatureBytes::deferred(OwnSigner::Inspection, content_id),
-                    signer_type: "cu-representative",
-                }],
-                replies_due: a.reply.into_iter().map(String::from).collect(),
+                signatures: vec![shared.own_signature(
+                    OwnSigner::Inspection,
+                    SignatureBytes::Own {
+                        by: OwnSigner::Inspection,
+                        content_id,
+                    },
+                )],
+                replies_due: a.reply.into_iter().map(Into::into).collect(),
                 decrypted: sealed.is_none(),
                 sealed,
                 sent: due,

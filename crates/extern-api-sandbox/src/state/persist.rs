@@ -248,9 +248,10 @@ impl Writer {
         changed(&mut batch, "access_tokens", &mut store.access_tokens);
         changed(&mut batch, "refresh_tokens", &mut store.refresh_tokens);
         batch.events_len = store.events.len();
-        for event in store.events.get(self.saved_events..).unwrap_or_default() {
+        let unsaved = store.events.get(self.saved_events..).unwrap_or_default();
+        for (event, seq) in unsaved.iter().zip(self.saved_events as u64 + 1..) {
             if let Some(b) = body("event", event) {
-                batch.events.push((event.seq, b));
+                batch.events.push((seq, b));
             }
         }
         if let Some(bytes) = body("store", &*store) {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use uuid::Uuid;
 
@@ -14,7 +14,11 @@ use crate::state::config::SandboxConfig;
 use crate::state::persist::{Kept, Saver};
 use crate::state::tracked::Tracked;
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
-use crate::state::{Account, Docflow, Organization, OwnSigner, SignatureBytes, Store};
+use crate::state::{Account, Docflow, Organization, OwnSigner, Signature, SignatureBytes, Store};
+
+/// The titles of the operator's and the inspection's signatures ("Organization (Name)").
+const OPERATOR_TITLE: &str = "АО \"ПФ \"СКБ Контур\" (Оператор ЭДО)";
+const INSPECTION_TITLE: &str = "ФНС России (тестовая) (Тестовая инспекция)";
 
 /// The second seeded account, owned by another user: requests to it from the main user get 403.
 pub const OTHER_LOGIN: &str = "other@sandbox.local";
@@ -48,6 +52,12 @@ pub struct Shared {
     /// Docflow documents' edited or recognized `requisites` (see [`crate::api::docflow_extras`]): read
     /// while documents are rendered, when the store is already locked.
     pub(crate) document_requisites: Mutex<Tracked<Uuid, serde_json::Value>>,
+    /// The operator's and the inspection's thumbprint and signature title, shared by every
+    /// signature they make.
+    operator_mark: (Arc<str>, Arc<str>),
+    inspection_mark: (Arc<str>, Arc<str>),
+    /// The sandbox's own signatures made so far (see [`Shared::signature_bytes`]), by content.
+    own_signatures: Mutex<HashMap<Uuid, bytes::Bytes>>,
     /// The inspection's encryption certificate (RSA: the sandbox's envelopes use RSA key
     /// transport), made when the first report is sent.
     inspection_encryption: OnceLock<SandboxSigner>,
@@ -103,7 +113,16 @@ impl Shared {
                 (Some(temp), dir)
             }
         };
+        let mark = |signer: &SandboxSigner, title: &str| -> (Arc<str>, Arc<str>) {
+            (
+                crate::pki::thumbprint(&signer.certificate_der).into(),
+                title.into(),
+            )
+        };
         Ok(Self {
+            operator_mark: mark(&operator, OPERATOR_TITLE),
+            inspection_mark: mark(&inspection, INSPECTION_TITLE),
+            own_signatures: Mutex::new(HashMap::new()),
             faults: crate::http::faults::Faults::new(config.faults.clone()),
             config,
             clock: Clock::with_offset(chrono::Duration::milliseconds(clock_offset_ms)),
@@ -256,25 +275,49 @@ impl Shared {
         memory_content(store, account_id, bytes)
     }
 
-    /// The bytes of a signature, making a deferred one now (see [`SignatureBytes`]).
+    /// The bytes of a signature, making one of the sandbox's own now (and keeping it: a client
+    /// reading it again gets the same bytes).
     pub fn signature_bytes(&self, store: &Store, bytes: &SignatureBytes) -> bytes::Bytes {
-        match bytes {
-            SignatureBytes::Stored(b) => b.clone(),
-            SignatureBytes::Deferred(d) => d
-                .made
-                .get_or_init(|| {
-                    let signer = match d.by {
-                        OwnSigner::Operator => &self.operator,
-                        OwnSigner::Inspection => &self.inspection,
-                    };
-                    // The sandbox's own documents are small: in memory, or made now.
-                    let content = self
-                        .content(store, d.content_id)
-                        .and_then(|c| c.bytes().ok())
-                        .unwrap_or_default();
-                    signer.sign_detached(&content).into()
-                })
-                .clone(),
+        let (by, content_id) = match bytes {
+            SignatureBytes::Stored(b) => return b.clone(),
+            SignatureBytes::Own { by, content_id } => (*by, *content_id),
+        };
+        let mut made = self
+            .own_signatures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        made.entry(content_id)
+            .or_insert_with(|| {
+                // The sandbox's own documents are small: in memory, or made now.
+                let content = self
+                    .content(store, content_id)
+                    .and_then(|c| c.bytes().ok())
+                    .unwrap_or_default();
+                self.own_signer_of(by).sign_detached(&content).into()
+            })
+            .clone()
+    }
+
+    fn own_signer_of(&self, by: OwnSigner) -> &SandboxSigner {
+        match by {
+            OwnSigner::Operator => &self.operator,
+            OwnSigner::Inspection => &self.inspection,
+        }
+    }
+
+    /// A signature by the operator or the inspection: `bytes` made now, or
+    /// [`SignatureBytes::Own`] made when read. Its thumbprint and title are shared.
+    pub fn own_signature(&self, by: OwnSigner, bytes: SignatureBytes) -> Signature {
+        let (mark, signer_type) = match by {
+            OwnSigner::Operator => (&self.operator_mark, "provider-representative"),
+            OwnSigner::Inspection => (&self.inspection_mark, "cu-representative"),
+        };
+        Signature {
+            id: Uuid::new_v4(),
+            bytes,
+            thumbprint: mark.0.clone(),
+            title: mark.1.clone(),
+            signer_type,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! Content bytes live in spooled files (see [`crate::api::contents`]); only their index is here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::formats::wire::DraftMeta;
 use chrono::{DateTime, Utc};
@@ -60,8 +61,9 @@ pub struct Signature {
     pub id: Uuid,
     /// Shared on clone: a draft's signatures move into its docflow without a copy.
     pub bytes: SignatureBytes,
-    pub thumbprint: String,
-    pub title: String,
+    /// Shared: the sandbox's own signers sign a million documents with one thumbprint.
+    pub thumbprint: Arc<str>,
+    pub title: Arc<str>,
     #[serde(with = "interned")]
     pub signer_type: Interned,
 }
@@ -74,32 +76,16 @@ pub enum OwnSigner {
 }
 
 /// A signature's bytes. The sandbox's own signatures of the documents its operator and robots
-/// generate are made on first read from the signed content and then kept: most are never read,
-/// and signing is the dearest step of holding many docflows (time and memory alike).
+/// generate are made when read (`Shared::signature_bytes`, which keeps what it made): most are
+/// never read, and signing is the dearest step of holding many docflows (time and memory alike).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(from = "SignatureRecord", into = "SignatureRecord")]
 pub enum SignatureBytes {
-    Stored(bytes::Bytes),
-    Deferred(std::sync::Arc<DeferredSignature>),
-}
-
-/// A signature of `content_id` by `by`, made when first asked for (see [`SignatureBytes`]).
-#[derive(Debug)]
-pub struct DeferredSignature {
-    pub by: OwnSigner,
-    pub content_id: Uuid,
-    pub made: std::sync::OnceLock<bytes::Bytes>,
-}
-
-impl SignatureBytes {
-    /// A signature the sandbox makes itself, later.
-    pub fn deferred(by: OwnSigner, content_id: Uuid) -> Self {
-        Self::Deferred(std::sync::Arc::new(DeferredSignature {
-            by,
-            content_id,
-            made: std::sync::OnceLock::new(),
-        }))
-    }
+    Stored(#[serde(with = "base64")] bytes::Bytes),
+    /// A signature of `content_id` by `by`, made when first asked for.
+    Own {
+        by: OwnSigner,
+        content_id: Uuid,
+    },
 }
 
 impl SignatureBytes {
@@ -107,36 +93,7 @@ impl SignatureBytes {
     pub fn stored(&self) -> &[u8] {
         match self {
             Self::Stored(b) => b,
-            Self::Deferred(d) => d.made.get().map_or(&[], |b| b),
-        }
-    }
-}
-
-/// How a signature's bytes are written to a data directory: a deferred signature as what makes
-/// it (it is made again when read).
-#[derive(Serialize, Deserialize)]
-enum SignatureRecord {
-    Stored(#[serde(with = "base64")] bytes::Bytes),
-    Deferred { by: OwnSigner, content_id: Uuid },
-}
-
-impl From<SignatureBytes> for SignatureRecord {
-    fn from(b: SignatureBytes) -> Self {
-        match b {
-            SignatureBytes::Stored(b) => Self::Stored(b),
-            SignatureBytes::Deferred(d) => Self::Deferred {
-                by: d.by,
-                content_id: d.content_id,
-            },
-        }
-    }
-}
-
-impl From<SignatureRecord> for SignatureBytes {
-    fn from(r: SignatureRecord) -> Self {
-        match r {
-            SignatureRecord::Stored(b) => Self::Stored(b),
-            SignatureRecord::Deferred { by, content_id } => Self::deferred(by, content_id),
+            Self::Own { .. } => &[],
         }
     }
 }
@@ -197,6 +154,9 @@ pub struct Task {
     pub progress: Option<Interned>,
 }
 
+/// A URN or name the catalogue usually spells (`&'static`), or one read from a request.
+pub type Word = std::borrow::Cow<'static, str>;
+
 /// Who produced a docflow document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
@@ -230,7 +190,8 @@ pub struct DocflowDocument {
     pub id: Uuid,
     pub origin: Origin,
     pub made: Made,
-    pub doc_type: String,
+    /// Borrowed from the catalogue where it can be (most are): no copy per document.
+    pub doc_type: Word,
     pub filename: String,
     #[serde(with = "interned")]
     pub content_type: Interned,
@@ -238,7 +199,7 @@ pub struct DocflowDocument {
     pub size: u64,
     pub signatures: Vec<Signature>,
     /// The reply document types due on this document (alternatives: sending one settles all).
-    pub replies_due: Vec<String>,
+    pub replies_due: Vec<Word>,
     /// The encrypted (gzip + EnvelopedData) variant, for documents from the authorities.
     pub sealed: Option<crate::state::Sealed>,
     /// Whether the plain variant is listed: always for unsealed documents, after decryption for
@@ -254,7 +215,7 @@ pub struct Docflow {
     pub seq: u32,
     pub account_id: Uuid,
     pub organization_id: Uuid,
-    pub doc_type: String,
+    pub doc_type: Word,
     pub status: DocflowStatus,
     pub success_state: SuccessState,
     pub inn: String,
@@ -289,13 +250,13 @@ pub struct Reply {
     pub sent: bool,
 }
 
-/// One docflow state change in the events feed. Compact: the docflow's type, INN and KPP are
+/// One docflow state change in the events feed. Compact (a few million are held): its number is
+/// its place in [`Store::events`] plus one, and the docflow's id, account, type, INN and KPP are
 /// read from the docflow when the feed is rendered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
-    pub seq: u64,
-    pub account_id: Uuid,
-    pub docflow_id: Uuid,
+    /// The docflow's [`Docflow::seq`].
+    pub docflow: u32,
     /// `urn:transaction:` + this.
     #[serde(with = "interned")]
     pub new_state: Interned,
@@ -321,7 +282,8 @@ pub struct Store {
     #[serde(skip)]
     pub tasks: Tracked<Uuid, Task>,
     #[serde(skip)]
-    pub docflows: Tracked<Uuid, Docflow>,
+    /// Boxed: a map slot is a pointer, not a whole docflow (half the slots of a map stand empty).
+    pub docflows: Tracked<Uuid, Box<Docflow>>,
     /// Docflow ids in creation order (search pages are stable).
     #[serde(skip)]
     pub docflow_order: Vec<Uuid>,
@@ -384,14 +346,14 @@ impl Store {
         let id = docflow.id;
         docflow.seq = self.next_docflow_seq();
         self.docflow_order.push(id);
-        self.docflows.insert(id, docflow);
+        self.docflows.insert(id, Box::new(docflow));
         id
     }
 
     /// The docflow with sequence number `seq`.
     pub fn docflow_by_seq(&self, seq: u32) -> Option<&Docflow> {
         let id = self.docflow_order.get(seq as usize)?;
-        self.docflows.get(id)
+        self.docflows.get(id).map(Box::as_ref)
     }
 
     pub fn account(&self, id: Uuid) -> Option<&Account> {
@@ -400,11 +362,8 @@ impl Store {
 
     /// Appends an event for a docflow's new state.
     pub fn push_event(&mut self, docflow: &Docflow, new_state: &'static str, at: DateTime<Utc>) {
-        let seq = self.events.len() as u64 + 1;
         self.events.push(Event {
-            seq,
-            account_id: docflow.account_id,
-            docflow_id: docflow.id,
+            docflow: docflow.seq,
             new_state,
             at,
         });
