@@ -22,9 +22,7 @@ use crate::identity::scope::AccountScope;
 use crate::state::Shared;
 use crate::state::urns::{FNS_REPORT, STAT_REPORT};
 use crate::state::vocabulary::{DocflowStatus, SuccessState};
-use crate::state::{
-    Docflow, DocflowDocument, Draft, Origin, OwnSigner, Signature, SignatureBytes, Store,
-};
+use crate::state::{Docflow, DocflowDocument, Draft, Origin, OwnSigner, Signature, Store};
 use crate::views::{docflow_path, render_document, render_signature};
 
 /// Creates the docflow of a sent draft: the sender's documents plus the operator's description
@@ -128,6 +126,7 @@ pub fn create_from_draft(
             content_id,
             size,
             signatures: doc.signatures.clone(),
+            signed_by: None,
             replies_due: Vec::new(),
             sealed,
             decrypted: true,
@@ -171,28 +170,24 @@ pub fn create_from_draft(
         )
         .len() as u64;
         let content_id = derived::content_id(seq, documents.len(), Variant::Plain);
-        let signatures = if reply.is_some() {
-            vec![shared.own_signature(
-                OwnSigner::Operator,
-                SignatureBytes::Own {
-                    by: OwnSigner::Operator,
-                    content_id,
-                },
-            )]
-        } else {
-            Vec::new()
-        };
+        // The date confirmation is signed (made on read); the description is not.
+        let signed_by = reply.is_some().then_some(OwnSigner::Operator);
         documents.push(DocflowDocument {
             made: Made::Operator { report },
             id: Uuid::new_v4(),
             origin: Origin::Operator,
-            doc_type: doc_type.into(),
+            // Two per docflow type (the prefix is the type's): one copy for all docflows.
+            doc_type: crate::formats::serial::intern(&doc_type).into(),
             filename,
             content_type: "application/xml",
             content_id,
             size,
-            signatures,
-            replies_due: reply.into_iter().map(Into::into).collect(),
+            signatures: Vec::new(),
+            signed_by,
+            replies_due: reply
+                .map(|r| crate::formats::serial::intern(&r).into())
+                .into_iter()
+                .collect(),
             sealed: None,
             decrypted: true,
             sent: now,
@@ -341,11 +336,12 @@ pub async fn signatures(
     ))
 }
 
-fn find_signature(d: &Docflow, doc: Uuid, sig: Uuid) -> ApiResult<&Signature> {
+fn find_signature(shared: &Shared, d: &Docflow, doc: Uuid, sig: Uuid) -> ApiResult<Signature> {
     find_document(d, doc)?
-        .signatures
+        .signatures(shared)
         .iter()
         .find(|s| s.id == sig)
+        .cloned()
         .ok_or_else(|| ApiError::not_found("signature"))
 }
 
@@ -357,11 +353,11 @@ pub async fn signature(
 ) -> ApiResult<Json<Value>> {
     let store = shared.lock();
     let d = find(&store, account, id)?;
-    let s = find_signature(d, doc, sig)?;
+    let s = find_signature(&shared, d, doc, sig)?;
     Ok(Json(render_signature(
         &shared,
         &format!("{}/documents/{doc}", docflow_path(account, id)),
-        s,
+        &s,
     )))
 }
 
@@ -372,7 +368,7 @@ pub async fn signature_content(
     Path((account, id, doc, sig)): Path<(Uuid, Uuid, Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
     let store = shared.lock();
-    let s = find_signature(find(&store, account, id)?, doc, sig)?;
+    let s = find_signature(&shared, find(&store, account, id)?, doc, sig)?;
     Ok(Json(json!(
         base64::engine::general_purpose::STANDARD.encode(shared.signature_bytes(&store, &s.bytes))
     )))

@@ -395,6 +395,7 @@ async fn send(
         content_id,
         size: xml.len() as u64,
         signatures: Vec::new(),
+        signed_by: None,
         replies_due: vec![read_mark.into()],
         sealed: None,
         decrypted: true,

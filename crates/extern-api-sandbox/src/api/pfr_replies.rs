@@ -437,6 +437,7 @@ async fn send(
                 title: info.title().into(),
                 signer_type: "organization-representative",
             }],
+            signed_by: None,
             replies_due: Vec::new(),
             sealed: None,
             decrypted: true,

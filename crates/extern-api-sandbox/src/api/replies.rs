@@ -346,6 +346,7 @@ pub async fn send(
             title: info.title().into(),
             signer_type: "organization-representative",
         }],
+        signed_by: None,
         replies_due: Vec::new(),
         sealed: None,
         decrypted: true,

@@ -10,7 +10,7 @@ use crate::formats::own_documents::robot_document;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
 use crate::state::derived::{self, Variant};
-use crate::state::{DocflowDocument, Made, Origin, OwnSigner, SignatureBytes, Store};
+use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Store};
 use crate::state::{Robot, Step};
 
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
@@ -62,6 +62,10 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 break;
             }
             docflow.robot.as_mut().map(|r| r.steps.pop_front());
+            if docflow.robot.as_ref().is_some_and(|r| r.steps.is_empty()) {
+                // Done: its emptied queue is not kept for a million finished docflows.
+                docflow.robot = None;
+            }
             let a = catalog::answer(&docflow.doc_type, step);
             let report_name = docflow
                 .documents
@@ -100,13 +104,8 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 content_type: "application/xml",
                 content_id,
                 size: xml.len() as u64,
-                signatures: vec![shared.own_signature(
-                    OwnSigner::Inspection,
-                    SignatureBytes::Own {
-                        by: OwnSigner::Inspection,
-                        content_id,
-                    },
-                )],
+                signatures: Vec::new(),
+                signed_by: Some(OwnSigner::Inspection),
                 replies_due: a.reply.into_iter().map(Into::into).collect(),
                 decrypted: sealed.is_none(),
                 sealed,

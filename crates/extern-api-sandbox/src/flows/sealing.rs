@@ -82,7 +82,7 @@ pub fn seal_to(
         if let Ok(Some((sealed, serials))) = envelope_seeded(recipients, &zipped, seed) {
             return Some(Sealed {
                 content_id: id,
-                serials,
+                serials: shared_serials(store, serials),
                 size: sealed.len() as u64,
             });
         }
@@ -93,7 +93,20 @@ pub fn seal_to(
     let content_id = crate::state::memory_content(store, account, &sealed);
     Some(Sealed {
         content_id,
-        serials,
+        serials: shared_serials(store, serials),
         size: sealed.len() as u64,
     })
+}
+
+/// `serials` as a list shared with the last documents sealed for the same recipients (a
+/// docflow's answers, the docflows of one organization).
+fn shared_serials(store: &mut Store, serials: Vec<String>) -> std::sync::Arc<[String]> {
+    match &store.last_serials {
+        Some(last) if **last == *serials => last.clone(),
+        _ => {
+            let shared: std::sync::Arc<[String]> = serials.into();
+            store.last_serials = Some(shared.clone());
+            shared
+        }
+    }
 }

@@ -90,8 +90,9 @@ impl Content {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sealed {
     pub content_id: uuid::Uuid,
-    /// Serial numbers (hex) of the recipients' certificates.
-    pub serials: Vec<String>,
+    /// Serial numbers (hex) of the recipients' certificates: shared by the documents sealed for
+    /// the same recipients.
+    pub serials: std::sync::Arc<[String]>,
     /// `encrypted-content-size`.
     pub size: u64,
 }

@@ -10,7 +10,9 @@ use uuid::Uuid;
 use crate::formats::compression::Compression;
 use crate::formats::own_documents::{operator_document, robot_document};
 use crate::state::derived::{self, Variant};
-use crate::state::{Content, Docflow, DocflowDocument, Made, Shared, Store};
+use crate::state::{
+    Content, Docflow, DocflowDocument, Made, Shared, Signature, SignatureBytes, Store,
+};
 
 impl Shared {
     /// The content `id`: stored, or made now from its docflow.
@@ -74,6 +76,27 @@ impl Shared {
             }
         }
         found.into_iter().flatten().collect()
+    }
+}
+
+impl DocflowDocument {
+    /// Its signatures: those sent with it, or the sandbox's own, made now (same id, same bytes
+    /// on every read: see [`Shared::signature_bytes`]).
+    pub fn signatures(&self, shared: &Shared) -> Cow<'_, [Signature]> {
+        match self.signed_by {
+            None => Cow::Borrowed(&self.signatures),
+            Some(by) => {
+                let mut signature = shared.own_signature(
+                    by,
+                    SignatureBytes::Own {
+                        by,
+                        content_id: self.content_id,
+                    },
+                );
+                signature.id = Uuid::new_v5(&self.id, b"signature");
+                Cow::Owned(vec![signature])
+            }
+        }
     }
 }
 

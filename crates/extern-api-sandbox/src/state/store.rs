@@ -197,7 +197,11 @@ pub struct DocflowDocument {
     pub content_type: Interned,
     pub content_id: Uuid,
     pub size: u64,
+    /// Signatures someone sent (the subscriber's, a demand's); read through
+    /// `DocflowDocument::signatures`, which adds the sandbox's own.
     pub signatures: Vec<Signature>,
+    /// The sandbox's signer of this document, whose signature is made on read (none kept).
+    pub signed_by: Option<OwnSigner>,
     /// The reply document types due on this document (alternatives: sending one settles all).
     pub replies_due: Vec<Word>,
     /// The encrypted (gzip + EnvelopedData) variant, for documents from the authorities.
@@ -293,6 +297,9 @@ pub struct Store {
     pub events: Vec<Event>,
     /// Seeds the sandbox's randomness where it must repeat itself (derived envelopes).
     pub seed: [u8; 32],
+    /// The recipients' serials of the last sealed document (see `flows::sealing`).
+    #[serde(skip)]
+    pub last_serials: Option<Arc<[String]>>,
     /// Docflows whose robot has a step due, by when it is due.
     #[serde(skip)]
     pub robot_queue: BTreeSet<(DateTime<Utc>, Uuid)>,

@@ -173,7 +173,7 @@ fn document_view<'a>(
             encrypted_certificates: doc
                 .sealed
                 .iter()
-                .flat_map(|s| &s.serials)
+                .flat_map(|s| s.serials.iter())
                 .map(|n| SerialView { serial_number: n })
                 .collect(),
             support_print: "no",
@@ -181,7 +181,7 @@ fn document_view<'a>(
         content,
         send_date: crate::state::clock::wire_time(doc.sent),
         signatures: doc
-            .signatures
+            .signatures(shared)
             .iter()
             .map(|s| SignatureView::new(shared, &base, s))
             .collect(),

@@ -22,8 +22,8 @@ pub fn render_signature(shared: &Shared, base: &str, sig: &Signature) -> Value {
 #[serde(rename_all = "kebab-case")]
 pub(super) struct SignatureView<'a> {
     id: Uuid,
-    title: &'a str,
-    signature_certificate_thumbprint: &'a str,
+    title: std::sync::Arc<str>,
+    signature_certificate_thumbprint: std::sync::Arc<str>,
     content_link: SignatureLink<'static>,
     links: Vec<SignatureLink<'static>>,
     signer_type: &'a str,
@@ -36,7 +36,7 @@ pub(super) struct SignatureLink<'a> {
 }
 
 impl<'a> SignatureView<'a> {
-    pub(super) fn new(shared: &Shared, base: &str, sig: &'a Signature) -> Self {
+    pub(super) fn new(shared: &Shared, base: &str, sig: &Signature) -> Self {
         let href = shared.url(&format!("{base}/signatures/{}", sig.id));
         let content = format!("{href}/content");
         let parent = shared.url(base.rsplit_once("/documents/").map_or(base, |(p, _)| p));
@@ -52,8 +52,8 @@ impl<'a> SignatureView<'a> {
         };
         Self {
             id: sig.id,
-            title: &sig.title,
-            signature_certificate_thumbprint: &sig.thumbprint,
+            title: sig.title.clone(),
+            signature_certificate_thumbprint: sig.thumbprint.clone(),
             content_link: link("content", content),
             links,
             signer_type: sig.signer_type,
