@@ -13,8 +13,18 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::*;
 
+/// A sandbox process, killed when dropped (a failing test leaves none behind).
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The sandbox binary on `port`, keeping its state in `dir`.
-fn spawn(dir: &std::path::Path, port: u16) -> Child {
+fn spawn(dir: &std::path::Path, port: u16) -> Process {
     let config = dir.with_extension("toml");
     // Slow enough to be killed in between: a task takes 700 ms, the robots a second a step.
     std::fs::write(
@@ -31,6 +41,7 @@ fn spawn(dir: &std::path::Path, port: u16) -> Child {
         .arg(dir)
         .stdout(Stdio::null())
         .spawn()
+        .map(Process)
         .unwrap()
 }
 
@@ -52,9 +63,9 @@ async fn ready(base: &str) {
 }
 
 /// Kills the process the hard way (no chance to save anything more) and starts it again.
-async fn kill_and_restart(child: &mut Child, dir: &std::path::Path, port: u16, api: &mut Api) {
-    child.kill().unwrap();
-    child.wait().unwrap();
+async fn kill_and_restart(child: &mut Process, dir: &std::path::Path, port: u16, api: &mut Api) {
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     *child = spawn(dir, port);
     ready(&api.base).await;
     // The old connections died with the process.
@@ -175,8 +186,7 @@ async fn a_killed_sandbox_continues_from_its_data_directory() {
     let a = api.get(&api.acc(&format!("/contents/{plain}"))).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.bytes, report);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
 }
 
 /// The GET answers a client would compare: accounts, the docflow list and each docflow (a
