@@ -19,13 +19,28 @@ use crate::stores::JournalEntry;
 use crate::{Error, ExternClient};
 
 /// The documents that say the authority refused: these types, and every negative acceptance
-/// result whatever its authority (`…-acceptance-result-negative`).
+/// result, refusal notice or error whatever its authority — the C# SDK's summaries name them so:
+/// SFR/PFR «Уведомление об отказе в приеме пакета» (`…-decline-notice`), «Отказ в приеме пакета»
+/// (`…-rejection-notice`), «Результат рассмотрения с перечнем выявленных …» (`…-reception-result-negative`),
+/// SEDO «Ошибка обработки» / «Ошибка взаимодействия с СЭДО» (`…-error-message`, `…-exchange-error`),
+/// PFR «Описание ошибки, возникшей в ходе ДО» (`…-error-description`).
 const REFUSAL_TYPES: &[DocumentType] = &[
     DocumentType::Fns534ReportAcceptanceNegative,
     DocumentType::StatReportProtocolNegative,
     DocumentType::Error,
+    DocumentType::FssReportError,
+    DocumentType::FssReportErrorReceipt,
+    DocumentType::SfrReportImpossibleDeliveryNotice,
 ];
-const REFUSAL_SUFFIXES: &[&str] = &["acceptance-result-negative"];
+const REFUSAL_SUFFIXES: &[&str] = &[
+    "acceptance-result-negative",
+    "decline-notice",
+    "rejection-notice",
+    "reception-result-negative",
+    "error-message",
+    "exchange-error",
+    "error-description",
+];
 
 fn is_refusal(t: &DocumentType) -> bool {
     REFUSAL_TYPES.contains(t) || REFUSAL_SUFFIXES.iter().any(|s| t.name().ends_with(s))
@@ -267,4 +282,38 @@ fn send_result(
     }
     serde_json::from_value(result)
         .map_err(|e| Error::protocol_with("the send task's result is not a docflow", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_refusal;
+    use crate::model::urn::DocumentType;
+
+    #[test]
+    fn refusals_of_every_authority_are_recognized() {
+        for refusal in [
+            "fns534-report-acceptance-result-negative",
+            "sfr-report-decline-notice",
+            "sfr-report-impossible-delivery-notice",
+            "pfr-ancillary-rejection-notice",
+            "pfr-ancillary-reception-result-negative",
+            "fss-sedo-proactive-payments-reply-exchange-error",
+            "fss-report-error",
+        ] {
+            let t = DocumentType::parse(&format!("urn:document:{refusal}"));
+            assert!(!matches!(t, DocumentType::Unknown(_)), "{refusal} is typed");
+            assert!(is_refusal(&t), "{refusal} is a refusal");
+        }
+        for fine in [
+            "sfr-report-protocol-check",
+            "sfr-report-acknowledgement",
+            "fns534-report-processing-result-ok",
+            "pfr-ancillary-reception-result-positive",
+        ] {
+            assert!(
+                !is_refusal(&DocumentType::parse(&format!("urn:document:{fine}"))),
+                "{fine}"
+            );
+        }
+    }
 }
