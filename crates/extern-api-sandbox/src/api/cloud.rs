@@ -297,13 +297,12 @@ fn complete(shared: &Shared, store: &mut Store, op: &Operation) -> ApiResult<Vec
             let plain = crate::pki::sealing::open(key, &sealed)
                 .map_err(|e| ApiError::bad_request("decryptionFailed", e))?;
             let plain_id = crate::state::memory_content(store, op.account_id, &plain);
-            let doc = store
-                .docflows
-                .get_mut(&docflow)
-                .and_then(|d| d.documents.iter_mut().find(|x| x.id == document))
-                .expect("found above");
-            doc.content_id = plain_id;
-            doc.decrypted = true;
+            if let Some(d) = store.docflows.get_mut(&docflow) {
+                d.documents.update(document, |doc| {
+                    doc.content_id = plain_id;
+                    doc.decrypted = true;
+                });
+            }
             signed.push(json!({ "rel": "decrypted-content", "href": shared.url(&format!("/v1/{}/contents/{plain_id}", op.account_id)), "content-id": plain_id }));
         }
     }

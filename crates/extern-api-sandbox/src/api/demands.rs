@@ -313,7 +313,7 @@ pub async fn generate(
             "demand-number": demand_number,
             "attachments-requisites": requisites,
         })),
-        documents,
+        documents: documents.into(),
         created: now,
         updated: now,
         robot: None,
@@ -336,9 +336,9 @@ pub fn after_reply(
 ) -> &'static str {
     match reply_type {
         RECEIPT => {
-            if let Some(d) = docflow.documents.iter_mut().find(|d| d.id == answered) {
+            docflow.documents.update(answered, |d| {
                 d.replies_due = vec![ACCEPT.into(), DECLINE.into()];
-            }
+            });
             docflow.description.edit(|m| {
                 m.insert("receipt-status".into(), json!("accepted"));
                 m.insert(
@@ -431,7 +431,12 @@ pub async fn check(
     let links: Vec<Value> = d
         .documents
         .iter()
-        .flat_map(|doc| doc.replies_due.iter().map(move |r| (doc.id, r)))
+        .flat_map(|doc| {
+            doc.replies_due
+                .iter()
+                .map(|r| (doc.id, r.to_string()))
+                .collect::<Vec<_>>()
+        })
         .map(|(doc, r)| json!({ "rel": "reply", "name": r, "href": shared.url(&format!("{base}/documents/{doc}/generate-reply?documentType={r}")) }))
         .collect();
     Ok(Json(json!({ "error-codes": codes, "links": links })))
@@ -627,7 +632,7 @@ pub async fn generate_letter(
         description: crate::state::Description::new(
             &json!({ "cu": cu, "subject": subject, "recipient-inn": org.inn }),
         ),
-        documents: vec![letter],
+        documents: vec![letter].into(),
         created: now,
         updated: now,
         robot: None,

@@ -7,6 +7,7 @@
 //! rendered while the store is locked. A demand attachment's requisites start from what the
 //! demand asks (its docflow description's `attachments-requisites`).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::Json;
@@ -476,7 +477,7 @@ fn find_docflow(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow> {
         .ok_or_else(|| ApiError::not_found("docflow"))
 }
 
-fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
+fn find_document(d: &Docflow, id: Uuid) -> ApiResult<Cow<'_, DocflowDocument>> {
     d.documents
         .iter()
         .find(|x| x.id == id)
@@ -528,11 +529,11 @@ async fn patch_document(
             ),
         ));
     }
-    let before = requisites(&shared, d, document);
+    let before = requisites(&shared, d, &document);
     let after = patched(&before, ops)?;
     let next = validate(&before, after, &document_requisite)?;
     store_requisites(&shared, doc, next);
-    Ok(Json(render_document(&shared, d, document)))
+    Ok(Json(render_document(&shared, d, &document)))
 }
 
 /// The decrypted content as the document's description announces it: `compressed`, so zipped
@@ -561,7 +562,7 @@ async fn decrypted_content(
         ));
     }
     let plain = deprecated_bytes(&shared, &store, document.content_id)?;
-    Ok(Json(json!(B64.encode(packed(&shared, document, &plain)?))))
+    Ok(Json(json!(B64.encode(packed(&shared, &document, &plain)?))))
 }
 
 /// `GET …/documents/{documentId}/encrypted-content` (deprecated) → base64 of the encrypted
@@ -626,7 +627,7 @@ async fn decrypt_confirm(
     let bytes = if unzip {
         plain
     } else {
-        packed(&shared, doc, &plain)?
+        packed(&shared, &doc, &plain)?
     };
     Ok(Json(json!(B64.encode(bytes))))
 }
@@ -715,7 +716,7 @@ async fn recognize(
     let store = shared.lock();
     let d = find_docflow(&store, account, id)?;
     let document = find_document(d, doc)?;
-    if !supports_recognition(document) {
+    if !supports_recognition(&document) {
         return Err(ApiError::bad_request(
             "recognitionUnsupported",
             format!(
@@ -759,7 +760,7 @@ async fn recognize(
         "reply-deadline-date": at(10),
         "demand-inn-list": found.inns,
     });
-    let mut next = requisites(&shared, d, document);
+    let mut next = requisites(&shared, d, &document);
     if let (Value::Object(m), Value::Object(r)) = (&mut next, &result) {
         for (k, v) in r {
             if !v.is_null() {

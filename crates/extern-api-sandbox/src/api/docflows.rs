@@ -1,6 +1,7 @@
 //! Docflows: created when a draft is sent (with the operator's documents), rendered as the vendor
 //! does, and read document by document.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::Json;
@@ -87,7 +88,7 @@ pub fn create_from_draft(
         .map(|h| report_file::read_header(&h))
         .unwrap_or_default();
     let seq = store.next_docflow_seq();
-    let mut documents = Vec::new();
+    let mut documents = crate::state::Documents::new(seq);
     for doc in &draft.documents {
         let content_id = doc
             .content_id
@@ -255,7 +256,7 @@ pub(crate) fn find(store: &Store, account: Uuid, id: Uuid) -> ApiResult<&Docflow
         .ok_or_else(|| ApiError::not_found("docflow"))
 }
 
-pub(crate) fn find_document(d: &Docflow, id: Uuid) -> ApiResult<&DocflowDocument> {
+pub(crate) fn find_document(d: &Docflow, id: Uuid) -> ApiResult<Cow<'_, DocflowDocument>> {
     d.documents
         .iter()
         .find(|x| x.id == id)
@@ -294,7 +295,7 @@ pub async fn documents(
     Ok(Json(Value::Array(
         d.documents
             .iter()
-            .map(|doc| render_document(&shared, d, doc))
+            .map(|doc| render_document(&shared, d, &doc))
             .collect(),
     )))
 }
@@ -307,7 +308,7 @@ pub async fn document(
 ) -> ApiResult<Json<Value>> {
     let store = shared.lock();
     let d = find(&store, account, id)?;
-    Ok(Json(render_document(&shared, d, find_document(d, doc)?)))
+    Ok(Json(render_document(&shared, d, &*find_document(d, doc)?)))
 }
 
 /// `GET …/documents/{documentId}/description`
@@ -319,7 +320,7 @@ pub async fn description(
     let store = shared.lock();
     let d = find(&store, account, id)?;
     Ok(Json(
-        render_document(&shared, d, find_document(d, doc)?)["description"].clone(),
+        render_document(&shared, d, &*find_document(d, doc)?)["description"].clone(),
     ))
 }
 
@@ -332,7 +333,7 @@ pub async fn signatures(
     let store = shared.lock();
     let d = find(&store, account, id)?;
     Ok(Json(
-        render_document(&shared, d, find_document(d, doc)?)["signatures"].clone(),
+        render_document(&shared, d, &*find_document(d, doc)?)["signatures"].clone(),
     ))
 }
 
@@ -425,7 +426,7 @@ pub async fn save_decrypted(
         .find(|x| x.id == doc)
         .ok_or_else(|| ApiError::not_found("document"))?;
     let expected = shared
-        .document_bytes(&store, d, document)
+        .document_bytes(&store, d, &document)
         .unwrap_or_default();
     if bytes != expected {
         return Err(ApiError::bad_request(
@@ -434,12 +435,8 @@ pub async fn save_decrypted(
         ));
     }
     let content_id = document.content_id;
-    if let Some(x) = store
-        .docflows
-        .get_mut(&id)
-        .and_then(|d| d.documents.iter_mut().find(|x| x.id == doc))
-    {
-        x.decrypted = true;
+    if let Some(d) = store.docflows.get_mut(&id) {
+        d.documents.update(doc, |x| x.decrypted = true);
     }
     Ok(Json(
         json!({ "content-id": content_id, "links": [{ "rel": "decrypted-content", "href": shared.url(&format!("/v1/{account}/contents/{content_id}")) }] }),

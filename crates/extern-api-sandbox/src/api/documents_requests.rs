@@ -384,7 +384,6 @@ async fn send(
         now.to_rfc3339(),
     );
     let content_id = shared.put_content(store, account, xml.as_bytes());
-    docflow.documents.reserve_exact(1);
     docflow.documents.push(DocflowDocument {
         made: crate::state::Made::Stored,
         id: Uuid::new_v4(),
@@ -550,7 +549,7 @@ pub async fn generate_docflow(
             "registration-number": registration,
             "registration-number-sfr": registration,
         })),
-        documents: Vec::new(),
+        documents: Default::default(),
         created: now,
         updated: now,
         robot: None,

@@ -150,7 +150,7 @@ fn find_document(
     account: Uuid,
     docflow: Uuid,
     document: Uuid,
-) -> ApiResult<&DocflowDocument> {
+) -> ApiResult<std::borrow::Cow<'_, DocflowDocument>> {
     docflows::find_document(docflows::find(store, account, docflow)?, document)
 }
 

@@ -179,7 +179,7 @@ async fn generate(
         .find(|d| d.id == document_id)
         .ok_or_else(|| ApiError::not_found("document"))?;
     crate::api::replies::refuse_undue(
-        doc,
+        &doc,
         &reply_type,
         || {
             store
@@ -405,20 +405,18 @@ async fn send(
         .get(&df)
         .cloned()
         .ok_or_else(|| ApiError::not_found("docflow"))?;
-    let answered = docflow
+    // The reply settles what was due on the document (alternatives included).
+    let origin = docflow
         .documents
-        .iter_mut()
-        .find(|d| d.id == doc)
-        .ok_or_else(|| ApiError::not_found("document"))?;
-    if !answered.replies_due.iter().any(|r| *r == reply.doc_type) {
-        return Err(ApiError::bad_request(
-            "replyNotAvailable",
-            "this reply is no longer due",
-        ));
-    }
-    answered.replies_due.clear();
-    let origin = answered.origin;
-    docflow.documents.reserve_exact(signed.len());
+        .update(doc, |answered| {
+            let due = answered.replies_due.iter().any(|r| *r == reply.doc_type);
+            if due {
+                answered.replies_due.clear();
+            }
+            due.then_some(answered.origin)
+        })
+        .ok_or_else(|| ApiError::not_found("document"))?
+        .ok_or_else(|| ApiError::bad_request("replyNotAvailable", "this reply is no longer due"))?;
     for (filename, content, signature, cert, info) in signed {
         let content_id = shared.put_content(store, account, &content);
         docflow.documents.push(DocflowDocument {

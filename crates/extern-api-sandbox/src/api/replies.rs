@@ -119,7 +119,7 @@ pub async fn generate(
         .find(|d| d.id == document_id)
         .ok_or_else(|| ApiError::not_found("document"))?;
     refuse_undue(
-        doc,
+        &doc,
         &reply_type,
         || {
             store
@@ -312,24 +312,21 @@ pub async fn send(
         .get(&df)
         .cloned()
         .ok_or_else(|| ApiError::not_found("docflow"))?;
-    let answered = docflow
+    // The reply settles what was due on the document (alternatives included).
+    let origin = docflow
         .documents
-        .iter_mut()
-        .find(|d| d.id == doc)
-        .ok_or_else(|| ApiError::not_found("document"))?;
-    if !answered.replies_due.iter().any(|r| *r == reply.doc_type) {
-        return Err(ApiError::bad_request(
-            "replyNotAvailable",
-            "this reply is no longer due",
-        ));
-    }
-    answered.replies_due.clear();
-    let origin = answered.origin;
+        .update(doc, |answered| {
+            let due = answered.replies_due.iter().any(|r| *r == reply.doc_type);
+            if due {
+                answered.replies_due.clear();
+            }
+            due.then_some(answered.origin)
+        })
+        .ok_or_else(|| ApiError::not_found("document"))?
+        .ok_or_else(|| ApiError::bad_request("replyNotAvailable", "this reply is no longer due"))?;
     let content_id = shared.put_content(store, account, &reply.content);
     let (cert, info) = pki::signer_certificate(&signature)
         .map_err(|e| ApiError::bad_request("invalidSignature", e.to_string()))?;
-    // Docflows gain documents one at a time: grow by one, not double (memory of many held).
-    docflow.documents.reserve_exact(1);
     docflow.documents.push(DocflowDocument {
         made: crate::state::Made::Stored,
         id: Uuid::new_v4(),

@@ -192,10 +192,13 @@ pub fn recompute(d: &mut Docflow) -> bool {
         // documents request), `response-arrived` while its read mark is due, then `finished`
         // (docs/scenarios/SFR/FSS/proactive_ algorithm.rst).
         t if d.incoming && t.starts_with("urn:docflow:fss-sedo-") => {
-            let delivered = documents.iter().filter(|x| x.origin == Origin::Authority);
-            match delivered.clone().count() {
+            let delivered: Vec<_> = documents
+                .iter()
+                .filter(|x| x.origin == Origin::Authority)
+                .collect();
+            match delivered.len() {
                 0 => (d.status, d.success_state),
-                _ if delivered.clone().any(|x| !x.replies_due.is_empty()) => {
+                _ if delivered.iter().any(|x| !x.replies_due.is_empty()) => {
                     (DocflowStatus::ResponseArrived, SuccessState::Neutral)
                 }
                 _ => (DocflowStatus::Finished, SuccessState::Successful),

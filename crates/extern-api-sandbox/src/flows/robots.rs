@@ -93,8 +93,6 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 crate::formats::compression::Compression::of(&shared.config),
                 Some(derived::content_id(docflow.seq, index, Variant::Sealed)),
             );
-            // Docflows gain documents one at a time: grow by one, not double (memory of many held).
-            docflow.documents.reserve_exact(1);
             docflow.documents.push(DocflowDocument {
                 made: Made::Robot { knd: a.knd },
                 id: Uuid::new_v4(),

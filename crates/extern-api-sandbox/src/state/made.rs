@@ -23,6 +23,7 @@ impl Shared {
         let (seq, index, variant) = derived::parse(id)?;
         let docflow = store.docflow_by_seq(seq)?;
         let doc = docflow.documents.get(index)?;
+        let doc = doc.as_ref();
         let bytes = match variant {
             Variant::Plain => made_bytes(docflow, doc)?,
             Variant::Zipped => Compression::of(&self.config)
@@ -106,10 +107,10 @@ fn made_bytes(d: &Docflow, doc: &DocflowDocument) -> Option<Vec<u8>> {
         Made::Stored => None,
         Made::Operator { report } => {
             let report = match report {
-                Some(i) => d.documents.get(i as usize)?.filename.as_str(),
-                None => "",
+                Some(i) => d.documents.get(i as usize)?.filename.clone(),
+                None => String::new(),
             };
-            Some(operator_document(&doc.filename, report, doc.sent))
+            Some(operator_document(&doc.filename, &report, doc.sent))
         }
         Made::Robot { knd } => {
             let report = d.documents.first()?;

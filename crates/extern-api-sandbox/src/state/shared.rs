@@ -478,7 +478,7 @@ fn sedo_subscription(account: Uuid, organization: Uuid, inn: &str, kpp: &str) ->
         okud: None,
         incoming: false,
         description: crate::state::Description::new(&serde_json::json!({})),
-        documents: Vec::new(),
+        documents: crate::state::Documents::default(),
         created: now,
         updated: now,
         robot: None,

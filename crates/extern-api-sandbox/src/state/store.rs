@@ -230,7 +230,7 @@ pub struct Docflow {
     pub okud: Option<String>,
     pub incoming: bool,
     pub description: crate::state::Description,
-    pub documents: Vec<DocflowDocument>,
+    pub documents: crate::state::Documents,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub robot: Option<Robot>,
@@ -352,6 +352,7 @@ impl Store {
     pub fn insert_docflow(&mut self, mut docflow: Docflow) -> Uuid {
         let id = docflow.id;
         docflow.seq = self.next_docflow_seq();
+        docflow.documents.set_seq(docflow.seq);
         self.docflow_order.push(id);
         self.docflows.insert(id, Box::new(docflow));
         id

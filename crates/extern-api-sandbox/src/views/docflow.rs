@@ -1,9 +1,10 @@
 //! Docflows and their documents as the API shows them (send_report.rst, get_report.rst).
 
-use serde_json::{Value, json};
-use uuid::Uuid;
+use std::borrow::Cow;
 
 use serde::Serialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::draft::SignatureView;
 use crate::state::urns::DEMAND_ATTACHMENT;
@@ -221,15 +222,24 @@ fn contents(shared: &Shared, doc: &DocflowDocument) -> Vec<VariantView> {
 
 /// A docflow as the API shows it; `reply` links name every reply that is due.
 pub fn render_docflow(shared: &Shared, d: &Docflow, with_documents: bool) -> Value {
-    serde_json::to_value(docflow_view(shared, d, with_documents)).expect("a docflow serializes")
+    let documents: Vec<_> = d.documents.iter().collect();
+    serde_json::to_value(docflow_view(shared, d, &documents, with_documents))
+        .expect("a docflow serializes")
 }
 
 /// [`render_docflow`] with its documents, as JSON bytes (what `GET …/docflows/{id}` answers).
 pub fn docflow_json(shared: &Shared, d: &Docflow) -> Vec<u8> {
-    serde_json::to_vec(&docflow_view(shared, d, true)).expect("a docflow serializes")
+    let documents: Vec<_> = d.documents.iter().collect();
+    serde_json::to_vec(&docflow_view(shared, d, &documents, true)).expect("a docflow serializes")
 }
 
-fn docflow_view<'a>(shared: &Shared, d: &'a Docflow, with_documents: bool) -> DocflowView<'a> {
+/// The view of `d`; `documents` are its documents, read whole (see [`crate::state::Documents`]).
+fn docflow_view<'a>(
+    shared: &Shared,
+    d: &'a Docflow,
+    documents: &'a [Cow<'a, DocflowDocument>],
+    with_documents: bool,
+) -> DocflowView<'a> {
     let base = docflow_path(d.account_id, d.id);
     let mut links = vec![
         Link::to(shared, "self", &base),
@@ -239,7 +249,7 @@ fn docflow_view<'a>(shared: &Shared, d: &'a Docflow, with_documents: bool) -> Do
             &format!("/v1/{}/organizations/{}", d.account_id, d.organization_id),
         ),
     ];
-    for doc in &d.documents {
+    for doc in documents {
         for reply in &doc.replies_due {
             links.push(Link::reply(
                 shared,
@@ -259,7 +269,7 @@ fn docflow_view<'a>(shared: &Shared, d: &'a Docflow, with_documents: bool) -> Do
         send_date: crate::state::clock::wire_time(d.created),
         last_change_date: crate::state::clock::wire_time(d.updated),
         documents: with_documents.then(|| {
-            d.documents
+            documents
                 .iter()
                 .map(|doc| document_view(shared, d, doc))
                 .collect()
