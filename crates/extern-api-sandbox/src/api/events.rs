@@ -89,7 +89,7 @@ pub async fn list(
                 rel: "docflow",
                 href: shared.url(&docflow_path(docflow.account_id, docflow.id)),
             },
-            new_state: format!("urn:transaction:{}", e.new_state),
+            new_state: format!("urn:transaction:{}", e.new_state.as_str()),
             event_date_time: crate::state::clock::wire_time(e.at),
             docflow_id: docflow.id,
             account_id: docflow.account_id,

@@ -94,7 +94,9 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 Some(derived::content_id(docflow.seq, index, Variant::Sealed)),
             );
             docflow.documents.push(DocflowDocument {
-                made: Made::Robot { knd: a.knd },
+                made: Made::Robot {
+                    knd: crate::formats::serial::Term::of(a.knd),
+                },
                 id: Uuid::new_v4(),
                 origin: Origin::Authority,
                 doc_type: a.doc_type.into(),

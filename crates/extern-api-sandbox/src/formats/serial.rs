@@ -27,6 +27,62 @@ pub fn intern(s: &str) -> &'static str {
 /// serde's derive, seeing `&'static str`, would ask the whole input to live for `'static`.
 pub type Interned = &'static str;
 
+/// A string of the code's vocabulary (URNs, transactions, form codes) by a two-byte number, for
+/// records held a million times: `&'static str` takes sixteen bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Term(u16);
+
+#[derive(Default)]
+struct Terms {
+    list: Vec<&'static str>,
+    ids: std::collections::HashMap<&'static str, u16>,
+}
+
+static TERMS: LazyLock<std::sync::RwLock<Terms>> = LazyLock::new(Default::default);
+
+impl Term {
+    /// The term for `s`: the code's own strings, a few hundred (past 65 535 distinct ones the
+    /// last number is shared, which the code's vocabulary never reaches).
+    pub fn of(s: &'static str) -> Self {
+        if let Some(id) = TERMS.read().unwrap_or_else(|p| p.into_inner()).ids.get(s) {
+            return Self(*id);
+        }
+        let mut terms = TERMS.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(id) = terms.ids.get(s) {
+            return Self(*id);
+        }
+        let id = u16::try_from(terms.list.len()).unwrap_or(u16::MAX);
+        if terms.list.len() <= usize::from(u16::MAX) {
+            terms.list.push(s);
+            terms.ids.insert(s, id);
+        }
+        Self(id)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        let terms = TERMS.read().unwrap_or_else(|p| p.into_inner());
+        terms.list.get(usize::from(self.0)).copied().unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for Term {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Term {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Term {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        Ok(Self::of(intern(&String::deserialize(de)?)))
+    }
+}
+
 /// `#[serde(with = "interned")]` for `&'static str`.
 pub mod interned {
     use super::*;
@@ -120,6 +176,16 @@ pub mod rsa_public_key {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn terms_read_back_their_text() {
+        let a = super::Term::of("urn:transaction:receipt-test");
+        assert_eq!(a, super::Term::of("urn:transaction:receipt-test"));
+        assert_ne!(a, super::Term::of("urn:transaction:other-test"));
+        assert_eq!(a.as_str(), "urn:transaction:receipt-test");
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<super::Term>(&json).unwrap(), a);
+    }
+
     #[test]
     fn interning_gives_one_str_per_text() {
         let a = super::intern(&String::from("urn:docflow:fns534-report"));

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::formats::serial::{Interned, interned, interned_opt};
+use crate::formats::serial::Term;
 use crate::state::derived::{self, Variant};
 use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Sealed};
 
@@ -43,15 +43,13 @@ struct OwnRecord {
     id: Uuid,
     sent: DateTime<Utc>,
     made: Made,
-    #[serde(with = "interned")]
-    doc_type: Interned,
+    doc_type: Term,
     filename: Box<str>,
     size: u32,
     /// The size of its encrypted variant, when it has one (encrypted for `recipients`).
     sealed: Option<u32>,
     signed_by: Option<OwnSigner>,
-    #[serde(with = "interned_opt")]
-    reply: Option<Interned>,
+    reply: Option<Term>,
     origin: Origin,
     decrypted: bool,
 }
@@ -134,14 +132,18 @@ impl Documents {
             id: own.id,
             origin: own.origin,
             made: own.made,
-            doc_type: Cow::Borrowed(own.doc_type),
+            doc_type: Cow::Borrowed(own.doc_type.as_str()),
             filename: own.filename.to_string(),
             content_type: OWN_CONTENT_TYPE,
             content_id: derived::content_id(self.seq, index, Variant::Plain),
             size: u64::from(own.size),
             signatures: Vec::new(),
             signed_by: own.signed_by,
-            replies_due: own.reply.map(Cow::Borrowed).into_iter().collect(),
+            replies_due: own
+                .reply
+                .map(|r| Cow::Borrowed(r.as_str()))
+                .into_iter()
+                .collect(),
             sealed: own.sealed.map(|size| Sealed {
                 content_id: derived::content_id(self.seq, index, Variant::Sealed),
                 serials: self.recipients.clone().unwrap_or_else(|| Arc::from([])),
@@ -177,7 +179,7 @@ impl Documents {
         };
         let reply = match d.replies_due.as_slice() {
             [] => None,
-            [Cow::Borrowed(reply)] => Some(*reply),
+            [Cow::Borrowed(reply)] => Some(Term::of(reply)),
             _ => return None,
         };
         let derived_here = |variant| derived::content_id(self.seq, index, variant);
@@ -202,7 +204,7 @@ impl Documents {
             id: d.id,
             sent: d.sent,
             made: d.made,
-            doc_type,
+            doc_type: Term::of(doc_type),
             filename: d.filename.as_str().into(),
             size: u32::try_from(d.size).ok()?,
             sealed,
@@ -243,7 +245,9 @@ mod tests {
         DocflowDocument {
             id: Uuid::new_v4(),
             origin: Origin::Authority,
-            made: Made::Robot { knd: "1166002" },
+            made: Made::Robot {
+                knd: Term::of("1166002"),
+            },
             doc_type: Cow::Borrowed("urn:document:fns534-report-receipt"),
             filename: "IZVESHCH_0087.xml".into(),
             content_type: OWN_CONTENT_TYPE,

@@ -116,7 +116,7 @@ fn made_bytes(d: &Docflow, doc: &DocflowDocument) -> Option<Vec<u8>> {
             let report = d.documents.first()?;
             Some(robot_document(
                 &doc.filename,
-                knd,
+                knd.as_str(),
                 &report.filename,
                 &d.cu,
                 doc.sent,

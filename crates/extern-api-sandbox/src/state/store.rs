@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::formats::serial::{Interned, base64, base64_opt, interned, interned_opt};
+use crate::formats::serial::{Interned, Term, base64, base64_opt, interned, interned_opt};
 use uuid::Uuid;
 
 use crate::pki::CertInfo;
@@ -179,10 +179,7 @@ pub enum Made {
     /// when the docflow has no main document).
     Operator { report: Option<u16> },
     /// A robot's answer (form `knd`) to the docflow's first document.
-    Robot {
-        #[serde(with = "interned")]
-        knd: Interned,
-    },
+    Robot { knd: Term },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -262,8 +259,7 @@ pub struct Event {
     /// The docflow's [`Docflow::seq`].
     pub docflow: u32,
     /// `urn:transaction:` + this.
-    #[serde(with = "interned")]
-    pub new_state: Interned,
+    pub new_state: Term,
     pub at: DateTime<Utc>,
 }
 
@@ -372,7 +368,7 @@ impl Store {
     pub fn push_event(&mut self, docflow: &Docflow, new_state: &'static str, at: DateTime<Utc>) {
         self.events.push(Event {
             docflow: docflow.seq,
-            new_state,
+            new_state: Term::of(new_state),
             at,
         });
     }
