@@ -72,13 +72,12 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 .first()
                 .map(|d| d.filename.clone())
                 .unwrap_or_default();
-            let stem = report_name.trim_end_matches(".xml").to_string();
-            let filename = format!(
-                "{}_{}_{}_{}.xml",
+            let document_id = Uuid::new_v4();
+            let filename = crate::formats::own_documents::robot_filename(
                 a.prefix,
-                stem.split('_').take(2).collect::<Vec<_>>().join(""),
-                due.format("%Y%m%d"),
-                Uuid::new_v4().simple()
+                &report_name,
+                due,
+                document_id,
             );
             // Made again on each read (see `Made`): only its size and envelope are worked out now.
             let index = docflow.documents.len();
@@ -97,7 +96,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 made: Made::Robot {
                     knd: crate::formats::serial::Term::of(a.knd),
                 },
-                id: Uuid::new_v4(),
+                id: document_id,
                 origin: Origin::Authority,
                 doc_type: a.doc_type.into(),
                 filename,

@@ -5,6 +5,18 @@
 
 use chrono::{DateTime, Utc};
 
+/// The file name of a robot's answer `id` (its prefix from the catalogue) to the report named
+/// `report`, sent at `at`: `{prefix}_{the report name's first two parts}_{date}_{id}.xml`.
+pub fn robot_filename(prefix: &str, report: &str, at: DateTime<Utc>, id: uuid::Uuid) -> String {
+    let stem = report.trim_end_matches(".xml");
+    format!(
+        "{prefix}_{}_{}_{}.xml",
+        stem.split('_').take(2).collect::<String>(),
+        at.format("%Y%m%d"),
+        id.simple()
+    )
+}
+
 /// The operator's description or date confirmation of `report`, sent at `at`.
 pub fn operator_document(filename: &str, report: &str, at: DateTime<Utc>) -> Vec<u8> {
     let xml = format!(

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::formats::own_documents::robot_filename;
 use crate::formats::serial::Term;
 use crate::state::derived::{self, Variant};
 use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Sealed};
@@ -37,6 +38,14 @@ enum Record {
     Own(OwnRecord),
 }
 
+/// An own document's file name: kept, or a robot's answer's, made from its prefix (see
+/// [`robot_filename`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum FileName {
+    Kept(Box<str>),
+    Robot { prefix: Term },
+}
+
 /// One of the sandbox's own documents, compact.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct OwnRecord {
@@ -44,7 +53,7 @@ struct OwnRecord {
     sent: DateTime<Utc>,
     made: Made,
     doc_type: Term,
-    filename: Box<str>,
+    filename: FileName,
     size: u32,
     /// The size of its encrypted variant, when it has one (encrypted for `recipients`).
     sealed: Option<u32>,
@@ -133,7 +142,12 @@ impl Documents {
             origin: own.origin,
             made: own.made,
             doc_type: Cow::Borrowed(own.doc_type.as_str()),
-            filename: own.filename.to_string(),
+            filename: match &own.filename {
+                FileName::Kept(name) => name.to_string(),
+                FileName::Robot { prefix } => {
+                    robot_filename(prefix.as_str(), &self.report_filename(), own.sent, own.id)
+                }
+            },
             content_type: OWN_CONTENT_TYPE,
             content_id: derived::content_id(self.seq, index, Variant::Plain),
             size: u64::from(own.size),
@@ -205,7 +219,7 @@ impl Documents {
             sent: d.sent,
             made: d.made,
             doc_type: Term::of(doc_type),
-            filename: d.filename.as_str().into(),
+            filename: self.own_filename(d),
             size: u32::try_from(d.size).ok()?,
             sealed,
             signed_by: d.signed_by,
@@ -214,6 +228,39 @@ impl Documents {
             decrypted: d.decrypted,
         };
         Some((record, recipients))
+    }
+}
+
+impl Documents {
+    /// The file name of the docflow's first document (the report robots answer).
+    fn report_filename(&self) -> Cow<'_, str> {
+        match self.records.first() {
+            Some(Record::Kept(d)) => Cow::Borrowed(&d.filename),
+            Some(Record::Own(own)) => match &own.filename {
+                FileName::Kept(name) => Cow::Borrowed(name),
+                // A robot answers a report, which is never one of its own answers.
+                FileName::Robot { .. } => Cow::Borrowed(""),
+            },
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    /// `d`'s file name as an own record keeps it: by its prefix when it is a robot's answer's.
+    fn own_filename(&self, d: &DocflowDocument) -> FileName {
+        let made_by_robot = d
+            .filename
+            .split_once('_')
+            .map(|(prefix, _)| prefix)
+            .filter(|prefix| {
+                robot_filename(prefix, &self.report_filename(), d.sent, d.id) == d.filename
+            });
+        match made_by_robot {
+            // Prefixes come from the catalogue (the name was made from one): a few, each kept once.
+            Some(prefix) => FileName::Robot {
+                prefix: Term::of(crate::formats::serial::intern(prefix)),
+            },
+            None => FileName::Kept(d.filename.as_str().into()),
+        }
     }
 }
 
@@ -297,6 +344,16 @@ mod tests {
             .unwrap();
         assert!(matches!(docs.records[1], Record::Kept(_)));
         assert_eq!(docs.iter().count(), 2);
+
+        // A robot's answer's file name is made from its prefix and the report's name.
+        let mut answer = own(7, 2, false);
+        answer.filename = robot_filename("KV", &report.filename, answer.sent, answer.id);
+        docs.push(answer.clone());
+        let Record::Own(record) = &docs.records[2] else {
+            panic!("kept whole: {:?}", docs.records[2]);
+        };
+        assert!(matches!(record.filename, FileName::Robot { .. }));
+        assert!(same(&docs.get(2).unwrap(), &answer));
         assert!(docs.update(Uuid::new_v4(), |_| ()).is_none());
     }
 }
