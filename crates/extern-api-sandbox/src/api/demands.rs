@@ -362,7 +362,7 @@ pub fn after_reply(
                 steps: std::iter::once((at, crate::state::Step::DemandResultReceipt)).collect(),
             };
             store.robot_queue.insert((at, docflow.id));
-            docflow.robot = Some(robot);
+            docflow.robot = Some(Box::new(robot));
             if reply_type == ACCEPT {
                 "receiption-result-abonent-positive"
             } else {

@@ -270,10 +270,10 @@ pub async fn get(
     Path((account, id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let body = {
-        let store = shared.lock();
-        crate::views::docflow_json(&shared, find(&store, account, id)?)
-    };
+    // Copied out (its compact records, a few allocations) and rendered after the lock is
+    // released: rendering inflates and fills in the documents, and the lock is everyone's.
+    let docflow = find(&shared.lock(), account, id)?.clone();
+    let body = crate::views::docflow_json(&shared, &docflow);
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

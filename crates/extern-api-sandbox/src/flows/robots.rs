@@ -42,7 +42,7 @@ pub fn schedule(store: &mut Store, docflow_id: Uuid, robot: Robot) {
         store.robot_queue.insert((*at, docflow_id));
     }
     if let Some(d) = store.docflows.get_mut(&docflow_id) {
-        d.robot = Some(robot);
+        d.robot = Some(Box::new(robot));
     }
 }
 

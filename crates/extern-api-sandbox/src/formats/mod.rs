@@ -6,6 +6,7 @@ pub mod contracts;
 pub mod forms;
 pub mod own_documents;
 pub mod pdf;
+pub mod primed_deflate;
 pub mod report_file;
 pub mod serial;
 pub mod wire;

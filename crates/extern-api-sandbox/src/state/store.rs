@@ -230,7 +230,8 @@ pub struct Docflow {
     pub documents: crate::state::Documents,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
-    pub robot: Option<Robot>,
+    /// Boxed: most docflows are done with their robot, and an empty slot is a pointer.
+    pub robot: Option<Box<Robot>>,
 }
 
 /// A reply (receipt, notice) generated for a docflow document.
