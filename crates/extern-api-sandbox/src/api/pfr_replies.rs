@@ -405,18 +405,7 @@ async fn send(
         .get(&df)
         .cloned()
         .ok_or_else(|| ApiError::not_found("docflow"))?;
-    // The reply settles what was due on the document (alternatives included).
-    let origin = docflow
-        .documents
-        .update(doc, |answered| {
-            let due = answered.replies_due.iter().any(|r| *r == reply.doc_type);
-            if due {
-                answered.replies_due.clear();
-            }
-            due.then_some(answered.origin)
-        })
-        .ok_or_else(|| ApiError::not_found("document"))?
-        .ok_or_else(|| ApiError::bad_request("replyNotAvailable", "this reply is no longer due"))?;
+    let origin = crate::api::replies::settle_due(&mut docflow, doc, &reply.doc_type)?;
     for (filename, content, signature, cert, info) in signed {
         let content_id = shared.put_content(store, account, &content);
         docflow.documents.push(DocflowDocument {

@@ -312,18 +312,7 @@ pub async fn send(
         .get(&df)
         .cloned()
         .ok_or_else(|| ApiError::not_found("docflow"))?;
-    // The reply settles what was due on the document (alternatives included).
-    let origin = docflow
-        .documents
-        .update(doc, |answered| {
-            let due = answered.replies_due.iter().any(|r| *r == reply.doc_type);
-            if due {
-                answered.replies_due.clear();
-            }
-            due.then_some(answered.origin)
-        })
-        .ok_or_else(|| ApiError::not_found("document"))?
-        .ok_or_else(|| ApiError::bad_request("replyNotAvailable", "this reply is no longer due"))?;
+    let origin = settle_due(&mut docflow, doc, &reply.doc_type)?;
     let content_id = shared.put_content(store, account, &reply.content);
     let (cert, info) = pki::signer_certificate(&signature)
         .map_err(|e| ApiError::bad_request("invalidSignature", e.to_string()))?;
@@ -364,6 +353,27 @@ pub async fn send(
     let body = render_docflow(&shared, &docflow, true);
     store.docflows.insert(df, docflow);
     Ok(Json(body))
+}
+
+/// Marks the reply `reply_type` to document `doc` as sent: it settles what was due on the document
+/// (alternatives included). The document's origin; refused when the reply is not (or no longer)
+/// due.
+pub(crate) fn settle_due(
+    docflow: &mut crate::state::Docflow,
+    doc: Uuid,
+    reply_type: &str,
+) -> ApiResult<Origin> {
+    docflow
+        .documents
+        .update(doc, |answered| {
+            let due = answered.replies_due.iter().any(|r| *r == reply_type);
+            if due {
+                answered.replies_due.clear();
+            }
+            due.then_some(answered.origin)
+        })
+        .ok_or_else(|| ApiError::not_found("document"))?
+        .ok_or_else(|| ApiError::bad_request("replyNotAvailable", "this reply is no longer due"))
 }
 
 /// Refuses a reply of `reply_type` that is not due on `doc` — saying whether it was sent already —

@@ -219,12 +219,7 @@ impl Shared {
             .inspection_encryption
             .get_or_init(|| {
                 self.count_change();
-                self.ca.rsa_signer(&Subject {
-                    inn: "7707329152".into(),
-                    fio: "Тестовая инспекция".into(),
-                    organization: Some("ФНС России (тестовая)".into()),
-                    ..Subject::default()
-                })
+                self.ca.rsa_signer(&inspection_subject())
             })
             .certificate_der
     }
@@ -348,31 +343,32 @@ impl std::ops::DerefMut for StoreGuard<'_> {
     }
 }
 
+/// The operator (Kontur, 1BM) as its certificates name it.
+fn operator_subject() -> Subject {
+    Subject {
+        inn: "6663003127".into(),
+        fio: "Оператор ЭДО".into(),
+        organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
+        ..Subject::default()
+    }
+}
+
+/// The test inspection as its certificates name it.
+fn inspection_subject() -> Subject {
+    Subject {
+        inn: "7707329152".into(),
+        fio: "Тестовая инспекция".into(),
+        organization: Some("ФНС России (тестовая)".into()),
+        ..Subject::default()
+    }
+}
+
 /// A new sandbox's keys and store: the CA, the operator and the inspection, the seeded accounts.
 fn fresh(config: &SandboxConfig) -> std::io::Result<Kept> {
     let ca = Authority::new();
-    let operator = own_signer(
-        &ca,
-        config.gost,
-        &Subject {
-            inn: "6663003127".into(),
-            fio: "Оператор ЭДО".into(),
-            organization: Some("АО \"ПФ \"СКБ Контур\"".into()),
-            ..Subject::default()
-        },
-    )
-    .map_err(gost_unavailable)?;
-    let inspection = own_signer(
-        &ca,
-        config.gost,
-        &Subject {
-            inn: "7707329152".into(),
-            fio: "Тестовая инспекция".into(),
-            organization: Some("ФНС России (тестовая)".into()),
-            ..Subject::default()
-        },
-    )
-    .map_err(gost_unavailable)?;
+    let operator = own_signer(&ca, config.gost, &operator_subject()).map_err(gost_unavailable)?;
+    let inspection =
+        own_signer(&ca, config.gost, &inspection_subject()).map_err(gost_unavailable)?;
     if config.gost {
         // OpenSSL signs with the GOST keys and the sandbox reads what it made, now rather
         // than at the first receipt.
