@@ -82,14 +82,15 @@ impl Sandbox {
     ///
     /// # Errors
     ///
-    /// The address cannot be listened on, or the spool directory cannot be made; in GOST mode
+    /// The address cannot be listened on, the spool directory cannot be made, or the data
+    /// directory ([`SandboxConfig::data_dir`]) cannot be opened or read; in GOST mode
     /// ([`SandboxConfig::gost`]), an error of kind [`std::io::ErrorKind::Unsupported`] naming the
     /// cargo feature `gost` and the package libengine-gost-openssl when this build has no GOST or
     /// OpenSSL's gost engine is not on the machine.
     pub async fn bind(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Self> {
         // The keys first: GOST mode without GOST fails before anything listens.
         let shared = Arc::new(state::Shared::new(config.clone())?);
-        state::persist::Saver::start(Arc::downgrade(&shared));
+        state::persist::Saver::start(Arc::downgrade(&shared))?;
         api::tasks::resume(&shared);
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;

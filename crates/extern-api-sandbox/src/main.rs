@@ -85,7 +85,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         Err(e) => {
-            eprintln!("cannot listen on {listen}: {e}");
+            eprintln!("cannot start on {listen}: {e}");
             return ExitCode::FAILURE;
         }
     };

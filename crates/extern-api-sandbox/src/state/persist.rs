@@ -131,18 +131,18 @@ impl Saver {
     }
 
     /// Starts the thread that writes changes as they are asked for, and every [`SAVE_EVERY`]; it
-    /// ends with the sandbox.
-    pub fn start(shared: Weak<Shared>) {
+    /// ends with the sandbox. An error when the thread cannot start (answers would wait for it).
+    pub fn start(shared: Weak<Shared>) -> std::io::Result<()> {
         let Some(strong) = shared.upgrade() else {
-            return;
+            return Ok(());
         };
         let Some(saver) = &strong.saver else {
-            return;
+            return Ok(());
         };
         // A new directory gets its keys and seeded accounts before the first request.
         saver.save(&strong);
         let Some(wakes) = saver.wakes.lock().ok().and_then(|mut w| w.take()) else {
-            return;
+            return Ok(());
         };
         drop(strong);
         std::thread::Builder::new()
@@ -161,7 +161,7 @@ impl Saver {
                     }
                 }
             })
-            .expect("a thread starts");
+            .map(drop)
     }
 
     /// [`Shared::changes`] as of the last save written.
