@@ -361,8 +361,7 @@ pub fn after_reply(
             let robot = crate::state::Robot {
                 steps: std::iter::once((at, crate::state::Step::DemandResultReceipt)).collect(),
             };
-            store.robot_queue.insert((at, docflow.id));
-            docflow.robot = Some(Box::new(robot));
+            crate::flows::robots::schedule_on(&mut store.robot_queue, docflow, robot);
             if reply_type == ACCEPT {
                 "receiption-result-abonent-positive"
             } else {

@@ -2,6 +2,8 @@
 //! acceptance → processing result), 0088 rejects, 0085 answers with a precise notice; Rosstat
 //! 00-87 accepts and 00-88 rejects. Steps fall due on the sandbox clock.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -10,7 +12,7 @@ use crate::formats::own_documents::robot_document;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
 use crate::state::derived::{self, Variant};
-use crate::state::{DocflowDocument, Made, Origin, OwnSigner, Store};
+use crate::state::{Docflow, DocflowDocument, Made, Origin, OwnSigner, Store};
 use crate::state::{Robot, Step};
 
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
@@ -36,14 +38,24 @@ pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings)
     Robot { steps }
 }
 
-/// Schedules a docflow's robot.
+/// Schedules the robot of the docflow `docflow_id` (kept in the store).
 pub fn schedule(store: &mut Store, docflow_id: Uuid, robot: Robot) {
-    if let Some((at, _)) = robot.steps.front() {
-        store.robot_queue.insert((*at, docflow_id));
-    }
     if let Some(d) = store.docflows.get_mut(&docflow_id) {
-        d.robot = Some(Box::new(robot));
+        schedule_on(&mut store.robot_queue, d, robot);
     }
+}
+
+/// Schedules `docflow`'s robot, the docflow being changed outside the store (it goes back in
+/// after): the one way, with [`schedule`], that robot work is queued.
+pub fn schedule_on(
+    queue: &mut BTreeSet<(DateTime<Utc>, Uuid)>,
+    docflow: &mut Docflow,
+    robot: Robot,
+) {
+    if let Some((at, _)) = robot.steps.front() {
+        queue.insert((*at, docflow.id));
+    }
+    docflow.robot = Some(Box::new(robot));
 }
 
 /// Applies every robot step due at `now`.
