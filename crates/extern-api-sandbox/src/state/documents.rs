@@ -46,6 +46,15 @@ enum FileName {
     Robot { prefix: Term },
 }
 
+impl Record {
+    fn id(&self) -> Uuid {
+        match self {
+            Self::Kept(document) => document.id,
+            Self::Own(own) => own.id,
+        }
+    }
+}
+
 /// One of the sandbox's own documents, compact.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct OwnRecord {
@@ -125,7 +134,7 @@ impl Documents {
         id: Uuid,
         change: impl FnOnce(&mut DocflowDocument) -> R,
     ) -> Option<R> {
-        let index = self.iter().position(|d| d.id == id)?;
+        let index = self.records.iter().position(|r| r.id() == id)?;
         let mut document = self.read(index, &self.records[index]).into_owned();
         let answer = change(&mut document);
         self.records[index] = self.compact(index, document);
