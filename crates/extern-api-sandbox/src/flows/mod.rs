@@ -3,5 +3,6 @@
 
 pub mod catalog;
 pub mod lifecycle;
+pub mod machines;
 pub mod robots;
 pub mod sealing;
