@@ -324,52 +324,26 @@ pub async fn generate(
     Ok(Json(json!({ "docflow-id": id, "account-id": account.id })))
 }
 
-/// What the subscriber's reply changes in a demand: after the receipt, the acceptance and the
-/// decline fall due; after either, the inspection answers with its receipt. Returns the event.
-pub fn after_reply(
-    shared: &Shared,
-    store: &mut Store,
-    docflow: &mut Docflow,
-    answered: Uuid,
-    reply_type: &str,
-    now: DateTime<Utc>,
-) -> &'static str {
-    match reply_type {
+/// What the subscriber's reply shows in a demand's description: the receipt's status and date,
+/// then the replies' status. (What falls due and what the robot answers is declared in
+/// `flows/docflows/demand.rs`.)
+pub fn describe_reply(docflow: &mut Docflow, reply_type: &str, now: DateTime<Utc>) {
+    docflow.description.edit(|m| match reply_type {
         RECEIPT => {
-            docflow.documents.update(answered, |d| {
-                d.replies_due = vec![ACCEPT.into(), DECLINE.into()];
-            });
-            docflow.description.edit(|m| {
-                m.insert("receipt-status".into(), json!("accepted"));
-                m.insert(
-                    "receipt-date".into(),
-                    json!(crate::state::clock::wire_time(now)),
-                );
-            });
-            "receipt-abonent"
+            m.insert("receipt-status".into(), json!("accepted"));
+            m.insert(
+                "receipt-date".into(),
+                json!(crate::state::clock::wire_time(now)),
+            );
         }
-        ACCEPT | DECLINE => {
-            let status = if reply_type == ACCEPT {
-                "accepted"
-            } else {
-                "declined"
-            };
-            docflow.description.edit(|m| {
-                m.insert("replies-status".into(), json!(status));
-            });
-            let at = now + Duration::milliseconds(shared.config.robots.acceptance_ms as i64);
-            let robot = crate::state::Robot {
-                steps: std::iter::once((at, crate::state::Step::DemandResultReceipt)).collect(),
-            };
-            crate::flows::robots::schedule_on(&mut store.robot_queue, docflow, robot);
-            if reply_type == ACCEPT {
-                "receiption-result-abonent-positive"
-            } else {
-                "receiption-result-abonent-negative"
-            }
+        ACCEPT => {
+            m.insert("replies-status".into(), json!("accepted"));
         }
-        _ => "receipt-abonent",
-    }
+        DECLINE => {
+            m.insert("replies-status".into(), json!("declined"));
+        }
+        _ => {}
+    });
 }
 
 /// `POST /v1/{accountId}/docflows/{docflowId}/check-demand`: the error codes that allow a decline,

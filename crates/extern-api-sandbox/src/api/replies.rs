@@ -339,11 +339,17 @@ pub async fn send(
         sent: now,
     });
     docflow.updated = now;
-    let transaction = if docflow.doc_type == urns::FNS_DEMAND {
-        demands::after_reply(&shared, store, &mut docflow, doc, &reply.doc_type, now)
-    } else {
-        "receipt-abonent"
-    };
+    if docflow.doc_type == urns::FNS_DEMAND {
+        demands::describe_reply(&mut docflow, &reply.doc_type, now);
+    }
+    let transaction = lifecycle::after_reply(
+        &mut store.robot_queue,
+        &shared.config.robots,
+        &mut docflow,
+        doc,
+        &reply.doc_type,
+        now,
+    );
     if lifecycle::recompute(&mut docflow) || origin == Origin::Authority {
         store.push_event(&docflow, transaction, now);
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::flows::{catalog, lifecycle};
+use crate::flows::{docflows, lifecycle};
 use crate::formats::own_documents::robot_document;
 use crate::state::Shared;
 use crate::state::config::RobotTimings;
@@ -18,8 +18,12 @@ use crate::state::{Robot, Step};
 /// What the robot of `cu` will answer to a docflow sent at `sent`. Control units without a robot
 /// only deliver (a real inspection takes days to answer).
 pub fn plan(docflow_type: &str, cu: &str, sent: DateTime<Utc>, t: &RobotTimings) -> Robot {
-    let answers = catalog::steps(docflow_type, cu);
-    let mut at = sent;
+    plan_steps(docflows::steps(docflow_type, cu), sent, t)
+}
+
+/// The robot answering with `answers` from `from` on, each after its step's wait.
+pub fn plan_steps(answers: &[Step], from: DateTime<Utc>, t: &RobotTimings) -> Robot {
+    let mut at = from;
     let steps = answers
         .iter()
         .map(|step| {
@@ -78,7 +82,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 // Done: its emptied queue is not kept for a million finished docflows.
                 docflow.robot = None;
             }
-            let a = catalog::answer(&docflow.doc_type, step);
+            let a = docflows::answer(&docflow.doc_type, docflow.incoming, step);
             let report_name = docflow
                 .documents
                 .first()
