@@ -198,7 +198,7 @@ pub async fn generate(
                 &org.inn,
                 &filename,
                 bytes,
-                crate::formats::compression::Compression::of(&shared.config),
+                crate::formats::compression::Compression::of(shared.config.older_forms),
                 None,
             )
         } else {
@@ -566,7 +566,7 @@ pub async fn generate_letter(
         &org.inn,
         &format!("{file_id}.xml"),
         &body,
-        crate::formats::compression::Compression::of(&shared.config),
+        crate::formats::compression::Compression::of(shared.config.older_forms),
         None,
     );
     let letter = DocflowDocument {

@@ -540,7 +540,7 @@ async fn patch_document(
 /// (as the vendor's Java SDK reads it: PfrReportDssTestScenarioIT unzips what
 /// `getDecryptedContent` answers when `description.compressed` is true).
 fn packed(shared: &Shared, doc: &DocflowDocument, plain: &[u8]) -> ApiResult<Vec<u8>> {
-    crate::formats::compression::Compression::of(&shared.config)
+    crate::formats::compression::Compression::of(shared.config.older_forms)
         .pack(&doc.filename, plain)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
 }

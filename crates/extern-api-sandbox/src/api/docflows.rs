@@ -109,7 +109,7 @@ pub fn create_from_draft(
                 &recipient,
                 &filename,
                 &p,
-                crate::formats::compression::Compression::of(&shared.config),
+                crate::formats::compression::Compression::of(shared.config.older_forms),
                 Some(derived::content_id(seq, documents.len(), Variant::Sealed)),
             )
         });

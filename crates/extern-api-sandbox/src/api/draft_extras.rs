@@ -596,7 +596,7 @@ pub async fn encrypted_content(
     };
     let plain = read_limited(content).await?;
     let recipient = shared.inspection_encryption_certificate().to_vec();
-    let compression = crate::formats::compression::Compression::of(&shared.config);
+    let compression = crate::formats::compression::Compression::of(shared.config.older_forms);
     let sealed = tokio::task::spawn_blocking(move || {
         let packed = compression.pack(&name, &plain).map_err(|e| e.to_string())?;
         crate::pki::sealing::envelope(&[recipient], &packed)

@@ -243,7 +243,7 @@ pub(crate) fn decrypt_confirm_content(
     let bytes = if unzip {
         plain
     } else {
-        crate::formats::compression::Compression::of(&shared.config)
+        crate::formats::compression::Compression::of(shared.config.older_forms)
             .pack(&doc.filename, &plain)
             .map_err(internal)?
     };

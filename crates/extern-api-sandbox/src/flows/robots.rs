@@ -105,7 +105,7 @@ pub fn run_due(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
                 &docflow.inn,
                 &filename,
                 &xml,
-                crate::formats::compression::Compression::of(&shared.config),
+                crate::formats::compression::Compression::of(shared.config.older_forms),
                 Some(derived::content_id(docflow.seq, index, Variant::Sealed)),
             );
             docflow.documents.push(DocflowDocument {

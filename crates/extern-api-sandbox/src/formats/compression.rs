@@ -14,12 +14,10 @@ pub enum Compression {
 }
 
 impl Compression {
-    pub fn of(config: &crate::SandboxConfig) -> Self {
-        if config.older_forms {
-            Self::Gzip
-        } else {
-            Self::Zip
-        }
+    /// The compression of the material the sandbox follows: `older_forms` is
+    /// `SandboxConfig::older_forms`.
+    pub fn of(older_forms: bool) -> Self {
+        if older_forms { Self::Gzip } else { Self::Zip }
     }
 
     /// The value of `compression-type`.

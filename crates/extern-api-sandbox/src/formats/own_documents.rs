@@ -1,7 +1,7 @@
 //! The small windows-1251 XML files the sandbox writes itself: the operator's description and
 //! date confirmation, and the robots' receipts, acceptances and results. Pure functions of what
 //! the docflow records, so that they are made again on each read instead of kept (see
-//! [`crate::state::Made`]).
+//! `state::Made`).
 
 use chrono::{DateTime, Utc};
 

@@ -1,4 +1,4 @@
-//! How state is written to a data directory (`--data-dir`, see `crate::state::persist`): bytes
+//! How state is written to a data directory (`--data-dir`, see `state/persist.rs`): bytes
 //! as base64 (JSON arrays of numbers would triple them), and the vocabulary the model keeps as
 //! `&'static str` read back as interned strings.
 

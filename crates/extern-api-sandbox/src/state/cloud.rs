@@ -43,7 +43,7 @@ pub enum Target {
         docflow: Uuid,
         reply: Uuid,
     },
-    /// A PFR reply: every one of its documents (see [`crate::api::pfr_replies`]).
+    /// A PFR reply: every one of its documents (see `api/pfr_replies.rs`).
     PfrReply {
         docflow: Uuid,
         reply: Uuid,

@@ -26,13 +26,13 @@ impl Shared {
         let doc = doc.as_ref();
         let bytes = match variant {
             Variant::Plain => made_bytes(docflow, doc)?,
-            Variant::Zipped => Compression::of(&self.config)
+            Variant::Zipped => Compression::of(self.config.older_forms)
                 .pack(&doc.filename, &self.document_bytes(store, docflow, doc)?)
                 .ok()?,
             Variant::Sealed => {
                 let sealed = doc.sealed.as_ref().filter(|s| s.content_id == id)?;
                 let recipients = self.certificates_with_serials(store, &sealed.serials);
-                let zipped = Compression::of(&self.config)
+                let zipped = Compression::of(self.config.older_forms)
                     .pack(&doc.filename, &self.document_bytes(store, docflow, doc)?)
                     .ok()?;
                 crate::pki::sealing::envelope_seeded(&recipients, &zipped, derived::seed(store, id))

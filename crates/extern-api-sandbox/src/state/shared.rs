@@ -49,7 +49,7 @@ pub struct Shared {
     /// The zip variants listed for plain documents, made on first download: variant id → (the
     /// plain content, the entry's file name).
     pub(crate) zip_variants: Mutex<Tracked<Uuid, (Uuid, String)>>,
-    /// Docflow documents' edited or recognized `requisites` (see [`crate::api::docflow_extras`]): read
+    /// Docflow documents' edited or recognized `requisites` (see `api/docflow_extras.rs`): read
     /// while documents are rendered, when the store is already locked.
     pub(crate) document_requisites: Mutex<Tracked<Uuid, serde_json::Value>>,
     /// The operator's and the inspection's thumbprint and signature title, shared by every
@@ -255,7 +255,7 @@ impl Shared {
         };
         let account = source.account_id;
         let Ok(zipped) = source.bytes().and_then(|b| {
-            crate::formats::compression::Compression::of(&self.config).pack(&name, &b)
+            crate::formats::compression::Compression::of(self.config.older_forms).pack(&name, &b)
         }) else {
             return false;
         };

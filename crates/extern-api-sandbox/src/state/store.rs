@@ -1,5 +1,5 @@
 //! What the sandbox stores, in memory: accounts, drafts, docflows, tasks, replies, events.
-//! Content bytes live in spooled files (see [`crate::api::contents`]); only their index is here.
+//! Content bytes live in spooled files (see `api/contents.rs`); only their index is here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -320,11 +320,11 @@ pub struct Store {
     pub pfr_replies: HashMap<Uuid, crate::state::PfrReply>,
     /// Requests for the documents of incoming SEDO docflows, by id.
     pub documents_requests: HashMap<Uuid, crate::state::DocumentsRequest>,
-    /// Warrants registered for the accounts' organizations (see [`crate::api::account_extras`]).
+    /// Warrants registered for the accounts' organizations (see `api/account_extras.rs`).
     pub warrants: Vec<crate::state::Warrant>,
     /// Organizations' signer settings and Gosuslugi authorizations, by organization id.
     pub organization_settings: crate::state::Settings,
-    /// Users who shared their events with a service (see [`crate::api::event_publishers`]).
+    /// Users who shared their events with a service (see `api/event_publishers.rs`).
     pub event_publishers: Vec<crate::state::Publisher>,
 }
 

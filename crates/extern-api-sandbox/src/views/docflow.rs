@@ -193,7 +193,7 @@ fn document_view<'a>(
 /// The variants of a document, as send_report.rst shows them: zipped (and encrypted, for documents
 /// from the authorities), then plain — for those, once decrypted.
 fn contents(shared: &Shared, doc: &DocflowDocument) -> Vec<VariantView> {
-    let zip = crate::formats::compression::Compression::of(&shared.config).name();
+    let zip = crate::formats::compression::Compression::of(shared.config.older_forms).name();
     let mut out = Vec::with_capacity(2);
     out.push(match &doc.sealed {
         Some(s) => VariantView {
