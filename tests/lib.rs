@@ -20,6 +20,11 @@ pub const REPORT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../crates/extern-api-core/examples/fixtures/NO_BUHOTCH_0087_0087_6676130154667601001_20241024_39fc932f-9cf2-4344-821a-4d71167ca1e0.xml"
 );
+/// The vendor's unsigned ЕФС-1 sample (see the fixtures' README), for the Social Fund.
+pub const SFR_REPORT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../crates/extern-api-core/examples/fixtures/ПФР_000_004_872962_666666_ЕФС_1_20230228_48d931ba_8d10_42c4_b03e.xml"
+);
 
 /// A sandbox with a logged-in client and a signer of the seeded organization.
 pub struct World {

@@ -22,6 +22,7 @@ mod openssl_signer;
 mod signer;
 mod software_decryptor;
 mod software_signer;
+mod xmldsig;
 
 pub use command_decryptor::CommandDecryptor;
 pub use command_signer::CommandSigner;
@@ -30,9 +31,10 @@ pub use decryptor::{DecryptFuture, Decryptor};
 pub use openssl_decryptor::OpensslDecryptor;
 #[cfg(feature = "openssl")]
 pub use openssl_signer::OpensslSigner;
-pub use signer::{SignFuture, Signer};
+pub use signer::{SignFuture, Signer, XmlAlgorithms};
 pub use software_decryptor::SoftwareDecryptor;
 pub use software_signer::SoftwareSigner;
+pub use xmldsig::sign_enveloped;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -7,6 +7,15 @@ use super::CryptoFuture;
 use crate::raw::types;
 use crate::{Error, ExternClient};
 
+/// The algorithm URIs of an XMLDsig signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct XmlAlgorithms {
+    /// `SignatureMethod`.
+    pub signature: &'static str,
+    /// `DigestMethod`.
+    pub digest: &'static str,
+}
+
 /// A signature being made.
 pub type SignFuture<'a> = CryptoFuture<'a, Vec<u8>>;
 
@@ -20,6 +29,25 @@ pub trait Signer: Send + Sync {
 
     /// A detached CMS SignedData over exactly `content`.
     fn sign<'a>(&'a self, content: &'a [u8]) -> SignFuture<'a>;
+
+    /// The XMLDsig algorithms of this signer's key, for the XML the Social Fund takes signed
+    /// inside ([`sign_enveloped`](super::sign_enveloped)); `None` when it cannot sign XML.
+    fn xml_algorithms(&self) -> Option<XmlAlgorithms> {
+        None
+    }
+
+    /// The digest of `content` by [`XmlAlgorithms::digest`].
+    fn xml_digest(&self, content: &[u8]) -> Result<Vec<u8>, Error> {
+        let _ = content;
+        Err(Error::signing("this signer cannot sign XML (XMLDsig)"))
+    }
+
+    /// The bare `SignatureValue` over `content` (a canonical `SignedInfo`) by
+    /// [`XmlAlgorithms::signature`].
+    fn sign_raw<'a>(&'a self, content: &'a [u8]) -> SignFuture<'a> {
+        let _ = content;
+        Box::pin(async { Err(Error::signing("this signer cannot sign XML (XMLDsig)")) })
+    }
 
     /// The signature to send with a document as it is added to a draft — one call fewer per
     /// file — or `None` when this signer signs the draft on the server once it is complete

@@ -6,7 +6,7 @@ use der::{Decode, Encode};
 use pkcs8::DecodePrivateKey;
 use sha2::Digest;
 
-use super::{SignFuture, Signer};
+use super::{SignFuture, Signer, XmlAlgorithms};
 use crate::Error;
 
 enum Key {
@@ -112,5 +112,34 @@ impl Signer for SoftwareSigner {
 
     fn sign<'a>(&'a self, content: &'a [u8]) -> SignFuture<'a> {
         Box::pin(async move { self.sign_now(content) })
+    }
+
+    fn xml_algorithms(&self) -> Option<XmlAlgorithms> {
+        let signature = match self.key {
+            Key::Ecdsa(_) => "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+            Key::Rsa(_) => "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        };
+        Some(XmlAlgorithms {
+            signature,
+            digest: "http://www.w3.org/2001/04/xmlenc#sha256",
+        })
+    }
+
+    fn xml_digest(&self, content: &[u8]) -> Result<Vec<u8>, Error> {
+        Ok(sha2::Sha256::digest(content).to_vec())
+    }
+
+    /// ECDSA as XMLDsig writes it (r‖s), RSA as PKCS#1 v1.5.
+    fn sign_raw<'a>(&'a self, content: &'a [u8]) -> SignFuture<'a> {
+        use signature::{SignatureEncoding, Signer as _};
+        Box::pin(async move {
+            Ok(match &self.key {
+                Key::Ecdsa(key) => {
+                    let s: p256::ecdsa::Signature = key.sign(content);
+                    s.to_bytes().to_vec()
+                }
+                Key::Rsa(key) => key.sign(content).to_vec(),
+            })
+        })
     }
 }

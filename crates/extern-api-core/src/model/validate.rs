@@ -94,6 +94,23 @@ pub fn togs(value: &str) -> Result<(), InvalidInput> {
     }
 }
 
+/// The Social Fund's registration number of an insurer (ЕРН): `NNN-NNN-NNNNNN`.
+pub fn sfr_registration_number(value: &str) -> Result<(), InvalidInput> {
+    let groups: Vec<&str> = value.split('-').collect();
+    let shaped = groups.iter().map(|g| g.len()).eq([3, 3, 6])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+    if shaped {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            "recipient",
+            format!(
+                "{value:?} is not an SFR registration number (ЕРН: NNN-NNN-NNNNNN, e.g. 087-101-000101)"
+            ),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

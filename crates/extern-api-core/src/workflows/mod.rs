@@ -17,6 +17,7 @@ mod inventory;
 mod monitor;
 mod print;
 mod send_report;
+mod send_sfr_report;
 
 pub use crate::engine::follow::ReportOutcome;
 pub use crate::engine::progress::{Progress, Step};

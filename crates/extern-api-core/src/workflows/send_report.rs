@@ -30,7 +30,17 @@ pub enum Recipient {
     Fns(String),
     /// A Rosstat territorial body, `NN-NN` (test robots: 00-87 accepts, 00-88 rejects).
     Rosstat(String),
+    /// The Social Fund (ЕФС-1, АДВ-1/2/3), by the payer's registration number ЕРН
+    /// (`NNN-NNN-NNNNNN`): the office is read from it. The first file is the report: it is
+    /// signed inside with an enveloped XMLDsig (the warrant's МЧД id in the signature block for a
+    /// representative), the other files are attachments signed beside. Sandbox test offices:
+    /// `000-088-…` declines, `000-085-…` answers with a refinement notice, others accept.
+    Sfr(String),
 }
+
+/// The Social Fund's document types (docs/specification/типы документов.rst).
+const SFR_REPORT_DOCUMENT: &str = "urn:document:sfr-report-report-document";
+const SFR_REPORT_ATTACHMENT: &str = "urn:document:sfr-report-attachment";
 
 /// One file of the report: the report itself, a representation message or an attachment.
 #[derive(Debug, Clone)]
@@ -185,6 +195,7 @@ impl ReportRequest {
         match &self.recipient {
             Recipient::Fns(code) => validate::inspection(code)?,
             Recipient::Rosstat(code) => validate::togs(code)?,
+            Recipient::Sfr(number) => validate::sfr_registration_number(number)?,
         }
         if self.files.is_empty() {
             return Err(InvalidInput::new(
@@ -251,21 +262,41 @@ impl ExternClient {
 
         let mut names = Vec::new();
         let mut unsigned = Vec::new();
-        for file in &request.files {
+        let sfr = matches!(request.recipient, Recipient::Sfr(_));
+        for (i, file) in request.files.iter().enumerate() {
+            // The Social Fund's report is signed inside (XMLDsig), not beside.
+            let signed_inside = sfr && i == 0;
+            let content = if signed_inside {
+                let warrant = request.representing.as_ref().and_then(|r| r.warrant_id);
+                crate::crypto::sign_enveloped(signer, &file.content, warrant)
+                    .await?
+                    .into()
+            } else {
+                file.content.clone()
+            };
             let content_id = self
                 .account(account)
                 .contents()
-                .upload_bytes(&file.content)
+                .upload_bytes(&content)
                 .await?;
-            let description = file
-                .name
-                .as_ref()
-                .map(|n| types::DocumentDescriptionRequest {
-                    filename: Some(n.clone()),
+            let doc_type = match (sfr, signed_inside) {
+                (true, true) => Some(SFR_REPORT_DOCUMENT.to_string()),
+                (true, false) => Some(SFR_REPORT_ATTACHMENT.to_string()),
+                _ => None,
+            };
+            let description = (file.name.is_some() || doc_type.is_some()).then(|| {
+                types::DocumentDescriptionRequest {
+                    filename: file.name.clone(),
+                    type_: doc_type,
                     ..Default::default()
-                });
+                }
+            });
             // A signature made here rides along with the document: one call fewer per file.
-            let signature = signer.signature_to_attach(&file.content).await?;
+            let signature = if signed_inside {
+                None
+            } else {
+                signer.signature_to_attach(&content).await?
+            };
             let body = types::DocumentRequest {
                 content_id: Some(content_id),
                 description,
@@ -274,7 +305,7 @@ impl ExternClient {
                     .map(|s| base64::engine::general_purpose::STANDARD.encode(s)),
             };
             let doc = drafts.add_document(draft.id, &body).await?;
-            if signature.is_none() {
+            if signature.is_none() && !signed_inside {
                 unsigned.push(doc.id);
             }
             let name = doc
@@ -375,9 +406,11 @@ fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta 
     let certificate = types::CertificateContent {
         content: base64::engine::general_purpose::STANDARD.encode(signer.certificate()),
     };
-    let (ifns, togs) = match &request.recipient {
-        Recipient::Fns(c) => (Some(c.clone()), None),
-        Recipient::Rosstat(c) => (None, Some(c.clone())),
+    let (ifns, togs, ern) = match &request.recipient {
+        Recipient::Fns(c) => (Some(c.clone()), None, None),
+        Recipient::Rosstat(c) => (None, Some(c.clone()), None),
+        // The office is read from the ЕРН (docs/scenarios/SFR/sfr.rst).
+        Recipient::Sfr(n) => (None, None, Some(n.clone())),
     };
     // A representative files for the payer; otherwise the sender is the payer.
     let (payer_inn, payer_kpp) = match &request.representing {
@@ -402,6 +435,7 @@ fn draft_meta(request: &ReportRequest, signer: &dyn Signer) -> types::DraftMeta 
         payer: Some(types::Payer {
             inn: Some(payer_inn),
             organization: payer_kpp.map(|kpp| types::PayerOrganization { kpp: Some(kpp) }),
+            registration_number_sfr: ern,
             ..Default::default()
         }),
         additional_info: warrant.map(|id| types::AdditionalInfo {

@@ -45,7 +45,13 @@ pub fn create_from_draft(
             .or(recipient.upfr_code.clone())?;
         Some((t, cu))
     });
+    let sfr = crate::check::xml_signature::sfr_recipient(draft);
     let (doc_type, cu, prefix) = match (&recipient.ifns_code, &recipient.togs_code) {
+        _ if sfr.is_some() => (
+            crate::state::urns::SFR_REPORT_DOCFLOW,
+            sfr.expect("checked"),
+            "sfr-report",
+        ),
         _ if built.is_some() => {
             let (t, cu) = built.expect("checked");
             (t, cu, t.trim_start_matches("urn:docflow:"))
@@ -55,7 +61,7 @@ pub fn create_from_draft(
         _ => {
             return Err(ApiError::bad_request(
                 "unsupportedRecipient",
-                "the sandbox sends to FNS (ifns-code) and Rosstat (togs-code) only",
+                "the sandbox sends to FNS (ifns-code), Rosstat (togs-code) and the Social Fund (a report document with payer.registration-number-sfr or recipient.sfr-code)",
             ));
         }
     };
@@ -141,6 +147,8 @@ pub fn create_from_draft(
         .and_then(report_file::parse_file_id)
         .map(|id| id.prefix.replace('_', ""))
         .unwrap_or_else(|| "REPORT".into());
+    // The Social Fund's report has no operator's documents (docs/specification/типы
+    // документов.rst lists none for sfr-report).
     let operator_docs = [
         (
             format!("urn:document:{prefix}-description"),
@@ -162,6 +170,9 @@ pub fn create_from_draft(
         .zip(&draft.documents)
         .position(|(_, d)| crate::check::is_main_document(d.doc_type.as_deref()))
         .map(|i| i as u16);
+    let operator_docs = operator_docs
+        .into_iter()
+        .filter(|_| doc_type != crate::state::urns::SFR_REPORT_DOCFLOW);
     for (doc_type, filename, reply) in operator_docs {
         // Made again on each read (see `Made`): only its size is worked out now.
         let size = operator_document(

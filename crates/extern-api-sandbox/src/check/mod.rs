@@ -2,6 +2,7 @@
 //! ИдФайл, encoding, sender and recipient in the file name, signatures) and common errors.
 
 pub mod warrant;
+pub mod xml_signature;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -99,6 +100,7 @@ pub fn is_main_document(doc_type: Option<&str>) -> bool {
                 | "urn:document:fns534-letter"
                 | "urn:document:business-registration-description"
                 | "urn:document:pfr-report-description"
+                | "urn:document:sfr-report-report-document"
                 // Built from contracts (contracts.rs): the ION request, the EDOK application,
                 // the SEDO subscription.
                 | "urn:document:fns534-ion-request"
@@ -133,7 +135,7 @@ pub fn check(
     let warrant = warrant::check(draft, warrant, now);
     let other_recipient = recipient.is_some_and(|r| {
         r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
-    });
+    }) || xml_signature::sfr_recipient(draft).is_some();
     if ifns.is_none() && togs.is_none() && !other_recipient {
         out.common.push(CheckError::error("Common", "recipient", "Не указан получатель: нужен recipient.ifns-code (ФНС) или recipient.togs-code (Росстат)"));
     }
@@ -184,6 +186,26 @@ pub fn check(
                 ifns.as_deref().unwrap_or(""),
                 representative,
             );
+        }
+        if doc.doc_type.as_deref() == Some(xml_signature::SFR_REPORT_DOCUMENT) {
+            // Signed inside (XMLDsig), not beside: a detached signature is not what the SFR takes.
+            let expected_warrant = draft
+                .meta
+                .additional_info
+                .as_ref()
+                .and_then(|i| i.machine_readable_warrant_id);
+            let signer_inn = warrant
+                .signer_inn
+                .clone()
+                .or((!representative).then(|| sender_inn.clone()));
+            errors.extend(xml_signature::check(
+                ca,
+                content,
+                signer_inn.as_deref(),
+                expected_warrant,
+                now,
+            ));
+            continue;
         }
         if doc.signatures.is_empty() {
             errors.push(CheckError::error(

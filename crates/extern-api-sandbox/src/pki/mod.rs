@@ -7,6 +7,7 @@
 pub(crate) mod gost;
 pub(crate) mod keys;
 pub(crate) mod sealing;
+pub mod xmldsig;
 
 use std::io::Read;
 use std::str::FromStr;

@@ -37,6 +37,8 @@ pub const PFR_REPORT: &str = "urn:drafts-builder:pfr-report";
 pub const BUSINESS_REGISTRATION_DOCFLOW: &str = "urn:docflow:business-registration";
 
 pub const PFR_REPORT_DOCFLOW: &str = "urn:docflow:pfr-report";
+/// The Social Fund's report (ЕФС-1, АДВ-1/2/3), signed with XMLDsig.
+pub const SFR_REPORT_DOCFLOW: &str = "urn:docflow:sfr-report";
 
 /// The document a demand's requisites belong to (skbkontur/extern-csharp-sdk IDocflowsClient.cs,
 /// RecognizeDocumentAsync: "документа требования с типом fns534-demand-attachment";

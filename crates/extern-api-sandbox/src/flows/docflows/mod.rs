@@ -11,6 +11,7 @@ mod inventory;
 mod letter;
 mod pfr_report;
 mod sedo;
+mod sfr_report;
 mod stat_report;
 
 /// Every declared docflow type.
@@ -24,6 +25,7 @@ pub const KINDS: &[Kind] = &[
     cu_letter::KIND,
     demand::KIND,
     sedo::KIND,
+    sfr_report::KIND,
 ];
 
 /// The declaration of a docflow of this type, if any.
