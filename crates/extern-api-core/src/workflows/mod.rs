@@ -11,6 +11,7 @@
 //! - [`print_docflow_document`](crate::ExternClient::print_docflow_document) and
 //!   [`print_draft_document`](crate::ExternClient::print_draft_document): documents printed to PDF.
 
+mod answer_sedo;
 mod archive;
 mod demand;
 mod inventory;
@@ -22,6 +23,7 @@ mod send_sfr_report;
 pub use crate::engine::follow::ReportOutcome;
 pub use crate::engine::progress::{Progress, Step};
 pub use crate::engine::replies::SentReply;
+pub use answer_sedo::SedoOutcome;
 pub use archive::{ArchiveOptions, ArchiveProgress, ArchiveReport};
 pub use demand::{DemandDecision, DemandOutcome, DemandTerms};
 pub use inventory::{
