@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use extern_api_core::api::DraftTask;
 use extern_api_core::model::urn::{DocflowStatus, DocumentType, SuccessState};
 use extern_api_core::{
     Error,
@@ -82,17 +83,13 @@ async fn office_000_088_declines_and_000_085_asks_for_refinement() {
     assert_eq!(refined.success, SuccessState::Warning);
 }
 
-/// Sends `content` as the report of an SFR draft by hand and returns the check's errors.
-async fn check_errors(world: &World, content: Vec<u8>) -> Vec<String> {
-    check_errors_with(world, content, None).await
-}
-
-/// [`check_errors`] for a draft that names the МЧД `warrant` in `additional-info`.
-async fn check_errors_with(
+/// A draft to the Social Fund with `content` as its report (the sender's certificate in its
+/// meta); answers the draft's and the document's ids.
+async fn sfr_draft(
     world: &World,
     content: Vec<u8>,
     warrant: Option<uuid::Uuid>,
-) -> Vec<String> {
+) -> (uuid::Uuid, uuid::Uuid) {
     let account = world.client.account(world.account);
     let meta = serde_json::from_value(serde_json::json!({
         "sender": { "inn": INN, "kpp": KPP, "ipaddress": "8.8.8.8", "certificate": { "content":
@@ -110,14 +107,29 @@ async fn check_errors_with(
         "description": { "filename": "ПФР_report.xml", "type": "urn:document:sfr-report-report-document" },
     }))
     .unwrap();
-    account
+    let doc = account
         .drafts()
         .add_document(draft.id, &body)
         .await
         .unwrap();
+    (draft.id, doc.id)
+}
+
+/// Sends `content` as the report of an SFR draft by hand and returns the check's errors.
+async fn check_errors(world: &World, content: Vec<u8>) -> Vec<String> {
+    check_errors_with(world, content, None).await
+}
+
+/// [`check_errors`] for a draft that names the МЧД `warrant` in `additional-info`.
+async fn check_errors_with(
+    world: &World,
+    content: Vec<u8>,
+    warrant: Option<uuid::Uuid>,
+) -> Vec<String> {
+    let (draft, _) = sfr_draft(world, content, warrant).await;
     let protocol = world
         .client
-        .check_draft(world.account, draft.id, &Default::default())
+        .check_draft(world.account, draft, &Default::default())
         .await
         .unwrap();
     protocol
@@ -150,11 +162,101 @@ async fn the_check_verifies_the_xmldsig_and_refuses_a_changed_document() {
         "{errors:?}"
     );
 
-    // Not signed at all, and a detached CMS signature is not what the Social Fund takes.
-    let errors = check_errors(&world, original).await;
+    // A file that is not XML cannot carry an XMLDsig.
+    let errors = check_errors(&world, b"not xml".to_vec()).await;
     assert!(
-        errors.iter().any(|e| e.contains("нет подписи XMLDsig")),
+        errors.iter().any(|e| e.contains("не является XML")),
         "{errors:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_service_signs_an_unsigned_report_from_a_raw_signature() {
+    let world = World::start().await;
+    let account = world.client.account(world.account);
+    let drafts = account.drafts();
+    let (draft, document) = sfr_draft(&world, std::fs::read(SFR_REPORT).unwrap(), None).await;
+    let checked = world
+        .client
+        .check_draft(world.account, draft, &Default::default())
+        .await
+        .unwrap();
+    assert!(!checked.has_errors(), "{checked}");
+    let doc = drafts.document(draft, document).await.unwrap();
+    assert!(
+        doc.data_to_sign_content_id.is_some(),
+        "data-to-sign after check"
+    );
+
+    // Sending before the data-to-sign is signed: refused, the report is not signed.
+    let task = drafts.start(draft, DraftTask::Send).await.unwrap();
+    let early = world
+        .client
+        .wait_draft_task(world.account, draft, task, &Default::default())
+        .await;
+    let early = format!("{early:?}");
+    assert!(
+        early.contains("checkProtocolHasErrors") && early.contains("подпишите data-to-sign"),
+        "{early}"
+    );
+
+    assert!(
+        drafts
+            .sign_data_to_sign(draft, document, &world.signer)
+            .await
+            .unwrap()
+    );
+    let task = drafts.start(draft, DraftTask::Prepare).await.unwrap();
+    let prepared = world
+        .client
+        .wait_draft_task(world.account, draft, task, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(prepared["status"], "ok", "{prepared}");
+    // Prepare inserted the ds:Signature into the report.
+    let doc = drafts.document(draft, document).await.unwrap();
+    assert!(doc.data_to_sign_content_id.is_none());
+    let content = doc.contents[0].content_id.unwrap();
+    let mut signed = Vec::new();
+    account
+        .contents()
+        .download(content, &mut signed, &Default::default())
+        .await
+        .unwrap();
+    let text = String::from_utf8(signed).unwrap();
+    assert!(text.contains("<ds:Signature"), "{text}");
+    let task = drafts.start(draft, DraftTask::Send).await.unwrap();
+    let sent = world
+        .client
+        .wait_draft_task(world.account, draft, task, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(sent["type"], "urn:docflow:sfr-report", "{sent}");
+}
+
+#[tokio::test]
+async fn a_raw_signature_of_something_else_is_refused() {
+    let world = World::start().await;
+    let drafts = world.client.account(world.account).drafts();
+    let (draft, document) = sfr_draft(&world, std::fs::read(SFR_REPORT).unwrap(), None).await;
+    world
+        .client
+        .check_draft(world.account, draft, &Default::default())
+        .await
+        .unwrap();
+    let wrong = world.signer.sign_raw(b"something else").await.unwrap();
+    drafts
+        .put_document_signature(draft, document, &wrong)
+        .await
+        .unwrap();
+    let protocol = world
+        .client
+        .check_draft(world.account, draft, &Default::default())
+        .await
+        .unwrap();
+    assert!(
+        protocol.to_string().contains("не соответствует"),
+        "{protocol}"
     );
 }
 

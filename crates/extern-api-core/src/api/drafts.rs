@@ -491,7 +491,33 @@ impl<'a> Drafts<'a> {
         )
     }
 
-    /// Makes a detached CMS signature (DER) the document's only signature (legacy).
+    /// Signs what the service prepared for a Social Fund report that came unsigned: after a
+    /// check, the document names its `data-to-sign-content-id`; those bytes are signed raw
+    /// ([`Signer::sign_raw`](crate::crypto::Signer::sign_raw)) and the signature put, and
+    /// prepare then inserts the XMLDsig (docs/manuals/xmldsig.rst). Answers whether there was
+    /// anything to sign.
+    pub async fn sign_data_to_sign(
+        &self,
+        draft: Uuid,
+        document: Uuid,
+        signer: &dyn crate::crypto::Signer,
+    ) -> Result<bool, Error> {
+        let doc = self.document(draft, document).await?;
+        let Some(content) = doc.data_to_sign_content_id else {
+            return Ok(false);
+        };
+        let mut data = Vec::new();
+        super::Contents::new(self.client, self.account)
+            .download(content, &mut data, &Default::default())
+            .await?;
+        let signature = signer.sign_raw(&data).await?;
+        self.put_document_signature(draft, document, &signature)
+            .await?;
+        Ok(true)
+    }
+
+    /// Makes a detached CMS signature (DER) the document's only signature (legacy); for a Social
+    /// Fund report the service signs, the raw signature of its `data-to-sign`.
     pub async fn put_document_signature(
         &self,
         draft: Uuid,

@@ -913,6 +913,7 @@ fn built_draft(
         content_type: Some("application/xml".into()),
         properties: Default::default(),
         signatures: Vec::new(),
+        xml_signing: None,
     }];
     for (d, f, _) in files {
         let warrant = d.builder_data.get("type").and_then(Value::as_str) == Some("warrant");
@@ -948,6 +949,7 @@ fn built_draft(
             content_type: Some("application/octet-stream".into()),
             properties: Default::default(),
             signatures,
+            xml_signing: None,
         });
     }
     let mut meta = crate::formats::wire::DraftMeta {

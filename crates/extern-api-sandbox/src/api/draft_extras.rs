@@ -648,10 +648,18 @@ pub async fn put_signature(
     {
         bytes = decoded;
     }
-    let sig = drafts::parse_signature(&B64.encode(&bytes))?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
-    document_mut(draft, doc)?.signatures = vec![sig];
+    let document = document_mut(draft, doc)?;
+    // A Social Fund report the service signs: the raw signature of its data-to-sign
+    // (docs/manuals/xmldsig.rst), judged when prepare inserts the ds:Signature.
+    if let Some(signing) = document.xml_signing.as_mut() {
+        signing.signature = Some(bytes);
+        draft.status = DraftStatus::New;
+        return Ok(StatusCode::OK);
+    }
+    let sig = drafts::parse_signature(&B64.encode(&bytes))?;
+    document.signatures = vec![sig];
     draft.status = DraftStatus::New;
     Ok(StatusCode::OK)
 }

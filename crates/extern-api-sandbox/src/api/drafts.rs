@@ -42,7 +42,7 @@ pub(crate) fn render_document(shared: &Shared, draft: &Draft, doc: &DraftDocumen
             description[key] = json!(v);
         }
     }
-    json!({
+    let mut rendered = json!({
         "id": doc.id,
         // The empty `rel` is the vendor's (send_report.rst, "Ответ POST Add Document").
         "decrypted-content-link": { "rel": "", "href": shared.url(&format!("{base}/decrypted-content")) },
@@ -50,7 +50,12 @@ pub(crate) fn render_document(shared: &Shared, draft: &Draft, doc: &DraftDocumen
         "contents": doc.content_id.map(|c| vec![json!({ "content-id": c, "encrypted": false })]).unwrap_or_default(),
         "signatures": doc.signatures.iter().map(|s| render_signature(shared, &base, s)).collect::<Vec<_>>(),
         "links": [{ "rel": "self", "href": shared.url(&base) }],
-    })
+    });
+    // Only while the service signs the report (docs/manuals/xmldsig.rst).
+    if let Some(signing) = &doc.xml_signing {
+        rendered["data-to-sign-content-id"] = json!(signing.data_to_sign_content_id);
+    }
+    rendered
 }
 
 pub fn render_draft(shared: &Shared, draft: &Draft) -> Value {
@@ -327,6 +332,7 @@ pub(crate) fn describe(
             content_type: d.and_then(|d| d.content_type.clone()),
             properties: BTreeMap::new(),
             signatures: Vec::new(),
+            xml_signing: None,
         });
     };
     let content = store
@@ -417,6 +423,7 @@ pub(crate) fn describe(
         content_type,
         properties,
         signatures: Vec::new(),
+        xml_signing: None,
     })
 }
 

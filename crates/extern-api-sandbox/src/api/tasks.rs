@@ -185,6 +185,7 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
         return;
     };
     draft.busy_task = None;
+    apply_xml_signing(&shared, &mut store, &mut draft, &outcome, op);
     let (result, status) = match op {
         Operation::Check => (json!({ "data": outcome.data_json() }), DraftStatus::Checked),
         Operation::Prepare => {
@@ -238,6 +239,38 @@ async fn run(shared: Arc<Shared>, task_id: Uuid, draft_id: Uuid, op: Operation) 
     if let Some(task) = store.tasks.get_mut(&task_id) {
         task.state = TaskState::Succeed;
         task.result = Some(result);
+    }
+}
+
+/// What the check did for Social Fund reports: the `data-to-sign` prepared for the ones that
+/// came unsigned is kept (`data-to-sign-content-id`); at prepare and send, the reports the
+/// service signed from the subscriber's raw signature replace the uploaded ones.
+fn apply_xml_signing(
+    shared: &Shared,
+    store: &mut crate::state::Store,
+    draft: &mut crate::state::Draft,
+    outcome: &CheckOutcome,
+    op: Operation,
+) {
+    for (id, (prepared, certificate)) in &outcome.xml_prepared {
+        let content = shared.put_content(store, draft.account_id, &prepared.canonical);
+        if let Some(doc) = draft.documents.iter_mut().find(|d| d.id == *id) {
+            doc.xml_signing = Some(crate::state::XmlSigning {
+                data_to_sign_content_id: content,
+                signed_info: prepared.signed_info.clone(),
+                certificate: certificate.clone(),
+                signature: None,
+            });
+        }
+    }
+    if matches!(op, Operation::Prepare | Operation::Send) && !outcome.has_errors() {
+        for (id, signed) in &outcome.xml_signed {
+            let content = shared.put_content(store, draft.account_id, signed);
+            if let Some(doc) = draft.documents.iter_mut().find(|d| d.id == *id) {
+                doc.content_id = Some(content);
+                doc.xml_signing = None;
+            }
+        }
     }
 }
 

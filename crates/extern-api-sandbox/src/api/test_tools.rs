@@ -276,6 +276,7 @@ pub async fn generate_docflows(
         filename: Some(format!("{file_id}.xml")),
         content_type: Some("application/xml".into()),
         properties: Default::default(),
+        xml_signing: None,
         signatures: vec![crate::state::Signature {
             id: uuid::Uuid::new_v4(),
             bytes: signature.into(),

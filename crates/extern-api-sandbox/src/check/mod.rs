@@ -52,6 +52,12 @@ impl CheckError {
 pub struct CheckOutcome {
     pub documents: BTreeMap<Uuid, Vec<CheckError>>,
     pub common: Vec<CheckError>,
+    /// Social Fund reports that came unsigned: the `data-to-sign` prepared for them, with the
+    /// certificate it is for (see [`xml_signature`]).
+    pub xml_prepared: BTreeMap<Uuid, (crate::pki::xmldsig::DataToSign, Vec<u8>)>,
+    /// Social Fund reports with the `ds:Signature` the service made: they replace the uploaded
+    /// ones at prepare and send.
+    pub xml_signed: BTreeMap<Uuid, Vec<u8>>,
 }
 
 impl CheckOutcome {
@@ -189,22 +195,31 @@ pub fn check(
         }
         if doc.doc_type.as_deref() == Some(xml_signature::SFR_REPORT_DOCUMENT) {
             // Signed inside (XMLDsig), not beside: a detached signature is not what the SFR takes.
-            let expected_warrant = draft
-                .meta
-                .additional_info
-                .as_ref()
-                .and_then(|i| i.machine_readable_warrant_id);
             let signer_inn = warrant
                 .signer_inn
                 .clone()
                 .or((!representative).then(|| sender_inn.clone()));
-            errors.extend(xml_signature::check(
-                ca,
-                content,
-                signer_inn.as_deref(),
-                expected_warrant,
-                now,
-            ));
+            let certificate = sender.and_then(|s| s.certificate.as_ref()).and_then(|c| {
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &c.content).ok()
+            });
+            let expected = xml_signature::Expected {
+                signer_inn: signer_inn.as_deref(),
+                warrant: draft
+                    .meta
+                    .additional_info
+                    .as_ref()
+                    .and_then(|i| i.machine_readable_warrant_id),
+                certificate: certificate.as_deref(),
+            };
+            let found = xml_signature::check(ca, content, doc, &expected, now);
+            errors.extend(found.errors);
+            if let Some(prepared) = found.prepared {
+                out.xml_prepared
+                    .insert(doc.id, (prepared, certificate.unwrap_or_default()));
+            }
+            if let Some(signed) = found.signed {
+                out.xml_signed.insert(doc.id, signed);
+            }
             continue;
         }
         if doc.signatures.is_empty() {

@@ -1,6 +1,9 @@
 //! The Social Fund's reports are signed inside, with an enveloped XMLDsig
 //! ([`crate::pki::xmldsig`]): the check verifies it for real and names what is wrong, as it does
-//! for a detached signature.
+//! for a detached signature. A report that comes unsigned gets the service's help
+//! (docs/manuals/xmldsig.rst, «Формирование XMLDsig подписи на стороне API»): the check
+//! prepares its `data-to-sign` for the sender's certificate, the subscriber puts a raw
+//! signature of it, and prepare inserts the `ds:Signature`.
 
 use std::io::Read;
 
@@ -8,9 +11,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::CheckError;
-use crate::pki::xmldsig::{self, XmlDsigError};
+use crate::pki::xmldsig::{self, DataToSign, XmlDsigError, XmlSigned};
 use crate::pki::{Authority, PkiError};
-use crate::state::{Content, Draft};
+use crate::state::{Content, Draft, DraftDocument};
 
 /// The report of an `urn:docflow:sfr-report` (ЕФС-1, АДВ-1/2/3).
 pub const SFR_REPORT_DOCUMENT: &str = "urn:document:sfr-report-report-document";
@@ -45,53 +48,131 @@ pub fn sfr_recipient(draft: &Draft) -> Option<String> {
         })
 }
 
-/// The errors of one report's XMLDsig: none when it verifies, was made by `signer_inn` (the
-/// sender, or the representative a warrant names) and carries the МЧД id the draft names.
+/// Who must have signed, and under which warrant.
+pub struct Expected<'a> {
+    /// The sender's INN, or the representative's a warrant names.
+    pub signer_inn: Option<&'a str>,
+    /// The МЧД id the draft names (`additional-info.machine-readable-warrant-id`).
+    pub warrant: Option<Uuid>,
+    /// The draft's sender's certificate (DER): the service prepares `data-to-sign` for it.
+    pub certificate: Option<&'a [u8]>,
+}
+
+/// What the check of one report's XMLDsig found.
+#[derive(Default)]
+pub struct XmlCheck {
+    pub errors: Vec<CheckError>,
+    /// `data-to-sign` prepared for a report that came unsigned.
+    pub prepared: Option<DataToSign>,
+    /// The report with the `ds:Signature` the service made from the subscriber's raw signature:
+    /// it replaces the report at prepare.
+    pub signed: Option<Vec<u8>>,
+}
+
+fn error(kind: &'static str, description: impl Into<String>) -> CheckError {
+    CheckError::error(kind, "signature", description)
+}
+
+/// Checks one report: its own XMLDsig, or the one the service makes from the raw signature put
+/// for its `data-to-sign`, or prepares that `data-to-sign`.
 pub fn check(
     ca: &Authority,
     content: &Content,
-    signer_inn: Option<&str>,
-    warrant: Option<Uuid>,
+    doc: &DraftDocument,
+    expected: &Expected,
     now: DateTime<Utc>,
-) -> Vec<CheckError> {
-    let error = |kind, description: String| vec![CheckError::error(kind, "signature", description)];
+) -> XmlCheck {
+    let fail = |e: CheckError| XmlCheck {
+        errors: vec![e],
+        ..Default::default()
+    };
     let mut xml = Vec::new();
     let read = content
         .reader()
         .and_then(|r| r.take(MAX_XML + 1).read_to_end(&mut xml));
     if let Err(e) = read {
-        return error("Common", format!("Содержимое документа не прочитано: {e}"));
+        return fail(error(
+            "Common",
+            format!("Содержимое документа не прочитано: {e}"),
+        ));
     }
     if xml.len() as u64 > MAX_XML {
-        return error("Schema", format!("Отчёт больше {MAX_XML} байт"));
+        return fail(error("Schema", format!("Отчёт больше {MAX_XML} байт")));
     }
-    let signed = match xmldsig::verify(ca, &xml, now) {
-        Ok(signed) => signed,
-        Err(XmlDsigError::NotXml(e)) => {
-            return error(
-                "Schema",
-                format!("Файл не является XML-документом в UTF-8: {e}"),
+    match (xmldsig::is_signed(&xml), &doc.xml_signing) {
+        (Some(false), Some(signing)) => {
+            let Some(signature) = &signing.signature else {
+                return fail(error(
+                    "Signature",
+                    "Документ не подписан: подпишите data-to-sign (data-to-sign-content-id) \
+                     необработанной подписью и передайте её (PUT …/documents/{documentId}/signature)",
+                ));
+            };
+            let made = xmldsig::insert(
+                &xml,
+                &signing.signed_info,
+                signature,
+                &signing.certificate,
+                expected.warrant,
             );
+            let verified = made.and_then(|signed| {
+                xmldsig::verify(ca, &signed, now).map(|verified| (signed, verified))
+            });
+            match verified {
+                Ok((signed, verified)) => XmlCheck {
+                    errors: judge(&verified, expected),
+                    signed: Some(signed),
+                    ..Default::default()
+                },
+                Err(e) => fail(refusal(e)),
+            }
         }
-        Err(XmlDsigError::NoSignature) => {
-            return error(
-                "Signature",
-                "Документ не подписан: нет подписи XMLDsig (ds:Signature в корне)".into(),
-            );
-        }
-        Err(XmlDsigError::DigestMismatch(_) | XmlDsigError::Signature(PkiError::BadSignature)) => {
-            return error(
-                "Signature",
-                "Подпись XMLDsig не соответствует содержимому документа".into(),
-            );
-        }
-        Err(e) => return error("Signature", format!("Подпись XMLDsig не проверена: {e}")),
-    };
+        (Some(false), None) => match expected.certificate {
+            Some(certificate) => match xmldsig::data_to_sign(&xml, certificate) {
+                Ok(prepared) => XmlCheck {
+                    prepared: Some(prepared),
+                    ..Default::default()
+                },
+                Err(e) => fail(refusal(e)),
+            },
+            None => fail(refusal(XmlDsigError::NoSignature)),
+        },
+        _ => match xmldsig::verify(ca, &xml, now) {
+            Ok(verified) => XmlCheck {
+                errors: judge(&verified, expected),
+                ..Default::default()
+            },
+            Err(e) => fail(refusal(e)),
+        },
+    }
+}
+
+/// The protocol line for an XMLDsig that does not verify.
+fn refusal(e: XmlDsigError) -> CheckError {
+    match e {
+        XmlDsigError::NotXml(e) => error(
+            "Schema",
+            format!("Файл не является XML-документом в UTF-8: {e}"),
+        ),
+        XmlDsigError::NoSignature => error(
+            "Signature",
+            "Документ не подписан: нет подписи XMLDsig (ds:Signature в корне)",
+        ),
+        XmlDsigError::DigestMismatch(_) | XmlDsigError::Signature(PkiError::BadSignature) => error(
+            "Signature",
+            "Подпись XMLDsig не соответствует содержимому документа",
+        ),
+        e => error("Signature", format!("Подпись XMLDsig не проверена: {e}")),
+    }
+}
+
+/// The errors of a verified XMLDsig: made by someone else, or without the warrant's МЧД id.
+fn judge(signed: &XmlSigned, expected: &Expected) -> Vec<CheckError> {
     let mut errors = Vec::new();
-    if let Some(inn) = signer_inn
+    if let Some(inn) = expected.signer_inn
         && signed.signer.inn.as_deref() != Some(inn)
     {
-        errors.extend(error(
+        errors.push(error(
             "CrossCheckReportCert",
             format!(
                 "ИНН в сертификате подписанта ({}) не совпадает с ИНН отправителя ({inn})",
@@ -99,10 +180,10 @@ pub fn check(
             ),
         ));
     }
-    if let Some(id) = warrant
+    if let Some(id) = expected.warrant
         && signed.warrant.as_deref() != Some(id.to_string().as_str())
     {
-        errors.extend(error(
+        errors.push(error(
             "Warrant",
             format!(
                 "В блоке подписи нет идентификатора МЧД {id} (docs/scenarios/SFR/mchd_sfr.rst)"

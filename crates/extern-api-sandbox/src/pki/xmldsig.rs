@@ -156,8 +156,9 @@ pub fn verify(
     let value = base64_text(child(signature, "SignatureValue")?, "SignatureValue")?;
     let oid = digest_oid(method)?;
     let prehash = super::digest_stream(oid, signed.as_slice()).map_err(XmlDsigError::Signature)?;
-    // XMLDsig's ECDSA value is r‖s; the verifier takes DER.
-    let value = if method.contains("ecdsa") {
+    // XMLDsig's ECDSA value is r‖s (a raw signature put for the service's help may be DER);
+    // the verifier takes DER.
+    let value = if method.contains("ecdsa") && value.len() == 64 {
         p256::ecdsa::Signature::from_slice(&value)
             .map_err(|_| XmlDsigError::Signature(PkiError::BadSignature))?
             .to_der()
@@ -234,6 +235,115 @@ fn verify_reference(
 
 /// The exclusive canonicalization's URI, the one the Social Fund's sample uses.
 pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+
+/// What the service prepares for a report that came unsigned: the `SignedInfo` for the
+/// certificate's key over the document, and its canonical bytes (the `data-to-sign`).
+#[derive(Debug, Clone)]
+pub struct DataToSign {
+    pub signed_info: String,
+    pub canonical: Vec<u8>,
+}
+
+/// `SignatureMethod` and `DigestMethod` for a certificate's key: the vendor's GOST URIs, or
+/// RSA / ECDSA with SHA-256 for the sandbox's test keys.
+fn algorithms(certificate: &Certificate) -> Result<(&'static str, &'static str), XmlDsigError> {
+    let spki = &certificate.tbs_certificate.subject_public_key_info;
+    Ok(match spki.algorithm.oid.to_string().as_str() {
+        super::OID_RSA => (
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            "http://www.w3.org/2001/04/xmlenc#sha256",
+        ),
+        super::OID_EC_PUBLIC_KEY => (
+            "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+            "http://www.w3.org/2001/04/xmlenc#sha256",
+        ),
+        gost if super::gost::is_gost_key(gost) => (
+            "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102012-gostr34112012-256",
+            "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34112012-256",
+        ),
+        other => return Err(XmlDsigError::Unsupported(format!("key algorithm {other}"))),
+    })
+}
+
+/// The `SignedInfo` over the whole of `xml` (enveloped, exclusive C14N) for `certificate`'s key.
+pub fn data_to_sign(xml: &[u8], certificate: &[u8]) -> Result<DataToSign, XmlDsigError> {
+    let cert = Certificate::from_der(certificate)
+        .map_err(|e| XmlDsigError::Signature(PkiError::NotACertificate(e.to_string())))?;
+    let (signature, digest) = algorithms(&cert)?;
+    let text = std::str::from_utf8(xml).map_err(|e| XmlDsigError::NotXml(e.to_string()))?;
+    let doc = Document::parse(text).map_err(|e| XmlDsigError::NotXml(e.to_string()))?;
+    let whole = canonical(&doc, EXC_C14N, &|_| true)?;
+    let value = super::digest_stream(digest_oid(digest)?, whole.as_slice())
+        .map_err(XmlDsigError::Signature)?;
+    let value = base64::engine::general_purpose::STANDARD.encode(value);
+    let signed_info = format!(
+        "<ds:SignedInfo xmlns:ds=\"{DSIG}\"><ds:CanonicalizationMethod Algorithm=\"{EXC_C14N}\"/>\
+         <ds:SignatureMethod Algorithm=\"{signature}\"/><ds:Reference URI=\"\"><ds:Transforms>\
+         <ds:Transform Algorithm=\"{ENVELOPED}\"/><ds:Transform Algorithm=\"{EXC_C14N}\"/>\
+         </ds:Transforms><ds:DigestMethod Algorithm=\"{digest}\"/><ds:DigestValue>{value}\
+         </ds:DigestValue></ds:Reference></ds:SignedInfo>"
+    );
+    let info = Document::parse(&signed_info).map_err(|e| XmlDsigError::NotXml(e.to_string()))?;
+    let canonical = canonical(&info, EXC_C14N, &|_| true)?;
+    Ok(DataToSign {
+        signed_info,
+        canonical,
+    })
+}
+
+/// `xml` with the `ds:Signature` made of `signed_info`, the raw `signature` and `certificate`
+/// (and the МЧД id, for a representative) inserted before the root's closing tag, as prepare
+/// does when the service helped.
+pub fn insert(
+    xml: &[u8],
+    signed_info: &str,
+    signature: &[u8],
+    certificate: &[u8],
+    warrant: Option<uuid::Uuid>,
+) -> Result<Vec<u8>, XmlDsigError> {
+    let text = std::str::from_utf8(xml).map_err(|e| XmlDsigError::NotXml(e.to_string()))?;
+    let doc = Document::parse(text).map_err(|e| XmlDsigError::NotXml(e.to_string()))?;
+    let range = doc.root_element().range();
+    let at = text[range.clone()]
+        .rfind("</")
+        .map(|at| range.start + at)
+        .ok_or_else(|| XmlDsigError::NotXml("the root element is empty".into()))?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    // Inside ds:Signature, which declares `ds`, SignedInfo does not repeat it.
+    let signed_info = signed_info.replacen(&format!(" xmlns:ds=\"{DSIG}\""), "", 1);
+    let object = warrant
+        .map(|id| {
+            format!(
+                "<ds:Object><sign:authorities xmlns:sign=\"urn:ru:fss:integration:types:signature:v01\" \
+                 xmlns:mchd=\"{MCHD}\"><sign:authority><mchd:powerOfAttorneyLink><mchd:uuid>{id}\
+                 </mchd:uuid></mchd:powerOfAttorneyLink></sign:authority></sign:authorities></ds:Object>"
+            )
+        })
+        .unwrap_or_default();
+    let block = format!(
+        "<ds:Signature xmlns:ds=\"{DSIG}\">{signed_info}<ds:SignatureValue>{}</ds:SignatureValue>\
+         <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data>\
+         </ds:KeyInfo>{object}</ds:Signature>",
+        b64.encode(signature),
+        b64.encode(certificate)
+    );
+    let mut out = Vec::with_capacity(xml.len() + block.len());
+    out.extend_from_slice(&xml[..at]);
+    out.extend_from_slice(block.as_bytes());
+    out.extend_from_slice(&xml[at..]);
+    Ok(out)
+}
+
+/// Whether `xml` already carries a `ds:Signature` under its root (`None`: not XML).
+pub fn is_signed(xml: &[u8]) -> Option<bool> {
+    let text = std::str::from_utf8(xml).ok()?;
+    let doc = Document::parse(text).ok()?;
+    Some(doc.root_element().children().any(|n| {
+        n.is_element()
+            && n.tag_name().namespace() == Some(DSIG)
+            && n.tag_name().name() == "Signature"
+    }))
+}
 
 #[cfg(test)]
 mod tests {

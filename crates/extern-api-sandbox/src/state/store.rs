@@ -121,6 +121,26 @@ pub struct DraftDocument {
     /// string values, `null` where unknown.
     pub properties: BTreeMap<String, Option<String>>,
     pub signatures: Vec<Signature>,
+    /// The service's help with an XMLDsig (docs/manuals/xmldsig.rst, «Формирование XMLDsig
+    /// подписи на стороне API»): made at check for a Social Fund report that came unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xml_signing: Option<XmlSigning>,
+}
+
+/// A report's XMLDsig being made by the service: what the subscriber signs raw, and its
+/// signature once put; prepare inserts the `ds:Signature`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct XmlSigning {
+    /// The content holding `data-to-sign` (the canonical `SignedInfo`).
+    pub data_to_sign_content_id: Uuid,
+    /// `SignedInfo` as it goes into the document.
+    pub signed_info: String,
+    /// The certificate the `SignedInfo` was made for (the draft's sender's), DER.
+    #[serde(with = "crate::formats::serial::base64")]
+    pub certificate: Vec<u8>,
+    /// The raw signature of `data-to-sign`, once put.
+    #[serde(default, with = "crate::formats::serial::base64_opt")]
+    pub signature: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
