@@ -68,6 +68,11 @@ async fn office_000_088_declines_and_000_085_asks_for_refinement() {
         .unwrap();
     assert_eq!(declined.status, DocflowStatus::Finished);
     assert_eq!(declined.success, SuccessState::Failed);
+    assert_eq!(
+        declined.rejections.len(),
+        1,
+        "the decline notice is the refusal"
+    );
     assert!(
         declined
             .documents

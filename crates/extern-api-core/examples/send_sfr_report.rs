@@ -14,14 +14,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine;
-use extern_api_core::raw::prelude::*;
-use extern_api_core::{
-    ExternClient, Idempotency,
-    auth::Credentials,
-    crypto::SoftwareSigner,
-    workflows::{Recipient, ReportFile, ReportRequest, Step},
-};
+use extern_api_core::workflows::{Recipient, ReportFile, ReportRequest, Step};
+
+#[path = "support/sandbox_world.rs"]
+mod sandbox_world;
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -30,49 +26,12 @@ const FIXTURE: &str = concat!(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let sandbox =
-        extern_api_sandbox::Sandbox::start(extern_api_sandbox::SandboxConfig::default()).await?;
-    let c = sandbox.config().clone();
-    println!("sandbox at {}", sandbox.url());
-    let issued: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/test-tools/v1/generate-certificate",
-            sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &c.api_key)
-        .json(&serde_json::json!({ "inn": c.inn, "kpp": c.kpp, "fio": "Иванов Иван Иванович" }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let certificate = base64::engine::general_purpose::STANDARD
-        .decode(issued["certificate"].as_str().unwrap_or_default())?;
-    let signer = SoftwareSigner::from_pem(
-        issued["private-key"].as_str().unwrap_or_default(),
-        certificate,
-    )?;
-    let client = ExternClient::builder()
-        .base_url(sandbox.url())
-        .credentials(Credentials::password(
-            &c.client_id,
-            c.api_key.as_str(),
-            &c.login,
-            c.password.as_str(),
-        ))
-        .build()?;
-    let accounts = client
-        .call(Idempotency::Idempotent, move |c| async move {
-            c.accounts_get_all().send().await
-        })
-        .await?
-        .into_inner();
-    let account = accounts.accounts.first().ok_or("no account")?.id;
-
+    let world = sandbox_world::SandboxWorld::start().await?;
+    let c = world.sandbox.config();
     // The insurer's ЕРН: its first two groups name the Social Fund's office.
     let office = std::env::var("SFR_OFFICE").unwrap_or_else(|_| "087-101".into());
     let mut request = ReportRequest::new(
-        account,
+        world.account,
         c.inn.clone(),
         Some(c.kpp.clone()),
         Recipient::Sfr(format!("{office}-872962")),
@@ -94,8 +53,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Step::ReplySent { reply_type } => println!("answered with {reply_type}"),
         other => println!("{other:?}"),
     });
-    let outcome = client
-        .send_sfr_report(&request, &signer, Some(progress))
+    let outcome = world
+        .client
+        .send_sfr_report(&request, &world.signer, Some(progress))
         .await?;
     println!(
         "done: {} / {} ({} documents, {} replies sent)",
