@@ -8,22 +8,8 @@ use extern_api_tests::*;
 
 /// A `kind` SEDO docflow arriving for the seeded organization (the sandbox's test tools).
 async fn arriving(world: &World, kind: &str) -> uuid::Uuid {
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/test-tools/v1/generate-sedo-docflow",
-            world.sandbox.url()
-        ))
-        .header("X-Kontur-Apikey", &world.sandbox.config().api_key)
-        .json(&serde_json::json!({ "type": kind, "registration-number": "6601234567" }))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["docflow-id"].as_str().unwrap().parse().unwrap()
+    let body = serde_json::json!({ "type": kind, "registration-number": "6601234567" });
+    generate_incoming(&world.sandbox, "generate-sedo-docflow", body).await
 }
 
 #[tokio::test]
