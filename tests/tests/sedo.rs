@@ -78,3 +78,104 @@ async fn a_docflow_that_is_not_sedo_is_refused() {
         .unwrap_err();
     assert!(matches!(e, Error::InvalidInput(_)), "{e:#}");
 }
+
+/// A ПОВЭД request (a SOAP request; its content is the sandbox's own, no vendor sample exists).
+const OVED_REQUEST: &str = r#"<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><povedRequest regNumber="087-101-872962" year="2026"><okved>85.11</okved></povedRequest></S:Body></S:Envelope>"#;
+
+/// A ПОВЭД draft with its request added: the draft's id and the document as answered.
+async fn oved_draft(world: &World) -> (uuid::Uuid, extern_api_core::raw::types::DraftDocument) {
+    use base64::Engine;
+    use extern_api_core::crypto::Signer;
+    let account = world.client.account(world.account);
+    let drafts = account.drafts();
+    let meta = serde_json::from_value(serde_json::json!({
+        "sender": { "inn": INN, "kpp": KPP, "ipaddress": "8.8.8.8", "certificate": {
+            "content": base64::engine::general_purpose::STANDARD.encode(world.signer.certificate()) } },
+        "payer": { "inn": INN, "organization": { "kpp": KPP }, "registration-number-sfr": "087-101-872962" },
+        "recipient": { "fss-code": "08011" },
+    }))
+    .unwrap();
+    let draft = drafts.create(&meta).await.unwrap().id;
+    let content = account
+        .contents()
+        .upload_bytes(OVED_REQUEST.as_bytes())
+        .await
+        .unwrap();
+    let body = serde_json::from_value(serde_json::json!({
+        "content-id": content,
+        "description": { "filename": "poved.xml", "type": "urn:document:fss-sedo-oved-confirmation-request" },
+    }))
+    .unwrap();
+    (draft, drafts.add_document(draft, &body).await.unwrap())
+}
+
+/// Sends a draft; the send task's answer (the docflow, or the refusal) as it came.
+async fn send(world: &World, draft: uuid::Uuid) -> Result<serde_json::Value, Error> {
+    let drafts = world.client.account(world.account).drafts();
+    let task = drafts
+        .start(draft, extern_api_core::api::DraftTask::Send)
+        .await
+        .unwrap();
+    world
+        .client
+        .wait_draft_task(world.account, draft, task, &Default::default())
+        .await
+}
+
+#[tokio::test]
+async fn oved_confirmation_is_signed_by_the_service_sent_and_its_result_read() {
+    use extern_api_core::crypto::Signer;
+    let world = World::start().await;
+    let account = world.client.account(world.account);
+    let (draft, doc) = oved_draft(&world).await;
+    // poved.rst, steps 4–6: data-to-sign comes with the Add Document answer, signed raw.
+    let data_to_sign = doc
+        .data_to_sign_content_id
+        .expect("data-to-sign-content-id");
+    let mut data = Vec::new();
+    account
+        .contents()
+        .download(data_to_sign, &mut data, &Default::default())
+        .await
+        .unwrap();
+    let raw = world.signer.sign_raw(&data).await.unwrap();
+    account
+        .drafts()
+        .add_signature(draft, doc.id, &raw)
+        .await
+        .unwrap();
+    let sent = send(&world, draft).await.unwrap();
+    assert_eq!(
+        sent["type"], "urn:docflow:fss-sedo-oved-confirmation",
+        "{sent}"
+    );
+    let docflow: uuid::Uuid = sent["id"].as_str().unwrap().parse().unwrap();
+
+    let outcome = world
+        .client
+        .answer_sedo(world.account, docflow, &world.signer, "8.8.8.8", None)
+        .await
+        .unwrap();
+    assert!(outcome.documents_request_id.is_some());
+    assert_eq!(
+        outcome.replies[0].reply_type,
+        "fss-sedo-oved-confirmation-read-receipt"
+    );
+    assert_eq!(outcome.status, DocflowStatus::Finished);
+    assert_eq!(outcome.success, SuccessState::Successful);
+}
+
+#[tokio::test]
+async fn an_oved_request_with_a_raw_signature_of_other_bytes_is_not_sent() {
+    use extern_api_core::crypto::Signer;
+    let world = World::start().await;
+    let (draft, doc) = oved_draft(&world).await;
+    let raw = world.signer.sign_raw(b"other bytes").await.unwrap();
+    let drafts = world.client.account(world.account).drafts();
+    drafts.add_signature(draft, doc.id, &raw).await.unwrap();
+    let sent = format!("{:?}", send(&world, draft).await);
+    assert!(
+        sent.contains("checkProtocolHasErrors") && sent.contains("не соответствует"),
+        "{sent}"
+    );
+}

@@ -1,9 +1,9 @@
-//! `answer_sedo`: an incoming exchange with the Social Fund over SEDO (a sick-leave or
-//! proactive-payment notice, a reconciliation…) taken to its end. Such a docflow arrives with
-//! no document: the subscriber asks for it with a documents request (a SOAP template for its
+//! `answer_sedo`: an exchange with the Social Fund over SEDO (a sick-leave or proactive-payment
+//! notice, a reconciliation, the results of a ПОВЭД…) taken to its end. The SFR's document is
+//! not pushed: the subscriber asks for it with a documents request (a SOAP template for its
 //! certificate whose `data-to-sign` is signed raw), the SFR delivers it, and the subscriber's
 //! read mark finishes the docflow (skbkontur/extern-api-docs docs/dc/sedo-request-methods.rst,
-//! docs/scenarios/SFR/FSS/proactive_ algorithm.rst).
+//! docs/scenarios/SFR/FSS/proactive_ algorithm.rst, docs/scenarios/SFR/poved.rst).
 
 use base64::Engine;
 use uuid::Uuid;
@@ -31,8 +31,8 @@ pub struct SedoOutcome {
 }
 
 impl ExternClient {
-    /// Takes an incoming SEDO docflow (`urn:docflow:fss-sedo-*`) to its end: requests its
-    /// document when the SFR has not delivered it yet (signing the request's `data-to-sign` with
+    /// Takes a SEDO docflow (`urn:docflow:fss-sedo-*`, incoming or a sent ПОВЭД) to its end:
+    /// requests the SFR's document when nothing is due and it is not finished (signing the request's `data-to-sign` with
     /// [`Signer::sign_raw`]; `warrant` is the МЧД id of a representative), then sends every
     /// reply due on what arrived.
     ///
@@ -61,26 +61,39 @@ impl ExternClient {
             .into());
         }
         let mut documents_request_id = None;
-        if current.documents.is_empty() {
-            let request = docflows
+        // Nothing to answer yet and not finished: the SFR's document is still to be fetched.
+        if current.due_replies().is_empty() && current.status() != DocflowStatus::Finished {
+            let generated = docflows
                 .generate_documents_request(docflow, signer.certificate(), warrant)
-                .await?;
-            let id = request
-                .id
-                .ok_or_else(|| Error::protocol("the documents request has no id"))?;
-            let data = base64::engine::general_purpose::STANDARD
-                .decode(request.data_to_sign.as_deref().unwrap_or_default())
-                .map_err(|e| Error::protocol(format!("data-to-sign is not base64: {e}")))?;
-            if data.is_empty() {
-                return Err(Error::protocol("the documents request has no data-to-sign"));
+                .await;
+            let request = match generated {
+                // Delivered already (an earlier call sent the request): only replies are left.
+                Err(e)
+                    if e.error_id()
+                        .is_some_and(|id| id.ends_with("documentsAlreadyReceived")) =>
+                {
+                    None
+                }
+                other => Some(other?),
+            };
+            if let Some(request) = request {
+                let id = request
+                    .id
+                    .ok_or_else(|| Error::protocol("the documents request has no id"))?;
+                let data = base64::engine::general_purpose::STANDARD
+                    .decode(request.data_to_sign.as_deref().unwrap_or_default())
+                    .map_err(|e| Error::protocol(format!("data-to-sign is not base64: {e}")))?;
+                if data.is_empty() {
+                    return Err(Error::protocol("the documents request has no data-to-sign"));
+                }
+                let signature = signer.sign_raw(&data).await?;
+                docflows
+                    .save_documents_request_signature(docflow, id, &signature)
+                    .await?;
+                current = docflows.send_documents_request(docflow, id).await?;
+                tracing::info!(%docflow, request = %id, "documents request sent");
+                documents_request_id = Some(id);
             }
-            let signature = signer.sign_raw(&data).await?;
-            docflows
-                .save_documents_request_signature(docflow, id, &signature)
-                .await?;
-            current = docflows.send_documents_request(docflow, id).await?;
-            tracing::info!(%docflow, request = %id, "documents request sent");
-            documents_request_id = Some(id);
         }
         let (replies, after) = self
             .answer_due_replies(account, current, signer, sender_ip)

@@ -46,11 +46,17 @@ pub fn create_from_draft(
         Some((t, cu))
     });
     let sfr = crate::check::xml_signature::sfr_recipient(draft);
+    let oved = crate::check::xml_signature::oved_recipient(draft);
     let (doc_type, cu, prefix) = match (&recipient.ifns_code, &recipient.togs_code) {
         _ if sfr.is_some() => (
             crate::state::urns::SFR_REPORT_DOCFLOW,
             sfr.expect("checked"),
             "sfr-report",
+        ),
+        _ if oved.is_some() => (
+            crate::state::urns::OVED_CONFIRMATION_DOCFLOW,
+            oved.expect("checked"),
+            "fss-sedo-oved-confirmation",
         ),
         _ if built.is_some() => {
             let (t, cu) = built.expect("checked");
@@ -147,8 +153,8 @@ pub fn create_from_draft(
         .and_then(report_file::parse_file_id)
         .map(|id| id.prefix.replace('_', ""))
         .unwrap_or_else(|| "REPORT".into());
-    // The Social Fund's report has no operator's documents (docs/specification/типы
-    // документов.rst lists none for sfr-report).
+    // The Social Fund's report and ПОВЭД have no operator's documents (docs/specification/типы
+    // документов.rst lists none for them).
     let operator_docs = [
         (
             format!("urn:document:{prefix}-description"),
@@ -170,9 +176,13 @@ pub fn create_from_draft(
         .zip(&draft.documents)
         .position(|(_, d)| crate::check::is_main_document(d.doc_type.as_deref()))
         .map(|i| i as u16);
-    let operator_docs = operator_docs
-        .into_iter()
-        .filter(|_| doc_type != crate::state::urns::SFR_REPORT_DOCFLOW);
+    let operator_docs = operator_docs.into_iter().filter(|_| {
+        ![
+            crate::state::urns::SFR_REPORT_DOCFLOW,
+            crate::state::urns::OVED_CONFIRMATION_DOCFLOW,
+        ]
+        .contains(&doc_type)
+    });
     for (doc_type, filename, reply) in operator_docs {
         // Made again on each read (see `Made`): only its size is worked out now.
         let size = operator_document(

@@ -112,9 +112,20 @@ const INCOMING: &[(&str, &str, &str)] = &[
 ];
 
 /// `(document type, read mark type)` of an incoming SEDO docflow type (`urn:docflow:…`).
-fn incoming(docflow_type: &str) -> Option<(&'static str, &'static str)> {
-    let name = docflow_type.strip_prefix("urn:docflow:")?;
-    INCOMING
+/// Outgoing SEDO docflows whose results are fetched with a documents request, the document the
+/// SFR delivers and the read mark it wants (docs/scenarios/SFR/poved.rst, «Отправка запроса на
+/// получение входящих документов от СФР»).
+const OUTGOING: &[(&str, &str, &str)] = &[(
+    "fss-sedo-oved-confirmation",
+    "fss-sedo-oved-confirmation-result-document",
+    "fss-sedo-oved-confirmation-read-receipt",
+)];
+
+/// The document the SFR delivers on a documents request for a docflow, and its read mark.
+fn incoming(docflow: &Docflow) -> Option<(&'static str, &'static str)> {
+    let name = docflow.doc_type.strip_prefix("urn:docflow:")?;
+    let table = if docflow.incoming { INCOMING } else { OUTGOING };
+    table
         .iter()
         .find(|(t, _, _)| *t == name)
         .map(|(_, doc, receipt)| (*doc, *receipt))
@@ -166,16 +177,20 @@ fn awaiting(store: &Store, account: Uuid, docflow: Uuid) -> ApiResult<&Docflow> 
         .get(&docflow)
         .filter(|d| d.account_id == account)
         .ok_or_else(|| ApiError::not_found("docflow"))?;
-    if !d.incoming || incoming(&d.doc_type).is_none() {
+    let Some((delivered, _)) = incoming(d) else {
         return Err(ApiError::bad_request(
             "documentsRequestUnavailable",
             format!(
-                "{}: documents are requested for incoming SFR SEDO docflows only",
+                "{}: documents are requested for incoming SFR SEDO docflows and ПОВЭД only",
                 d.doc_type
             ),
         ));
-    }
-    if d.documents.iter().any(|x| x.origin == Origin::Authority) {
+    };
+    let delivered = format!("urn:document:{delivered}");
+    if d.documents
+        .iter()
+        .any(|x| x.origin == Origin::Authority && x.doc_type == delivered)
+    {
         return Err(ApiError::bad_request(
             "documentsAlreadyReceived",
             "the SFR has already delivered this docflow's documents",
@@ -365,7 +380,7 @@ async fn send(
         ));
     }
     let mut docflow = awaiting(store, account, docflow_id)?.clone();
-    let (doc_type, read_mark) = incoming(&docflow.doc_type).ok_or_else(|| {
+    let (doc_type, read_mark) = incoming(&docflow).ok_or_else(|| {
         ApiError::bad_request(
             "documentsRequestUnavailable",
             "not an incoming SEDO docflow",
@@ -496,7 +511,7 @@ pub async fn generate_docflow(
         .unwrap_or("fss-sedo-pvso-notification")
         .to_string();
     let doc_type = format!("urn:docflow:{name}");
-    if incoming(&doc_type).is_none() {
+    if !INCOMING.iter().any(|(t, _, _)| *t == name) {
         return Err(ApiError::bad_request(
             "invalidRequest",
             format!(

@@ -438,7 +438,10 @@ pub async fn add_document(
     let draft = editable(&mut store, account, id)?.clone();
     let req = inline_content(&shared, &mut store, account, req)?;
     let mut doc = describe(&store, &draft, account, &req)?;
-    if let Some(sig) = &req.signature {
+    if crate::check::xml_signature::OVED_REQUESTS.contains(&doc.doc_type.as_deref().unwrap_or("")) {
+        // Signed by the service from a raw signature: data-to-sign comes with this answer.
+        doc.xml_signing = Some(prepare_xml_signing(&shared, &mut store, &draft, &doc)?);
+    } else if let Some(sig) = &req.signature {
         doc.signatures.push(parse_signature(sig)?);
     }
     let draft = editable(&mut store, account, id)?;
@@ -447,6 +450,40 @@ pub async fn add_document(
     let body = render_document(&shared, draft, &doc);
     // 200, as docs/FNS/report/send_report.rst's "Ответ POST Add Document" (older material: 201).
     Ok((added(&shared), Json(body)).into_response())
+}
+
+/// The `data-to-sign` of a document the service signs inside, for the draft's sender's
+/// certificate (docs/scenarios/SFR/poved.rst, step 4).
+fn prepare_xml_signing(
+    shared: &Shared,
+    store: &mut crate::state::Store,
+    draft: &Draft,
+    doc: &DraftDocument,
+) -> ApiResult<crate::state::XmlSigning> {
+    let refuse = |why: String| ApiError::bad_request("invalidDocument", why);
+    let certificate = draft
+        .meta
+        .sender
+        .as_ref()
+        .and_then(|s| s.certificate.as_ref())
+        .and_then(|c| B64.decode(&c.content).ok())
+        .ok_or_else(|| {
+            refuse("the draft's sender.certificate is needed to prepare data-to-sign".into())
+        })?;
+    let xml = doc
+        .content_id
+        .and_then(|c| store.contents.get(&c))
+        .and_then(|c| c.bytes().ok())
+        .ok_or_else(|| refuse("the document's content is not uploaded (whole)".into()))?;
+    let prepared = crate::pki::xmldsig::data_to_sign(&xml, &certificate)
+        .map_err(|e| refuse(format!("no data-to-sign for this document: {e}")))?;
+    let content = shared.put_content(store, draft.account_id, &prepared.canonical);
+    Ok(crate::state::XmlSigning {
+        data_to_sign_content_id: content,
+        signed_info: prepared.signed_info,
+        certificate,
+        signature: None,
+    })
 }
 
 /// `GET /v1/{accountId}/drafts/{draftId}/documents/{documentId}`
@@ -550,11 +587,24 @@ pub async fn add_signature(
     Path((account, id, doc)): Path<(Uuid, Uuid, Uuid)>,
     JsonBody(req): JsonBody<SignatureRequest>,
 ) -> ApiResult<Response> {
-    let sig = parse_signature(&req.base64_content)?;
     let mut store = shared.lock();
     let draft = editable(&mut store, account, id)?;
     let base = format!("{}/documents/{doc}", draft_path(account, id));
-    document_mut(draft, doc)?.signatures.push(sig.clone());
+    let document = document_mut(draft, doc)?;
+    // A document the service signs inside (ПОВЭД, poved.rst step 6): the raw signature of its
+    // data-to-sign, judged when the ds:Signature is inserted.
+    if let Some(signing) = document.xml_signing.as_mut() {
+        let raw = B64.decode(req.base64_content.trim()).map_err(|_| {
+            ApiError::bad_request("invalidSignature", "base64-content is not base64")
+        })?;
+        signing.signature = Some(raw);
+        draft.status = DraftStatus::New;
+        let id = Uuid::new_v4();
+        let body = json!({ "id": id, "links": [{ "rel": "self", "href": shared.url(&format!("{base}/signatures/{id}")) }] });
+        return Ok((added(&shared), Json(body)).into_response());
+    }
+    let sig = parse_signature(&req.base64_content)?;
+    document.signatures.push(sig.clone());
     draft.status = DraftStatus::New;
     // 200, as docs/FNS/report/send_report.rst's "Ответ POST AddSignature" (older material: 201).
     Ok((added(&shared), Json(render_signature(&shared, &base, &sig))).into_response())

@@ -107,6 +107,8 @@ pub fn is_main_document(doc_type: Option<&str>) -> bool {
                 | "urn:document:business-registration-description"
                 | "urn:document:pfr-report-description"
                 | "urn:document:sfr-report-report-document"
+                | "urn:document:fss-sedo-oved-confirmation-request"
+                | "urn:document:fss-sedo-oved-confirmation-request-fuf"
                 // Built from contracts (contracts.rs): the ION request, the EDOK application,
                 // the SEDO subscription.
                 | "urn:document:fns534-ion-request"
@@ -141,7 +143,8 @@ pub fn check(
     let warrant = warrant::check(draft, warrant, now);
     let other_recipient = recipient.is_some_and(|r| {
         r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
-    }) || xml_signature::sfr_recipient(draft).is_some();
+    }) || xml_signature::sfr_recipient(draft).is_some()
+        || xml_signature::oved_recipient(draft).is_some();
     if ifns.is_none() && togs.is_none() && !other_recipient {
         out.common.push(CheckError::error("Common", "recipient", "Не указан получатель: нужен recipient.ifns-code (ФНС) или recipient.togs-code (Росстат)"));
     }
@@ -193,7 +196,7 @@ pub fn check(
                 representative,
             );
         }
-        if doc.doc_type.as_deref() == Some(xml_signature::SFR_REPORT_DOCUMENT) {
+        if xml_signature::signed_inside(doc) {
             // Signed inside (XMLDsig), not beside: a detached signature is not what the SFR takes.
             let signer_inn = warrant
                 .signer_inn

@@ -18,6 +18,31 @@ use crate::state::{Content, Draft, DraftDocument};
 /// The report of an `urn:docflow:sfr-report` (ЕФС-1, АДВ-1/2/3).
 pub const SFR_REPORT_DOCUMENT: &str = "urn:document:sfr-report-report-document";
 
+/// The requests of the confirmation of the main economic activity (ПОВЭД), SOAP requests
+/// signed inside by the service from a raw signature: `data-to-sign-content-id` comes with the
+/// Add Document answer (docs/scenarios/SFR/poved.rst, steps 3–6).
+pub const OVED_REQUESTS: &[&str] = &[
+    "urn:document:fss-sedo-oved-confirmation-request",
+    "urn:document:fss-sedo-oved-confirmation-request-fuf",
+];
+
+/// Whether a document is signed inside (XMLDsig) rather than beside.
+pub fn signed_inside(doc: &DraftDocument) -> bool {
+    let t = doc.doc_type.as_deref().unwrap_or("");
+    t == SFR_REPORT_DOCUMENT || OVED_REQUESTS.contains(&t)
+}
+
+/// Whether the draft confirms the main economic activity, and to which SFR office:
+/// `recipient.fss-code` (poved.rst, step 1).
+pub fn oved_recipient(draft: &Draft) -> Option<String> {
+    let oved = draft
+        .documents
+        .iter()
+        .any(|d| OVED_REQUESTS.contains(&d.doc_type.as_deref().unwrap_or("")));
+    oved.then(|| draft.meta.recipient.as_ref()?.fss_code.clone())
+        .flatten()
+}
+
 /// A report larger than this is refused rather than read whole to verify.
 const MAX_XML: u64 = 64 * 1024 * 1024;
 

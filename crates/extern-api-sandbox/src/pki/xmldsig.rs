@@ -347,6 +347,34 @@ pub fn is_signed(xml: &[u8]) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    const XMLSEC1_SIGNED: &[u8] = include_bytes!("../../tests/fixtures/xmldsig/xmlsec1_signed.xml");
+
+    #[test]
+    fn a_signature_made_by_libxmlsec1_verifies_up_to_its_untrusted_certificate() {
+        let ca = Authority::new();
+        match verify(&ca, XMLSEC1_SIGNED, Utc::now()) {
+            Err(XmlDsigError::Signature(PkiError::Untrusted)) => {}
+            other => panic!("digest and signature should verify, only the CA differ: {other:?}"),
+        }
+        let text = std::str::from_utf8(XMLSEC1_SIGNED).unwrap();
+        let changed = text.replacen("6676130154", "6676130155", 1);
+        assert!(matches!(
+            verify(&ca, changed.as_bytes(), Utc::now()),
+            Err(XmlDsigError::DigestMismatch(uri)) if uri.is_empty()
+        ));
+        // One character of the signature value changed (still base64).
+        let at = text.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len() + 5;
+        let mut forged = text.to_string();
+        let c = if &forged[at..at + 1] == "A" { "B" } else { "A" };
+        forged.replace_range(at..at + 1, c);
+        assert!(matches!(
+            verify(&ca, forged.as_bytes(), Utc::now()),
+            Err(XmlDsigError::Signature(PkiError::BadSignature))
+        ));
+    }
+
     #[test]
     fn the_exclusive_c14n_uri_is_known_to_the_library() {
         let algo = xml_sec::c14n::C14nAlgorithm::from_uri(super::EXC_C14N).expect("known");

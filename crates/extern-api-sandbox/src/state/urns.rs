@@ -39,6 +39,8 @@ pub const BUSINESS_REGISTRATION_DOCFLOW: &str = "urn:docflow:business-registrati
 pub const PFR_REPORT_DOCFLOW: &str = "urn:docflow:pfr-report";
 /// The Social Fund's report (ЕФС-1, АДВ-1/2/3), signed with XMLDsig.
 pub const SFR_REPORT_DOCFLOW: &str = "urn:docflow:sfr-report";
+/// The confirmation of the main economic activity (ПОВЭД), sent over SEDO.
+pub const OVED_CONFIRMATION_DOCFLOW: &str = "urn:docflow:fss-sedo-oved-confirmation";
 
 /// The document a demand's requisites belong to (skbkontur/extern-csharp-sdk IDocflowsClient.cs,
 /// RecognizeDocumentAsync: "документа требования с типом fns534-demand-attachment";

@@ -9,6 +9,7 @@ mod demand;
 mod fns_report;
 mod inventory;
 mod letter;
+mod oved_confirmation;
 mod pfr_report;
 mod sedo;
 mod sfr_report;
@@ -26,6 +27,7 @@ pub const KINDS: &[Kind] = &[
     demand::KIND,
     sedo::KIND,
     sfr_report::KIND,
+    oved_confirmation::KIND,
 ];
 
 /// The declaration of a docflow of this type, if any.
