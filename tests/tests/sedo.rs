@@ -179,3 +179,55 @@ async fn an_oved_request_with_a_raw_signature_of_other_bytes_is_not_sent() {
         "{sent}"
     );
 }
+
+#[tokio::test]
+async fn the_operators_sedo_subscription_is_answered_by_the_test_robot() {
+    use base64::Engine;
+    use extern_api_core::crypto::Signer;
+    use extern_api_core::model::ContractType;
+    let world = World::start().await;
+    let drafts = world.client.account(world.account).drafts();
+    let meta = serde_json::from_value(serde_json::json!({
+        "sender": { "inn": INN, "kpp": KPP, "ipaddress": "8.8.8.8", "certificate": {
+            "content": base64::engine::general_purpose::STANDARD.encode(world.signer.certificate()) } },
+        "payer": { "inn": INN, "organization": { "kpp": KPP }, "registration-number-fss": "6601234567" },
+        // sedo-subscription.rst: the vendor's test robot answers fss-code SEDO-TEST.
+        "recipient": { "fss-code": "SEDO-TEST" },
+    }))
+    .unwrap();
+    let draft = drafts.create(&meta).await.unwrap().id;
+    let doc = drafts
+        .build_document(
+            draft,
+            &ContractType::FssSedoProviderSubscription,
+            None,
+            &serde_json::json!({ "subscription-type": "subscribe" }),
+        )
+        .await
+        .unwrap();
+    world
+        .signer
+        .sign_draft_documents(&world.client, world.account, draft, &[doc.id])
+        .await
+        .unwrap();
+    let sent = send(&world, draft).await.unwrap();
+    assert_eq!(
+        sent["type"], "urn:docflow:fss-sedo-provider-subscription",
+        "{sent}"
+    );
+    let docflow: uuid::Uuid = sent["id"].as_str().unwrap().parse().unwrap();
+    let outcome = world
+        .client
+        .follow_docflow(
+            world.account,
+            docflow,
+            &world.signer,
+            "8.8.8.8",
+            std::time::Duration::from_secs(30),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, DocflowStatus::Finished);
+    assert_eq!(outcome.success, SuccessState::Successful);
+}

@@ -42,7 +42,8 @@ pub fn create_from_draft(
             .clone()
             .or(recipient.registration_ifns_code.clone())
             .or(recipient.sfr_code.clone())
-            .or(recipient.upfr_code.clone())?;
+            .or(recipient.upfr_code.clone())
+            .or(recipient.fss_code.clone())?;
         Some((t, cu))
     });
     let sfr = crate::check::xml_signature::sfr_recipient(draft);

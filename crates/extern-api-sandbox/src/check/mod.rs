@@ -142,11 +142,14 @@ pub fn check(
     let representative = warrant::is_representative(&draft.meta);
     let warrant = warrant::check(draft, warrant, now);
     let other_recipient = recipient.is_some_and(|r| {
-        r.registration_ifns_code.is_some() || r.sfr_code.is_some() || r.upfr_code.is_some()
+        r.registration_ifns_code.is_some()
+            || r.sfr_code.is_some()
+            || r.upfr_code.is_some()
+            || r.fss_code.is_some()
     }) || xml_signature::sfr_recipient(draft).is_some()
         || xml_signature::oved_recipient(draft).is_some();
     if ifns.is_none() && togs.is_none() && !other_recipient {
-        out.common.push(CheckError::error("Common", "recipient", "Не указан получатель: нужен recipient.ifns-code (ФНС) или recipient.togs-code (Росстат)"));
+        out.common.push(CheckError::error("Common", "recipient", "Не указан получатель: нужен recipient.ifns-code (ФНС), recipient.togs-code (Росстат), код СФР (sfr-code, upfr-code, fss-code) или ЕРН плательщика"));
     }
     if draft.documents.is_empty() {
         out.common.push(CheckError::error(

@@ -12,6 +12,7 @@ mod letter;
 mod oved_confirmation;
 mod pfr_report;
 mod sedo;
+mod sedo_subscription;
 mod sfr_report;
 mod stat_report;
 
@@ -28,6 +29,7 @@ pub const KINDS: &[Kind] = &[
     sedo::KIND,
     sfr_report::KIND,
     oved_confirmation::KIND,
+    sedo_subscription::KIND,
 ];
 
 /// The declaration of a docflow of this type, if any.
