@@ -186,7 +186,11 @@ async fn the_service_signs_an_unsigned_report_from_a_raw_signature() {
         .check_draft(world.account, draft, &Default::default())
         .await
         .unwrap();
-    assert!(!checked.has_errors(), "{checked}");
+    // Unsigned until the raw signature is put: the check says so and hands out data-to-sign.
+    assert!(
+        checked.to_string().contains("подпишите data-to-sign"),
+        "{checked}"
+    );
     let doc = drafts.document(draft, document).await.unwrap();
     assert!(
         doc.data_to_sign_content_id.is_some(),
@@ -328,4 +332,35 @@ async fn an_rsa_signature_verifies_and_the_warrant_id_must_be_in_the_signature_b
     let without = sign_enveloped(&rsa, &original, None).await.unwrap();
     let errors = check_errors_with(&world, without, Some(warrant)).await;
     assert!(errors.iter().any(|e| e.contains("МЧД")), "{errors:?}");
+}
+
+#[tokio::test]
+async fn an_unsigned_report_sent_without_a_check_is_refused() {
+    let world = World::start().await;
+    let drafts = world.client.account(world.account).drafts();
+    let (draft, document) = sfr_draft(&world, std::fs::read(SFR_REPORT).unwrap(), None).await;
+    let task = drafts.start(draft, DraftTask::Send).await.unwrap();
+    let sent = world
+        .client
+        .wait_draft_task(world.account, draft, task, &Default::default())
+        .await;
+    let sent = format!("{sent:?}");
+    assert!(
+        sent.contains("checkProtocolHasErrors") && sent.contains("подпишите data-to-sign"),
+        "{sent}"
+    );
+    // The send's check handed out data-to-sign: signing it lets the report go.
+    assert!(
+        drafts
+            .sign_data_to_sign(draft, document, &world.signer)
+            .await
+            .unwrap()
+    );
+    let task = drafts.start(draft, DraftTask::Send).await.unwrap();
+    let sent = world
+        .client
+        .wait_draft_task(world.account, draft, task, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(sent["type"], "urn:docflow:sfr-report", "{sent}");
 }

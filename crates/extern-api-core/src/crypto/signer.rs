@@ -42,8 +42,9 @@ pub trait Signer: Send + Sync {
         Err(Error::signing("this signer cannot sign XML (XMLDsig)"))
     }
 
-    /// The bare `SignatureValue` over `content` (a canonical `SignedInfo`) by
-    /// [`XmlAlgorithms::signature`].
+    /// A raw signature (no CMS) over `content` by [`XmlAlgorithms::signature`]: an XMLDsig
+    /// `SignatureValue` over a canonical `SignedInfo`, or the `data-to-sign` the service hands
+    /// out (a report it signs, a SEDO documents request). ECDSA as `r‖s`, RSA as PKCS#1 v1.5.
     fn sign_raw<'a>(&'a self, content: &'a [u8]) -> SignFuture<'a> {
         let _ = content;
         Box::pin(async { Err(Error::signing("this signer cannot sign XML (XMLDsig)")) })

@@ -53,10 +53,13 @@ impl ExternClient {
         let docflows = self.account(account).docflows();
         let mut current = docflows.get(docflow).await?;
         let kind = current.type_.clone().unwrap_or_default();
-        if !kind.starts_with("urn:docflow:fss-sedo-") {
+        // The subscription is the operator's request, with nothing from the SFR to fetch.
+        if !kind.starts_with("urn:docflow:fss-sedo-")
+            || kind == "urn:docflow:fss-sedo-provider-subscription"
+        {
             return Err(InvalidInput::new(
                 "docflow",
-                format!("{kind:?} is not an incoming SEDO docflow (urn:docflow:fss-sedo-*)"),
+                format!("{kind:?} is not a SEDO exchange with documents from the SFR (urn:docflow:fss-sedo-*)"),
             )
             .into());
         }

@@ -24,6 +24,7 @@ use crate::{Error, ExternClient};
 
 /// Who receives the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Recipient {
     /// An FNS inspection, by its 4-digit code (test robots: 0087 accepts, 0088 rejects, 0085
     /// answers with a precise notice).
@@ -235,6 +236,11 @@ impl ExternClient {
         progress: Option<Arc<dyn Progress>>,
     ) -> Result<ReportOutcome, Error> {
         request.validate()?;
+        if matches!(request.recipient, Recipient::Sfr(_)) && signer.xml_algorithms().is_none() {
+            return Err(Error::signing(
+                "the Social Fund takes its reports signed inside (XMLDsig): this signer cannot sign XML",
+            ));
+        }
         let notify = notifier(progress.as_deref());
         let account = request.account_id;
         let key = request.idempotency_key.as_deref();

@@ -40,11 +40,6 @@ impl ExternClient {
             )
             .into());
         }
-        if signer.xml_algorithms().is_none() {
-            return Err(Error::signing(
-                "the Social Fund takes its reports signed inside (XMLDsig): this signer cannot sign XML",
-            ));
-        }
         self.send_report(request, signer, progress).await
     }
 }

@@ -640,8 +640,27 @@ pub async fn put_signature(
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let mut bytes = body_bytes(&headers, body)?;
+    let raw_expected = {
+        let mut store = shared.lock();
+        let draft = editable(&mut store, account, id)?;
+        document_mut(draft, doc)?.xml_signing.is_some()
+    };
+    // A raw signature may start with any byte: base64 text is recognized by its alphabet.
+    if raw_expected
+        && let Some(decoded) = std::str::from_utf8(&bytes)
+            .ok()
+            .filter(|t| {
+                t.trim()
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+            })
+            .and_then(|t| B64.decode(t.trim()).ok())
+    {
+        bytes = decoded;
+    }
     // DER starts with a SEQUENCE tag; anything else is taken for base64 text when it decodes.
-    if bytes.first() != Some(&0x30)
+    if !raw_expected
+        && bytes.first() != Some(&0x30)
         && let Some(decoded) = std::str::from_utf8(&bytes)
             .ok()
             .and_then(|t| B64.decode(t.trim()).ok())

@@ -452,6 +452,10 @@ pub async fn add_document(
     Ok((added(&shared), Json(body)).into_response())
 }
 
+/// The largest request the service signs inside here (a SOAP request; reports are checked at
+/// 64 MiB).
+const MAX_SIGNED_INSIDE: u64 = 16 * 1024 * 1024;
+
 /// The `data-to-sign` of a document the service signs inside, for the draft's sender's
 /// certificate (docs/scenarios/SFR/poved.rst, step 4).
 fn prepare_xml_signing(
@@ -473,8 +477,13 @@ fn prepare_xml_signing(
     let xml = doc
         .content_id
         .and_then(|c| store.contents.get(&c))
+        .filter(|c| c.total.is_some_and(|t| t <= MAX_SIGNED_INSIDE))
         .and_then(|c| c.bytes().ok())
-        .ok_or_else(|| refuse("the document's content is not uploaded (whole)".into()))?;
+        .ok_or_else(|| {
+            refuse(format!(
+                "the document's content is not uploaded whole, or is over {MAX_SIGNED_INSIDE} bytes"
+            ))
+        })?;
     let prepared = crate::pki::xmldsig::data_to_sign(&xml, &certificate)
         .map_err(|e| refuse(format!("no data-to-sign for this document: {e}")))?;
     let content = shared.put_content(store, draft.account_id, &prepared.canonical);

@@ -127,11 +127,7 @@ pub fn check(
     match (xmldsig::is_signed(&xml), &doc.xml_signing) {
         (Some(false), Some(signing)) => {
             let Some(signature) = &signing.signature else {
-                return fail(error(
-                    "Signature",
-                    "Документ не подписан: подпишите data-to-sign (data-to-sign-content-id) \
-                     необработанной подписью и передайте её (PUT …/documents/{documentId}/signature)",
-                ));
+                return fail(not_signed_yet());
             };
             let made = xmldsig::insert(
                 &xml,
@@ -153,8 +149,11 @@ pub fn check(
             }
         }
         (Some(false), None) => match expected.certificate {
+            // Not signed yet: the service prepares data-to-sign, and the report stays unsigned
+            // (an error) until the raw signature is put — a prepare or send without it is refused.
             Some(certificate) => match xmldsig::data_to_sign(&xml, certificate) {
                 Ok(prepared) => XmlCheck {
+                    errors: vec![not_signed_yet()],
                     prepared: Some(prepared),
                     ..Default::default()
                 },
@@ -170,6 +169,15 @@ pub fn check(
             Err(e) => fail(refusal(e)),
         },
     }
+}
+
+/// The protocol line for a report whose data-to-sign waits for its raw signature.
+fn not_signed_yet() -> CheckError {
+    error(
+        "Signature",
+        "Документ не подписан: подпишите data-to-sign (data-to-sign-content-id) необработанной \
+         подписью и передайте её (PUT …/documents/{documentId}/signature или POST …/signatures)",
+    )
 }
 
 /// The protocol line for an XMLDsig that does not verify.

@@ -17,6 +17,8 @@ use xml_sec::{Document, Node};
 use super::{Authority, CertInfo, OID_SHA256, OID_SHA512, PkiError};
 
 pub const DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+/// The most `ds:Reference`s a signature may have here.
+const MAX_REFERENCES: usize = 8;
 /// The МЧД link's namespace (the Social Fund's SEDO types).
 pub const MCHD: &str = "urn:ru:fss:integration:types:mchd:v01";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
@@ -135,6 +137,14 @@ pub fn verify(
         .children()
         .filter(|n| n.is_element() && n.tag_name().name() == "Reference")
         .collect();
+    // A handful is all a report needs (the document, XAdES' SignedProperties); each costs a
+    // canonicalization of up to the whole document.
+    if references.len() > MAX_REFERENCES {
+        return Err(XmlDsigError::Unsupported(format!(
+            "{} references (at most {MAX_REFERENCES})",
+            references.len()
+        )));
+    }
     if !references.iter().any(|r| r.attribute("URI") == Some("")) {
         return Err(XmlDsigError::Missing(
             "a Reference to the whole document (URI=\"\")",
@@ -156,9 +166,8 @@ pub fn verify(
     let value = base64_text(child(signature, "SignatureValue")?, "SignatureValue")?;
     let oid = digest_oid(method)?;
     let prehash = super::digest_stream(oid, signed.as_slice()).map_err(XmlDsigError::Signature)?;
-    // XMLDsig's ECDSA value is r‖s (a raw signature put for the service's help may be DER);
-    // the verifier takes DER.
-    let value = if method.contains("ecdsa") && value.len() == 64 {
+    // XMLDsig's ECDSA value is r‖s (RFC 4051); the verifier takes DER.
+    let value = if method.contains("ecdsa") {
         p256::ecdsa::Signature::from_slice(&value)
             .map_err(|_| XmlDsigError::Signature(PkiError::BadSignature))?
             .to_der()
@@ -198,16 +207,24 @@ fn verify_reference(
     let apex = match uri.strip_prefix('#') {
         None if uri.is_empty() => doc.root().id(),
         None => return Err(XmlDsigError::Unsupported(format!("reference URI {uri}"))),
-        Some(id) => doc
-            .descendants()
-            .find(|n| {
+        Some(id) => {
+            // An id that two elements carry could point the reference at either: refused.
+            let mut found = doc.descendants().filter(|n| {
                 n.is_element()
                     && ["Id", "id", "ID"]
                         .iter()
                         .any(|a| n.attribute(*a) == Some(id))
-            })
-            .ok_or_else(|| XmlDsigError::Unsupported(format!("reference to a missing id {uri}")))?
-            .id(),
+            });
+            let target = found.next().ok_or_else(|| {
+                XmlDsigError::Unsupported(format!("reference to a missing id {uri}"))
+            })?;
+            if found.next().is_some() {
+                return Err(XmlDsigError::Unsupported(format!(
+                    "reference {uri}: more than one element has this id"
+                )));
+            }
+            target.id()
+        }
     };
     let mut enveloped = false;
     let mut c14n = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
@@ -309,6 +326,11 @@ pub fn insert(
         .map(|at| range.start + at)
         .ok_or_else(|| XmlDsigError::NotXml("the root element is empty".into()))?;
     let b64 = base64::engine::general_purpose::STANDARD;
+    // An ECDSA signature put as DER (what most libraries give) goes in as XMLDsig's r‖s.
+    let signature = match p256::ecdsa::Signature::from_der(signature) {
+        Ok(s) if signed_info.contains("#ecdsa-") => s.to_bytes().to_vec(),
+        _ => signature.to_vec(),
+    };
     // Inside ds:Signature, which declares `ds`, SignedInfo does not repeat it.
     let signed_info = signed_info.replacen(&format!(" xmlns:ds=\"{DSIG}\""), "", 1);
     let object = warrant
